@@ -1,0 +1,55 @@
+"""YAML/JSON instance and plan documents: ``kind`` says what the document holds."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from optiops.exceptions import InstanceError
+from optiops.io.errors import problems_of
+from optiops.model.plan import RoutingPlan
+from optiops.model.routing import RoutingInstance
+
+KINDS: dict[str, type[BaseModel]] = {"routing": RoutingInstance, "routing-plan": RoutingPlan}
+
+
+def read_document(path: Path) -> dict[str, Any]:
+    """Parse a YAML or JSON file into a mapping, or raise :class:`InstanceError`."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InstanceError(f"cannot read file: {exc.strerror}", str(path)) from exc
+    try:
+        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+    except (json.JSONDecodeError, yaml.YAMLError) as exc:
+        raise InstanceError(f"malformed {path.suffix.lstrip('.').upper()}: {exc}", str(path)) from exc
+    if not isinstance(data, dict):
+        raise InstanceError("the document must be a mapping with a 'kind' field", str(path))
+    return data
+
+
+def validate_document(data: dict[str, Any], source: str, expect: str | None = None) -> BaseModel:
+    """Validate a parsed document against the model its ``kind`` names."""
+    kind = data.get("kind")
+    if kind is None:
+        raise InstanceError(f"kind: missing; one of {sorted(KINDS)}", source)
+    if kind not in KINDS:
+        raise InstanceError(f"kind: unknown kind {kind!r}; one of {sorted(KINDS)}", source)
+    if expect is not None and kind != expect:
+        raise InstanceError(f"kind: expected {expect!r}, found {kind!r}", source)
+    try:
+        return KINDS[kind].model_validate(data)
+    except ValidationError as exc:
+        raise InstanceError(problems_of(exc, data), source) from exc
+
+
+def dump_document(model: BaseModel, suffix: str = ".json") -> str:
+    """Serialise a model as JSON (default) or YAML."""
+    data = model.model_dump(mode="json", exclude_none=True)
+    if suffix in (".yaml", ".yml"):
+        return yaml.safe_dump(data, sort_keys=False)
+    return json.dumps(data, indent=2) + "\n"

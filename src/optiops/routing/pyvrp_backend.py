@@ -1,0 +1,144 @@
+"""PyVRP (hybrid genetic search / iterated local search) for the features it supports.
+
+PyVRP has no stop with several time windows; everything else of our model maps one to one:
+clients with delivery and pickup, optional clients with prizes, shipments, heterogeneous fleets,
+several depots, shift windows, maximum durations, fixed and per-distance/per-time costs.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import numpy as np
+import pyvrp
+from pyvrp import stop as pyvrp_stop
+
+from optiops.model.routing import RoutingInstance
+from optiops.model.routing_arrays import KIND_PICKUP, KIND_STOP, RoutingArrays
+from optiops.routing.common import BackendResult, Progress, SolveOptions, fleet_bound, int_costs
+
+
+class _Stop:
+    """A PyVRP stopping criterion that also reports improvements to a progress callback."""
+
+    def __init__(self, seconds: float, divisor: float, progress: Progress | None) -> None:
+        self._inner = pyvrp_stop.MaxRuntime(seconds)
+        self._divisor = divisor
+        self._progress = progress
+        self._best = float("inf")
+        self._t0 = time.perf_counter()
+
+    def __call__(self, best_cost: float) -> bool:
+        if self._progress is not None and best_cost < self._best:
+            self._best = best_cost
+            self._progress(time.perf_counter() - self._t0, best_cost / self._divisor)
+        return bool(self._inner(best_cost))
+
+
+def _data(arrays: RoutingArrays) -> tuple[pyvrp.ProblemData, list[int], list[tuple[int, int]]]:
+    a = arrays
+    costs = int_costs(a)
+    locations = [pyvrp.Location(0.0, 0.0, name=n) for n in a.node_ids]  # travel comes from matrices
+    depots = [
+        pyvrp.Depot(k, tw_early=0, tw_late=int(a.horizon_int), name=a.node_ids[k]) for k in range(a.n_depots)
+    ]
+    clients, client_nodes, shipments, shipment_nodes = [], [], [], []
+    for node in range(a.n_depots, a.n_nodes):
+        lo, hi = (
+            a.tw_lo_int[a.tw_ptr[node] : a.tw_ptr[node + 1]],
+            a.tw_hi_int[a.tw_ptr[node] : a.tw_ptr[node + 1]],
+        )
+        tw = (int(lo[0]), int(hi[0])) if len(lo) else (0, int(a.horizon_int))
+        if a.node_kind[node] == KIND_STOP:
+            clients.append(
+                pyvrp.Client(
+                    node, delivery=a.delivery[node].tolist(), pickup=a.pickup[node].tolist(),
+                    service_duration=int(a.service_int[node]), tw_early=tw[0], tw_late=tw[1],
+                    prize=int(costs["penalty"][node]), required=bool(a.required[node]),
+                    name=a.node_ids[node],
+                )
+            )  # fmt: skip
+            client_nodes.append(node)
+        elif a.node_kind[node] == KIND_PICKUP:
+            dnode = int(a.partner[node])
+            dlo, dhi = (
+                a.tw_lo_int[a.tw_ptr[dnode] : a.tw_ptr[dnode + 1]],
+                a.tw_hi_int[a.tw_ptr[dnode] : a.tw_ptr[dnode + 1]],
+            )
+            dtw = (int(dlo[0]), int(dhi[0])) if len(dlo) else (0, int(a.horizon_int))
+            shipments.append(
+                pyvrp.Shipment(
+                    node, dnode, pickup_tw_early=tw[0], pickup_tw_late=tw[1],
+                    pickup_service_duration=int(a.service_int[node]), delivery_tw_early=dtw[0],
+                    delivery_tw_late=dtw[1], delivery_service_duration=int(a.service_int[dnode]),
+                    amount=a.ship[node].tolist(), prize=int(costs["penalty"][node]),
+                    required=bool(a.required[node]), name=a.node_ids[node],
+                )
+            )  # fmt: skip
+            shipment_nodes.append((node, dnode))
+    counts = fleet_bound(a)
+    vehicle_types = []
+    for t in range(len(a.vt_ids)):
+        max_dur = int(a.vt_max_dur_int[t])
+        vehicle_types.append(
+            pyvrp.VehicleType(
+                num_available=int(counts[t]), capacity=a.vt_cap[t].tolist(),
+                start_depot=int(a.vt_start[t]), end_depot=int(a.vt_end[t]),
+                fixed_cost=int(costs["fixed"][t]), tw_early=int(a.vt_shift_lo_int[t]),
+                tw_late=int(a.vt_shift_hi_int[t]),
+                shift_duration=max_dur if max_dur < a.horizon_int else np.iinfo(np.int64).max,
+                unit_distance_cost=int(costs["cd"][t]), unit_duration_cost=int(costs["ct"][t]),
+                name=a.vt_ids[t],
+            )
+        )  # fmt: skip
+    data = pyvrp.ProblemData(
+        locations=locations, clients=clients, depots=depots, vehicle_types=vehicle_types,
+        distance_matrices=[a.dist_int], duration_matrices=[a.time_int], shipments=shipments,
+    )  # fmt: skip
+    return data, client_nodes, shipment_nodes
+
+
+class PyVrpBackend:
+    """PyVRP's iterated local search."""
+
+    name = "pyvrp"
+
+    def unsupported(self, inst: RoutingInstance, arrays: RoutingArrays) -> list[str]:
+        reasons = []
+        n_windows = np.diff(arrays.tw_ptr)[arrays.n_depots :]
+        if (n_windows > 1).any():
+            reasons.append("stops with several time windows")
+        return reasons
+
+    def solve(self, inst: RoutingInstance, arrays: RoutingArrays, opts: SolveOptions) -> BackendResult:
+        t0 = time.perf_counter()
+        data, client_nodes, shipment_nodes = _data(arrays)
+        build_s = time.perf_counter() - t0
+        divisor = float(int_costs(arrays)["divisor"][0])
+        stop = _Stop(max(0.01, opts.time_limit - build_s), divisor, opts.progress)
+        result = pyvrp.solve(data, stop=stop, seed=opts.seed, collect_stats=False, display=False)
+        best = result.best
+        counters = np.zeros(len(arrays.vt_ids), dtype=np.int64)
+        sequences = []
+        for route in best.routes():
+            t = int(route.vehicle_type())
+            nodes = []
+            for act in route.schedule():
+                nodes += _nodes_of(act, client_nodes, shipment_nodes)
+            sequences.append((t, int(counters[t]), nodes))
+            counters[t] += 1
+        status = "solution" if best.is_feasible() else "no_solution"
+        stats: dict[str, Any] = {"build_s": build_s, "iterations": result.num_iterations}
+        return BackendResult(sequences, result.cost() / divisor if best.is_feasible() else None, status,
+                             time.perf_counter() - t0, stats)  # fmt: skip
+
+
+def _nodes_of(act: Any, client_nodes: list[int], shipment_nodes: list[tuple[int, int]]) -> list[int]:
+    if act.is_client():
+        return [client_nodes[act.idx]]
+    if act.is_pickup():
+        return [shipment_nodes[act.idx][0]]
+    if act.is_delivery():
+        return [shipment_nodes[act.idx][1]]
+    return []
