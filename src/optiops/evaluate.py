@@ -112,9 +112,7 @@ def run_kernel(
     return rows, arrival, start, load, count
 
 
-def evaluate_sequences(
-    arrays: RoutingArrays, seqs: list[Sequence_], kd: KernelData | None = None
-) -> Evaluation:
+def evaluate_sequences(arrays: RoutingArrays, seqs: list[Sequence_], kd: KernelData | None = None) -> Evaluation:
     """Evaluate routes given as node indices (the form backends produce)."""
     kd = kd or KernelData.from_arrays(arrays)
     seqs = [s for s in seqs if s[2]]
@@ -227,16 +225,19 @@ def build_plan(arrays: RoutingArrays, seqs: list[Sequence_], ev: Evaluation, **m
     for (vt, veh, nodes), check in zip(kept, ev.routes, strict=True):
         start_node, end_node = int(arrays.vt_start[vt]), int(arrays.vt_end[vt])
         first_load = [float(x) for x in arrays.delivery[nodes].sum(axis=0)]
-        visits = [
-            Visit(node=arrays.node_ids[start_node], kind="depot", departure=check.start, load=first_load)
-        ]
+        visits = [Visit(node=arrays.node_ids[start_node], kind="depot", departure=check.start, load=first_load)]
+        # The kernel schedules from the shift start; the plan shows the schedule of the latest
+        # departure (route start): each visit moves later by what the waits before it do not absorb.
+        delay = check.start - float(arrays.vt_shift_lo_int[vt]) / arrays.scale
         for k, n in enumerate(nodes):
             p = offset + k
-            begin = float(ev.start[p])
+            arrival, begin = float(ev.arrival[p]) + delay, float(ev.start[p])
+            delay = max(0.0, delay - (begin - float(ev.arrival[p])))
+            begin += delay
             visits.append(
                 Visit(
                     node=arrays.node_ids[n], kind=KIND_NAMES[arrays.node_kind[n]],  # type: ignore[arg-type]
-                    arrival=float(ev.arrival[p]), start=begin,
+                    arrival=arrival, start=begin,
                     departure=begin + float(arrays.service_int[n]) / arrays.scale,
                     load=[float(x) for x in ev.load[p]],
                 )

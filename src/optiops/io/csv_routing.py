@@ -61,9 +61,7 @@ class _Rows:
         try:
             return conv(value)
         except ValueError as exc:
-            raise InstanceError(
-                f"line {k + 2}, column {col!r}: cannot read {value!r} ({exc})", str(self.path)
-            ) from exc
+            raise InstanceError(f"line {k + 2}, column {col!r}: cannot read {value!r} ({exc})", str(self.path)) from exc
 
 
 def _bool(v: str) -> bool:
@@ -119,9 +117,7 @@ def read_csv_folder(folder: Path) -> RoutingInstance:
         meta = yaml.safe_load((folder / "instance.yaml").read_text(encoding="utf-8")) or {}
     for name in ("depots.csv", "stops.csv", "vehicles.csv"):
         if not (folder / name).exists():
-            raise InstanceError(
-                f"missing {name} (a CSV routing instance needs depots, stops, vehicles)", str(folder)
-            )
+            raise InstanceError(f"missing {name} (a CSV routing instance needs depots, stops, vehicles)", str(folder))
     dims: list[str] = list(meta.get("dimensions", ["load"]))
     multi = {f"{b}_{d}" for b in ("delivery", "pickup", "capacity") for d in dims}
     data: dict[str, Any] = {"kind": "routing", "name": meta.get("name", folder.name)}

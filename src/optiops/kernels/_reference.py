@@ -34,9 +34,7 @@ def evaluate_route_reference(
         p = offset + k
         distance += dist[prev][node]
         arrival = t + time[prev][node]
-        windows = list(
-            zip(tw_lo[tw_ptr[node] : tw_ptr[node + 1]], tw_hi[tw_ptr[node] : tw_ptr[node + 1]], strict=True)
-        )
+        windows = list(zip(tw_lo[tw_ptr[node] : tw_ptr[node + 1]], tw_hi[tw_ptr[node] : tw_ptr[node + 1]], strict=True))
         open_windows = [w for w in windows if w[1] >= arrival]
         if not windows:
             begin, hi = arrival, math.inf

@@ -55,6 +55,4 @@ class RoutingPlan(_Model):
 
     def sequences(self) -> list[tuple[str, int, list[str]]]:
         """(vehicle type, vehicle index, visited node ids without depots) per route."""
-        return [
-            (r.vehicle_type, r.vehicle, [v.node for v in r.visits if v.kind != "depot"]) for r in self.routes
-        ]
+        return [(r.vehicle_type, r.vehicle, [v.node for v in r.visits if v.kind != "depot"]) for r in self.routes]

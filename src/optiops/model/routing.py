@@ -208,9 +208,7 @@ def _cross_problems(inst: RoutingInstance) -> list[str]:
         caps.append(inst.vector(vt.capacity))
 
     def fits(demand: list[int]) -> bool:
-        return any(
-            len(c) == len(demand) and all(d <= q for d, q in zip(demand, c, strict=True)) for c in caps
-        )
+        return any(len(c) == len(demand) and all(d <= q for d, q in zip(demand, c, strict=True)) for c in caps)
 
     for i, s in enumerate(inst.stops):
         for field in ("delivery", "pickup"):

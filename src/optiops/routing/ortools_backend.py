@@ -210,9 +210,7 @@ class OrToolsBackend:
                 best, best_strategy = sol, strategy
         left = opts.time_limit - (time.perf_counter() - t0)
         if best is not None and left > 0.05:
-            improved = routing.SolveFromAssignmentWithParameters(
-                best, _params(best_strategy, left, opts, improve=True)
-            )
+            improved = routing.SolveFromAssignmentWithParameters(best, _params(best_strategy, left, opts, improve=True))
             if improved is not None and improved.ObjectiveValue() <= best.ObjectiveValue():
                 best = improved
         runtime = time.perf_counter() - t0

@@ -40,9 +40,7 @@ def _data(arrays: RoutingArrays) -> tuple[pyvrp.ProblemData, list[int], list[tup
     a = arrays
     costs = int_costs(a)
     locations = [pyvrp.Location(0.0, 0.0, name=n) for n in a.node_ids]  # travel comes from matrices
-    depots = [
-        pyvrp.Depot(k, tw_early=0, tw_late=int(a.horizon_int), name=a.node_ids[k]) for k in range(a.n_depots)
-    ]
+    depots = [pyvrp.Depot(k, tw_early=0, tw_late=int(a.horizon_int), name=a.node_ids[k]) for k in range(a.n_depots)]
     clients, client_nodes, shipments, shipment_nodes = [], [], [], []
     for node in range(a.n_depots, a.n_nodes):
         lo, hi = (

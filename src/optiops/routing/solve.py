@@ -11,6 +11,7 @@ import numpy as np
 from optiops._logging import logger
 from optiops.evaluate import Evaluation, KernelData, build_plan, evaluate_sequences
 from optiops.exceptions import InfeasibleError, InstanceError, SolverError
+from optiops.kernels import warmup
 from optiops.model.plan import RoutingPlan
 from optiops.model.routing import RoutingInstance
 from optiops.model.routing_arrays import RoundingError, RoutingArrays, routing_arrays
@@ -91,6 +92,7 @@ def solve(inst: RoutingInstance, opts: SolveOptions | None = None) -> SolveResul
     Raises :class:`InfeasibleError` (naming the stops) when a required stop cannot be served.
     """
     opts = opts or SolveOptions()
+    warmup()  # loading compiled kernels is start-up, not search time
     t0 = time.perf_counter()
     try:
         arrays = routing_arrays(inst, opts.rounding)

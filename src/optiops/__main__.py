@@ -1,0 +1,3 @@
+from optiops.cli.main import main
+
+main()

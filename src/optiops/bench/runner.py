@@ -1,0 +1,138 @@
+"""Run a suite: one task per instance x backend x seed, fanned out through :mod:`optiops.parallel`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import platform
+import subprocess
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from concurrent.futures import as_completed
+from pathlib import Path
+from typing import Any
+
+from optiops.bench.suites import REPO_ROOT, Suite, best_known, data_root, load_suite, suite_instances
+from optiops.io.atomic import write_text
+from optiops.parallel import ExecutorKind, make_executor
+
+RESULTS_DIR = REPO_ROOT / "benchmarks" / "results"
+
+
+def git_commit() -> str:
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "--short=12", "HEAD"],
+            cwd=REPO_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=5,
+        )
+        commit = out.stdout.strip() or "unknown"
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=REPO_ROOT, capture_output=True, text=True, timeout=5,
+        ).stdout.strip()  # fmt: skip
+        return commit + ("+dirty" if dirty else "")
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+def machine() -> str:
+    return f"{platform.node()} {platform.machine()} {platform.processor() or ''}".strip()
+
+
+def versions() -> dict[str, str]:
+    from optiops.versions import package_versions
+
+    return package_versions(["optiops", "ortools", "pyvrp", "numba", "numpy"])
+
+
+def run_routing_task(
+    path: str, rounding: str | None, backend: str, seed: int, time_limit: float, bks: float | None
+) -> dict[str, Any]:
+    """Solve one instance and re-check the plan with the evaluator (runs in a worker)."""
+    import optiops
+    from optiops.routing import SolveOptions
+
+    row: dict[str, Any] = {"instance": Path(path).stem, "backend": backend, "seed": seed}
+    t0 = time.perf_counter()
+    try:
+        inst = optiops.load(path, rounding=rounding)  # type: ignore[arg-type]
+        res = optiops.solve(inst, options=SolveOptions(backend=backend, time_limit=time_limit, seed=seed))
+        check = optiops.evaluate(inst, res.plan)
+        feasible = check.feasible and res.plan.status == "feasible"
+        objective = check.objective if feasible else None
+        row.update(
+            status=res.plan.status, feasible=feasible, objective=objective,
+            solver_objective=res.plan.solver_objective, backend_used=res.plan.backend,
+            objective_matches=(res.plan.objective == check.objective), routes=len(res.plan.routes),
+            runtime_s=round(time.perf_counter() - t0, 3), solve_s=round(res.plan.runtime_s or 0.0, 3),
+        )  # fmt: skip
+    except Exception as exc:  # one failing instance must not end the suite; the row records it
+        row.update(status="error", feasible=False, objective=None, error=f"{type(exc).__name__}: {exc}",
+                   runtime_s=round(time.perf_counter() - t0, 3))  # fmt: skip
+    row["best_known"] = bks
+    if row.get("objective") is not None and bks:
+        row["gap_pct"] = round(100.0 * (row["objective"] - bks) / bks, 4)
+    else:
+        row["gap_pct"] = None
+    return row
+
+
+def run_suite(
+    name: str,
+    backends: list[str] | None = None,
+    time_limit: float | None = None,
+    seeds: int | None = None,
+    instances: str | None = None,
+    data: str | Path | None = None,
+    executor: ExecutorKind = "process",
+    workers: int | None = None,
+    on_row: Callable[[dict[str, Any]], None] | None = None,
+) -> list[dict[str, Any]]:
+    """Run a suite and return its rows (also passed to ``on_row`` as each finishes)."""
+    suite = load_suite(name)
+    root = data_root(data)
+    files = suite_instances(suite, root, instances)
+    bks = best_known(suite, root)
+    limit = time_limit if time_limit is not None else suite.time_limit_s
+    common = {
+        "suite": suite.name, "time_limit_s": limit, "commit": git_commit(),
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "machine": machine(),
+        "versions": versions(), "run_id": uuid.uuid4().hex[:12], "n_instances": len(files),
+    }  # fmt: skip
+    rows: list[dict[str, Any]] = []
+    with make_executor(executor, workers) as pool:
+        futures = [
+            pool.submit(run_routing_task, str(f), suite.rounding, b, s, limit, bks.get(f.stem))
+            for f, b, s in _tasks(suite, files, backends, seeds)
+        ]
+        for fut in as_completed(futures):
+            row = {**common, **fut.result()}
+            rows.append(row)
+            if on_row is not None:
+                on_row(row)
+    rows.sort(key=lambda r: (r["backend"], r["instance"], r["seed"]))
+    return rows
+
+
+def _tasks(
+    suite: Suite, files: list[Path], backends: list[str] | None, seeds: int | None
+) -> Iterator[tuple[Path, str, int]]:
+    for f in files:
+        for b in backends or suite.backends:
+            for s in range(1, (seeds or suite.seeds) + 1):
+                yield f, b, s
+
+
+def append_rows(rows: list[dict[str, Any]], path: Path) -> None:
+    """Append JSON lines to ``path`` (rewritten atomically)."""
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    new = "".join(json.dumps(r, sort_keys=True) + "\n" for r in rows)
+    write_text(path, old + new)
+
+
+def results_file(suite: str) -> Path:
+    return RESULTS_DIR / f"{suite}.jsonl"

@@ -1,0 +1,80 @@
+"""Benchmark suites: TOML files under ``benchmarks/suites/`` naming data, best-known values and settings."""
+
+from __future__ import annotations
+
+import csv
+import fnmatch
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from optiops.exceptions import InstanceError
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+SUITES_DIR = REPO_ROOT / "benchmarks" / "suites"
+
+
+@dataclass(frozen=True)
+class Suite:
+    """What a suite runs: which files, against which best-known values, with which settings."""
+
+    name: str
+    kind: str
+    data: str  # folder below the data root
+    pattern: str
+    best_known: str  # CSV below the data root with columns instance, bks_cost
+    rounding: str | None = None
+    time_limit_s: float = 30.0
+    backends: list[str] = field(default_factory=lambda: ["auto"])
+    seeds: int = 1
+    description: str = ""
+
+
+def data_root(explicit: str | Path | None = None) -> Path:
+    """``--data``, else ``$OPTIOPS_DATA``, else ``../shared/benchmarks`` (beside cwd or the repo)."""
+    if explicit:
+        return Path(explicit)
+    if os.environ.get("OPTIOPS_DATA"):
+        return Path(os.environ["OPTIOPS_DATA"])
+    for base in (Path.cwd(), REPO_ROOT):
+        candidate = base.parent / "shared" / "benchmarks"
+        if candidate.is_dir():
+            return candidate
+    raise InstanceError("no benchmark data folder: pass --data or set OPTIOPS_DATA")
+
+
+def list_suites() -> list[str]:
+    return sorted(p.stem for p in SUITES_DIR.glob("*.toml"))
+
+
+def load_suite(name: str) -> Suite:
+    """A suite by name (``benchmarks/suites/<name>.toml``) or by path to its TOML file."""
+    path = Path(name) if name.endswith(".toml") else SUITES_DIR / f"{name}.toml"
+    if not path.exists():
+        raise InstanceError(f"unknown suite {name!r}; known: {list_suites()}")
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    try:
+        return Suite(**data)
+    except TypeError as exc:
+        raise InstanceError(f"bad suite definition: {exc}", str(path)) from exc
+
+
+def suite_instances(suite: Suite, root: Path, select: str | None = None) -> list[Path]:
+    """Instance files of a suite, optionally filtered by comma-separated names or glob patterns."""
+    folder = root / suite.data
+    if not folder.is_dir():
+        raise InstanceError(f"suite {suite.name}: data folder {folder} does not exist")
+    files = sorted(folder.glob(suite.pattern))
+    if select:
+        patterns = [p.strip() for p in select.split(",") if p.strip()]
+        files = [f for f in files if any(fnmatch.fnmatch(f.stem, p) for p in patterns)]
+        if not files:
+            raise InstanceError(f"--instances {select!r} matches no instance of suite {suite.name}")
+    return files
+
+
+def best_known(suite: Suite, root: Path) -> dict[str, float]:
+    """instance name -> best-known objective."""
+    with (root / suite.best_known).open(newline="", encoding="utf-8") as fh:
+        return {row["instance"]: float(row["bks_cost"]) for row in csv.DictReader(fh)}

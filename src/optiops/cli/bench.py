@@ -1,0 +1,68 @@
+"""``optiops bench``: run suites and write the comparison report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+bench_app = typer.Typer(help="Benchmark suites on public instances with best-known solutions.", no_args_is_help=True)
+out = Console()
+err = Console(stderr=True)
+
+
+@bench_app.command("run")
+def run(
+    suite: Annotated[str, typer.Argument(help="Suite name (a file in benchmarks/suites/).")],
+    backend: Annotated[list[str] | None, typer.Option(help="Backend(s); default: the suite's.")] = None,
+    time_limit: Annotated[float | None, typer.Option(help="Seconds per solve; default: the suite's.")] = None,
+    seeds: Annotated[int | None, typer.Option(help="Seeds per instance (1..N).", min=1)] = None,
+    instances: Annotated[str | None, typer.Option(help="Comma-separated names or glob patterns.")] = None,
+    data: Annotated[
+        Path | None, typer.Option(help="Data folder (default $OPTIOPS_DATA or ../shared/benchmarks).")
+    ] = None,
+    out_file: Annotated[Path | None, typer.Option("--out", help="Also write the rows to this JSONL file.")] = None,
+    record: Annotated[bool, typer.Option(help="Append rows to benchmarks/results/<suite>.jsonl.")] = True,
+    workers: Annotated[int | None, typer.Option(help="Parallel solves (default: cores).", min=1)] = None,
+    inline: Annotated[bool, typer.Option(help="Run in this process instead of a process pool.")] = False,
+) -> None:
+    """Run SUITE; one JSON line per instance x backend x seed, objectives recomputed by the evaluator."""
+    from optiops.bench import append_rows, results_file, run_suite
+    from optiops.cli.main import user_errors
+
+    def show(row: dict[str, Any]) -> None:
+        gap = "n/a" if row["gap_pct"] is None else f"{row['gap_pct']:.2f}%"
+        extra = f" {row.get('error', '')}" if row["status"] == "error" else ""
+        out.print(f"{row['instance']:>14} {row['backend']:>8} seed {row['seed']}: {row['status']:<11} "
+                  f"obj {row['objective']} gap {gap} ({row['runtime_s']:.1f} s){extra}", highlight=False)  # fmt: skip
+
+    with user_errors():
+        rows = run_suite(
+            suite, backends=backend, time_limit=time_limit, seeds=seeds, instances=instances, data=data,
+            executor="inline" if inline else "process", workers=workers, on_row=show,
+        )  # fmt: skip
+        if record:
+            append_rows(rows, results_file(suite))
+        if out_file is not None:
+            append_rows(rows, out_file)
+    by_backend: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        by_backend.setdefault(r["backend"], []).append(r)
+    for name, rs in by_backend.items():
+        gaps = [r["gap_pct"] for r in rs if r["gap_pct"] is not None]
+        feasible = sum(bool(r["feasible"]) for r in rs)
+        mean_gap = f"{sum(gaps) / len(gaps):.3f}%" if len(gaps) == len(rs) and gaps else "n/a (not all feasible)"
+        out.print(f"[bold]{suite} {name}[/bold]: feasible {feasible}/{len(rs)}, mean gap {mean_gap}")
+    if any(not r["feasible"] for r in rows):
+        raise typer.Exit(1)
+
+
+@bench_app.command("report")
+def report() -> None:
+    """Write docs/benchmarks/README.md and the gap-history PNGs from benchmarks/results/."""
+    from optiops.bench.report import write_report
+
+    for path in write_report():
+        out.print(f"wrote {path}")

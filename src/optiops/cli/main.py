@@ -1,0 +1,228 @@
+"""The ``optiops`` command: a thin shell over the library; the only place that prints or exits.
+
+Exit codes: 0 success, 1 solver failure, 2 bad input (file, field, reason), 3 infeasible
+(with a diagnosis naming the stops to blame).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from optiops.cli.bench import bench_app
+from optiops.exceptions import InfeasibleError, InstanceError, OptiopsError, SolverError
+
+app = typer.Typer(
+    name="optiops",
+    help="Optimisation engine for e-commerce fulfilment operations.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(bench_app, name="bench")
+out = Console()
+err = Console(stderr=True)
+
+EXIT_SOLVER, EXIT_INPUT, EXIT_INFEASIBLE = 1, 2, 3
+ROUNDINGS = ("none", "round", "dimacs", "exact")
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn our exceptions into a message and an exit code, never a traceback."""
+    try:
+        yield
+    except InstanceError as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        raise typer.Exit(EXIT_INPUT) from None
+    except InfeasibleError as exc:
+        err.print(f"[red]infeasible:[/red] {exc}", highlight=False)
+        raise typer.Exit(EXIT_INFEASIBLE) from None
+    except SolverError as exc:
+        err.print(f"[red]solver error:[/red] {exc}", highlight=False)
+        raise typer.Exit(EXIT_SOLVER) from None
+    except OptiopsError as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        raise typer.Exit(EXIT_SOLVER) from None
+
+
+def _check_rounding(value: str | None) -> str | None:
+    if value is not None and value not in ROUNDINGS:
+        raise typer.BadParameter(f"choose one of {', '.join(ROUNDINGS)}")
+    return value
+
+
+RoundingOpt = Annotated[
+    str | None,
+    typer.Option(
+        help="Integer scaling for the solvers: none|round|dimacs|exact (default: the instance's).",
+        callback=_check_rounding,
+    ),
+]
+
+
+@app.command()
+def validate(file: Annotated[Path, typer.Argument(help="Instance file or CSV folder.")]) -> None:
+    """Read and validate an instance; report what it holds and any stop no vehicle can serve."""
+    import optiops
+    from optiops.model.routing_arrays import routing_arrays
+    from optiops.routing import diagnose
+
+    with user_errors():
+        inst = optiops.load(file)
+        table = Table(title=f"{file}: valid routing instance {inst.name!r}", show_header=False)
+        fleet = ", ".join(f"{v.count} x {v.id}" for v in inst.vehicle_types)
+        for key, value in [
+            ("depots", len(inst.depots)), ("stops", len(inst.stops)), ("shipments", len(inst.shipments)),
+            ("vehicles", fleet), ("dimensions", ", ".join(inst.dimensions)), ("rounding", inst.rounding),
+            ("travel", inst.travel.metric),
+        ]:  # fmt: skip
+            table.add_row(key, str(value))
+        out.print(table)
+        problems = diagnose(routing_arrays(inst))
+        if problems:
+            raise InfeasibleError("no plan can serve these required stops:\n  " + "\n  ".join(problems))
+
+
+@contextmanager
+def _progress(enabled: bool, time_limit: float) -> Iterator[Callable[[float, float], None] | None]:
+    if not enabled:
+        yield None
+        return
+    columns = (
+        TextColumn("[bold]solving"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+    )
+    with Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task("", total=time_limit)
+
+        def update(elapsed: float, best: float) -> None:
+            bar.update(task, completed=min(elapsed, time_limit), description=f"best {best:,.2f}")
+
+        yield update
+
+
+@app.command()
+def solve(
+    file: Annotated[Path, typer.Argument(help="Instance file (YAML/JSON, .vrp, Solomon .txt) or CSV folder.")],
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for plan.json, routes.csv and plots.")],
+    backend: Annotated[str, typer.Option(help="auto|ortools|pyvrp")] = "auto",
+    time_limit: Annotated[float | None, typer.Option(help="Seconds of search (default 5).", min=0.01)] = None,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
+    rounding: RoundingOpt = None,
+    profile: Annotated[str | None, typer.Option(help="Solver profile from solvers/ (name or .toml).")] = None,
+    plots: Annotated[bool, typer.Option(help="Write route_map.png and route_schedule.png.")] = True,
+    progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
+) -> None:
+    """Solve an instance and write the checked plan to OUT."""
+    import optiops
+    from optiops.io import dump_document, instance_format, solution_text
+    from optiops.io.atomic import write_all
+    from optiops.io.plan_csv import routes_csv
+    from optiops.routing import SolveOptions
+    from optiops.solvers import load_profile
+
+    with user_errors():
+        inst = optiops.load(file, rounding=rounding)  # type: ignore[arg-type]
+        prof = load_profile(profile) if profile else None
+        if prof is not None and prof.backend and backend == "auto":
+            backend = prof.backend
+        limit = time_limit if time_limit is not None else (prof.time_limit if prof and prof.time_limit else 5.0)
+        with _progress(progress and sys.stderr.isatty(), limit) as cb:
+            opts = SolveOptions(
+                backend=backend, time_limit=limit, seed=seed, params=prof.params if prof else {}, progress=cb
+            )
+            res = optiops.solve(inst, options=opts)
+        plan = res.plan
+        if plan.status != "feasible":
+            raise InfeasibleError(
+                f"{plan.backend} found no feasible plan in {limit:g} s:\n  " + "\n  ".join(plan.violations)
+            )
+        files: dict[Path, bytes] = {
+            out_dir / "plan.json": dump_document(plan).encode(),
+            out_dir / "routes.csv": routes_csv(plan, inst.dimensions).encode(),
+        }
+        if instance_format(file) == "vrplib":
+            files[out_dir / "solution.sol"] = solution_text(plan).encode()
+        if plots:
+            files.update(_plots(inst, plan, out_dir))
+        write_all(files)
+    skipped = f", {len(plan.skipped)} skipped" if plan.skipped else ""
+    out.print(
+        f"[green]{plan.status}[/green] plan: cost {plan.objective:,.2f}, {len(plan.routes)} routes{skipped} "
+        f"({plan.backend}, {plan.runtime_s:.1f} s) -> {out_dir}",
+        highlight=False,
+    )
+
+
+def _plots(inst: Any, plan: Any, out_dir: Path) -> dict[Path, bytes]:
+    from optiops.plotting import figure_png, plot_route_map, plot_route_schedule
+
+    return {
+        out_dir / "route_map.png": figure_png(lambda ax: plot_route_map(inst, plan, ax=ax)),
+        out_dir / "route_schedule.png": figure_png(lambda ax: plot_route_schedule(inst, plan, ax=ax)),
+    }
+
+
+@app.command()
+def evaluate(
+    file: Annotated[Path, typer.Argument(help="Instance file.")],
+    plan_file: Annotated[Path, typer.Argument(metavar="PLAN", help="plan.json to check.")],
+    rounding: RoundingOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Recompute a plan's cost and feasibility independently of the solver that made it."""
+    import optiops
+
+    with user_errors():
+        inst = optiops.load(file)
+        plan = optiops.load_plan(plan_file)
+        ev = optiops.evaluate(inst, plan, rounding=rounding)  # type: ignore[arg-type]
+    if as_json:
+        out.print_json(json.dumps({"feasible": ev.feasible, "objective": ev.objective,
+                                   "distance": ev.distance, "skipped": ev.skipped,
+                                   "violations": ev.violations}))  # fmt: skip
+    else:
+        verdict = "[green]feasible[/green]" if ev.feasible else "[red]infeasible[/red]"
+        out.print(f"{verdict}: cost {ev.objective:,.4f}, distance {ev.distance:,.4f}, {len(ev.routes)} routes")
+        for v in ev.violations:
+            out.print(f"  - {v}", highlight=False)
+        if plan.objective is not None and abs(plan.objective - ev.objective) > 1e-6 * max(1, abs(ev.objective)):
+            out.print(f"[yellow]the plan states cost {plan.objective:,.4f}[/yellow]")
+    if not ev.feasible:
+        raise typer.Exit(EXIT_INFEASIBLE)
+
+
+@app.command()
+def schema(kind: Annotated[str, typer.Argument(help="Document kind, e.g. routing.")]) -> None:
+    """Print the JSON Schema of an instance or plan kind."""
+    from optiops.io import schema as schema_of
+
+    with user_errors():
+        text = schema_of(kind)
+    print(text)
+
+
+@app.command("show-versions")
+def show_versions() -> None:
+    """Print the versions of optiops, Python and the solver libraries."""
+    from optiops.versions import package_versions
+
+    for name, ver in package_versions().items():
+        print(f"{name:>12}: {ver}")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,105 @@
+"""The command line: outputs, exit codes, and nothing written on failure."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import yaml
+from tests.conftest import tiny_document
+from typer.testing import CliRunner
+
+from optiops.cli.main import app
+
+runner = CliRunner()
+
+
+def write_doc(tmp_path: Path, doc: dict) -> Path:
+    path = tmp_path / "inst.yaml"
+    path.write_text(yaml.safe_dump(doc))
+    return path
+
+
+def test_solve_writes_plan_csv_and_plots(tmp_path: Path) -> None:
+    """solve writes plan.json, routes.csv and both PNGs; the plan re-evaluates to its own cost."""
+    inst = write_doc(tmp_path, tiny_document())
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["solve", str(inst), "--out", str(out), "--time-limit", "1"])
+    assert result.exit_code == 0, result.output
+    assert {p.name for p in out.iterdir()} == {
+        "plan.json",
+        "routes.csv",
+        "route_map.png",
+        "route_schedule.png",
+    }
+    plan = json.loads((out / "plan.json").read_text())
+    assert plan["status"] == "feasible"
+    checked = runner.invoke(app, ["evaluate", str(inst), str(out / "plan.json"), "--json"])
+    assert checked.exit_code == 0
+    assert json.loads(checked.output)["objective"] == plan["objective"]
+
+
+def test_bad_input_exit_2_nothing_written(tmp_path: Path) -> None:
+    """A negative demand exits with code 2, names the field and writes nothing."""
+    doc = tiny_document()
+    doc["stops"][0]["delivery"] = -1
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["solve", str(write_doc(tmp_path, doc)), "--out", str(out)])
+    assert result.exit_code == 2
+    assert "stops[0] (id 'a').delivery" in result.output
+    assert "Traceback" not in result.output
+    assert not out.exists()
+
+
+def test_infeasible_exit_3_names_stop(tmp_path: Path) -> None:
+    """An unreachable window exits with code 3 and names the stop."""
+    doc = tiny_document()
+    doc["stops"][2]["time_windows"] = [[0, 2]]
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["solve", str(write_doc(tmp_path, doc)), "--out", str(out)])
+    assert result.exit_code == 3
+    assert "'c'" in result.output
+    assert not out.exists()
+
+
+def test_validate_reports_counts(tmp_path: Path) -> None:
+    """validate summarises a valid instance and exits 0."""
+    result = runner.invoke(app, ["validate", str(write_doc(tmp_path, tiny_document()))])
+    assert result.exit_code == 0
+    assert "stops" in result.output and "5" in result.output
+
+
+def test_evaluate_flags_infeasible_plan(tmp_path: Path) -> None:
+    """evaluate exits 3 on a plan that misses a required stop."""
+    inst = write_doc(tmp_path, tiny_document())
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps({"kind": "routing-plan", "routes": [
+        {"vehicle_type": "van", "vehicle": 0, "visits": [{"node": "a"}, {"node": "b"}]}]}))  # fmt: skip
+    result = runner.invoke(app, ["evaluate", str(inst), str(plan)])
+    assert result.exit_code == 3
+    assert "required 'c' is not served" in result.output
+
+
+def test_schema_is_json_schema() -> None:
+    """schema routing prints a JSON Schema with the instance's top-level fields."""
+    result = runner.invoke(app, ["schema", "routing"])
+    assert result.exit_code == 0
+    assert {"depots", "stops", "vehicle_types", "rounding"} <= set(json.loads(result.output)["properties"])
+
+
+def test_unknown_profile(tmp_path: Path) -> None:
+    """An unknown solver profile is bad input with the known names listed."""
+    inst = write_doc(tmp_path, tiny_document())
+    result = runner.invoke(app, ["solve", str(inst), "--out", str(tmp_path / "o"), "--profile", "nope"])
+    assert result.exit_code == 2
+    assert "ortools-routing-gls" in result.output
+
+
+def test_profile_selects_backend(tmp_path: Path) -> None:
+    """--profile ortools-routing-gls makes auto use OR-Tools."""
+    inst = write_doc(tmp_path, tiny_document())
+    out = tmp_path / "o"
+    result = runner.invoke(app, ["solve", str(inst), "--out", str(out), "--profile", "ortools-routing-gls",
+                                 "--time-limit", "0.5", "--no-plots"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert json.loads((out / "plan.json").read_text())["backend"] == "ortools"
