@@ -236,7 +236,7 @@ def build_plan(arrays: RoutingArrays, seqs: list[Sequence_], ev: Evaluation, **m
             begin += delay
             visits.append(
                 Visit(
-                    node=arrays.node_ids[n], kind=KIND_NAMES[arrays.node_kind[n]],  # type: ignore[arg-type]
+                    node=arrays.node_ids[n], kind=KIND_NAMES[arrays.node_kind[n]],
                     arrival=arrival, start=begin,
                     departure=begin + float(arrays.service_int[n]) / arrays.scale,
                     load=[float(x) for x in ev.load[p]],
@@ -253,5 +253,5 @@ def build_plan(arrays: RoutingArrays, seqs: list[Sequence_], ev: Evaluation, **m
     status = "feasible" if ev.feasible else "infeasible"
     return RoutingPlan(
         status=status, rounding=arrays.rounding, objective=ev.objective, routes=routes,
-        skipped=ev.skipped, violations=ev.violations, **meta,  # type: ignore[arg-type]
+        skipped=ev.skipped, violations=ev.violations, **meta,
     )  # fmt: skip

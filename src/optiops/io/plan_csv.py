@@ -22,7 +22,7 @@ def routes_csv(plan: RoutingPlan, dimensions: list[str]) -> str:
 
     for r, route in enumerate(plan.routes):
         for seq, v in enumerate(route.visits):
-            loads = v.load or [None] * len(dimensions)
+            loads: list[float | None] = list(v.load) if v.load else [None] * len(dimensions)
             writer.writerow(
                 [r, route.vehicle_type, route.vehicle, seq, v.node, v.kind, cell(v.arrival), cell(v.start),
                  cell(v.departure)] + [cell(x) for x in loads]

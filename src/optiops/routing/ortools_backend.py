@@ -82,9 +82,9 @@ class _Model:
                 if lo[k + 1] > hi[k] + 1:
                     var.RemoveInterval(int(hi[k]) + 1, int(lo[k + 1]) - 1)
         for v, t in enumerate(self.vehicle_type):
-            lo, hi = int(a.vt_shift_lo_int[t]), int(a.vt_shift_hi_int[t])
-            dim.CumulVar(routing.Start(v)).SetRange(lo, hi)
-            dim.CumulVar(routing.End(v)).SetRange(lo, hi)
+            shift_lo, shift_hi = int(a.vt_shift_lo_int[t]), int(a.vt_shift_hi_int[t])
+            dim.CumulVar(routing.Start(v)).SetRange(shift_lo, shift_hi)
+            dim.CumulVar(routing.End(v)).SetRange(shift_lo, shift_hi)
             if a.vt_max_dur_int[t] < horizon:
                 dim.SetSpanUpperBoundForVehicle(int(a.vt_max_dur_int[t]), v)
             if self.ct[t] > 0:

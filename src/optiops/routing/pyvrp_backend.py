@@ -33,7 +33,7 @@ class _Stop:
         if self._progress is not None and best_cost < self._best:
             self._best = best_cost
             self._progress(time.perf_counter() - self._t0, best_cost / self._divisor)
-        return bool(self._inner(best_cost))
+        return bool(self._inner(int(best_cost)))
 
 
 def _data(arrays: RoutingArrays) -> tuple[pyvrp.ProblemData, list[int], list[tuple[int, int]]]:
@@ -90,10 +90,16 @@ def _data(arrays: RoutingArrays) -> tuple[pyvrp.ProblemData, list[int], list[tup
                 name=a.vt_ids[t],
             )
         )  # fmt: skip
+    matrices: list[Any] = [a.dist_int, a.time_int]  # int64 arrays; the stubs spell the dtype oddly
     data = pyvrp.ProblemData(
-        locations=locations, clients=clients, depots=depots, vehicle_types=vehicle_types,
-        distance_matrices=[a.dist_int], duration_matrices=[a.time_int], shipments=shipments,
-    )  # fmt: skip
+        locations=locations,
+        clients=clients,
+        depots=depots,
+        vehicle_types=vehicle_types,
+        distance_matrices=matrices[:1],
+        duration_matrices=matrices[1:],
+        shipments=shipments,
+    )
     return data, client_nodes, shipment_nodes
 
 
