@@ -115,3 +115,63 @@ def test_rounding_none_needs_integers(tiny: optiops.RoutingInstance) -> None:
     """rounding 'none' refuses non-integral travel times rather than rounding them silently."""
     with pytest.raises(InstanceError, match="rounding 'none' needs integer values"):
         optiops.solve(tiny, options=optiops.SolveOptions(rounding="none", time_limit=0.5))
+
+
+def csv_folder(tmp_path: Path, stops_header: str = "id,x,y,delivery", meta: str = "name: c\n") -> Path:
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    (folder / "instance.yaml").write_text(meta)
+    (folder / "depots.csv").write_text("id,x,y\nD,0,0\n")
+    (folder / "stops.csv").write_text(f"{stops_header}\na,1,1,3\nb,2,2,4\n")
+    (folder / "vehicles.csv").write_text("id,count,capacity,start_depot\nvan,1,10,D\n")
+    return folder
+
+
+def test_csv_folder_reads(tmp_path: Path) -> None:
+    """A minimal CSV folder becomes an instance with the demands of stops.csv."""
+    inst = optiops.load(csv_folder(tmp_path))
+    assert [(s.id, s.delivery) for s in inst.stops] == [("a", 3), ("b", 4)]
+
+
+def test_csv_bad_number_names_line_and_column(tmp_path: Path) -> None:
+    """A non-numeric cell is reported with file, line and column."""
+    folder = csv_folder(tmp_path)
+    (folder / "stops.csv").write_text("id,x,y,delivery\na,1,1,three\n")
+    with pytest.raises(InstanceError, match=r"stops.csv: line 2, column 'delivery'"):
+        optiops.load(folder)
+
+
+def test_csv_column_of_wrong_dimension_form(tmp_path: Path) -> None:
+    """With one dimension, a delivery_<dim> column is unknown rather than silently ignored."""
+    with pytest.raises(InstanceError, match="unknown columns"):
+        optiops.load(csv_folder(tmp_path, stops_header="id,x,y,delivery_load"))
+
+
+def test_csv_meta_unknown_key(tmp_path: Path) -> None:
+    """A misplaced key in instance.yaml is refused."""
+    with pytest.raises(InstanceError, match="unknown keys"):
+        optiops.load(csv_folder(tmp_path, meta="name: c\nspeed: 2\n"))
+
+
+def test_csv_matrix_header_must_follow_node_order(tmp_path: Path) -> None:
+    """A distance matrix whose header is not in node order is refused."""
+    folder = csv_folder(tmp_path)
+    (folder / "distance_matrix.csv").write_text("a,D,b\n0,1,1\n1,0,1\n1,1,0\n")
+    with pytest.raises(InstanceError, match="node order"):
+        optiops.load(folder)
+
+
+def test_duplicate_vehicle_type_id(tmp_path: Path) -> None:
+    """Two vehicle types with one id are refused."""
+    doc = tiny_document()
+    doc["vehicle_types"].append(dict(doc["vehicle_types"][0]))
+    assert "vehicle_types: id 'van' is used twice" in error_of(tmp_path, doc)
+
+
+def test_scalar_capacity_with_several_dimensions(tmp_path: Path) -> None:
+    """A single capacity number for two dimensions is refused instead of meaning zero for the second."""
+    doc = tiny_document(dimensions=["parcels", "litres"])
+    for s in doc["stops"]:
+        s["delivery"] = [s["delivery"], 1]
+        s.pop("pickup", None)
+    assert "vehicle_types[0].capacity: give one value per dimension" in error_of(tmp_path, doc)

@@ -217,6 +217,11 @@ def evaluate(instance: RoutingInstance, plan: RoutingPlan, rounding: Rounding | 
     return evaluate_sequences(arrays, plan_sequences(arrays, plan))
 
 
+def _clean(x: float) -> float:
+    """Drop float noise from sums of 1/scale steps (15.822999999999999 -> 15.823)."""
+    return round(float(x), 9)
+
+
 def build_plan(arrays: RoutingArrays, seqs: list[Sequence_], ev: Evaluation, **meta: object) -> RoutingPlan:
     """A plan with the evaluator's schedule, loads, costs and status."""
     routes: list[RoutePlan] = []
@@ -225,7 +230,7 @@ def build_plan(arrays: RoutingArrays, seqs: list[Sequence_], ev: Evaluation, **m
     for (vt, veh, nodes), check in zip(kept, ev.routes, strict=True):
         start_node, end_node = int(arrays.vt_start[vt]), int(arrays.vt_end[vt])
         first_load = [float(x) for x in arrays.delivery[nodes].sum(axis=0)]
-        visits = [Visit(node=arrays.node_ids[start_node], kind="depot", departure=check.start, load=first_load)]
+        visits = [Visit(node=arrays.node_ids[start_node], kind="depot", departure=_clean(check.start), load=first_load)]
         # The kernel schedules from the shift start; the plan shows the schedule of the latest
         # departure (route start): each visit moves later by what the waits before it do not absorb.
         delay = check.start - float(arrays.vt_shift_lo_int[vt]) / arrays.scale
@@ -237,17 +242,17 @@ def build_plan(arrays: RoutingArrays, seqs: list[Sequence_], ev: Evaluation, **m
             visits.append(
                 Visit(
                     node=arrays.node_ids[n], kind=KIND_NAMES[arrays.node_kind[n]],
-                    arrival=arrival, start=begin,
-                    departure=begin + float(arrays.service_int[n]) / arrays.scale,
-                    load=[float(x) for x in ev.load[p]],
+                    arrival=_clean(arrival), start=_clean(begin),
+                    departure=_clean(begin + float(arrays.service_int[n]) / arrays.scale),
+                    load=[_clean(x) for x in ev.load[p]],
                 )
             )  # fmt: skip
         offset += len(nodes)
-        visits.append(Visit(node=arrays.node_ids[end_node], kind="depot", arrival=check.end))
+        visits.append(Visit(node=arrays.node_ids[end_node], kind="depot", arrival=_clean(check.end)))
         routes.append(
             RoutePlan(
                 vehicle_type=check.vehicle_type, vehicle=veh, visits=visits,
-                distance=check.distance, duration=check.duration, cost=check.cost,
+                distance=_clean(check.distance), duration=_clean(check.duration), cost=_clean(check.cost),
             )
         )  # fmt: skip
     status = "feasible" if ev.feasible else "infeasible"

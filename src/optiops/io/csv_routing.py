@@ -101,25 +101,49 @@ def _drop_none(d: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in d.items() if v is not None}
 
 
-def _matrix(path: Path) -> list[list[float]]:
+def _matrix(path: Path, node_ids: list[str]) -> list[list[float]]:
+    """A square matrix whose header row must name the nodes in node order (depots, then stops)."""
+    with path.open(newline="", encoding="utf-8") as fh:
+        rows = [r for r in csv.reader(fh) if r]
+    header = [h.strip() for h in rows[0]] if rows else []
+    if header != node_ids:
+        raise InstanceError(
+            f"header must list the node ids in node order (depots, then stops): expected {node_ids}, found {header}",
+            str(path),
+        )
     try:
-        with path.open(newline="", encoding="utf-8") as fh:
-            rows = list(csv.reader(fh))
-        return [[float(x) for x in r] for r in rows[1:] if r]
+        return [[float(x) for x in r] for r in rows[1:]]
     except ValueError as exc:
         raise InstanceError(f"non-numeric matrix entry ({exc})", str(path)) from exc
 
 
+def _meta(folder: Path) -> dict[str, Any]:
+    path = folder / "instance.yaml"
+    if not path.exists():
+        return {}
+    try:
+        meta = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise InstanceError(f"malformed YAML: {exc}", str(path)) from exc
+    if not isinstance(meta, dict):
+        raise InstanceError("must be a mapping of name, rounding, dimensions, travel", str(path))
+    unknown = sorted(set(meta) - {"name", "rounding", "dimensions", "travel"})
+    if unknown:
+        raise InstanceError(f"unknown keys {unknown}; allowed: name, rounding, dimensions, travel", str(path))
+    return meta
+
+
 def read_csv_folder(folder: Path) -> RoutingInstance:
     """Read a routing instance from a folder of CSV files."""
-    meta: dict[str, Any] = {}
-    if (folder / "instance.yaml").exists():
-        meta = yaml.safe_load((folder / "instance.yaml").read_text(encoding="utf-8")) or {}
+    meta = _meta(folder)
     for name in ("depots.csv", "stops.csv", "vehicles.csv"):
         if not (folder / name).exists():
             raise InstanceError(f"missing {name} (a CSV routing instance needs depots, stops, vehicles)", str(folder))
     dims: list[str] = list(meta.get("dimensions", ["load"]))
-    multi = {f"{b}_{d}" for b in ("delivery", "pickup", "capacity") for d in dims}
+    # one dimension: plain delivery/pickup/capacity columns; several: <base>_<dim> columns only
+    vec_bases = ("delivery", "pickup", "capacity")
+    multi = {f"{b}_{d}" for b in vec_bases for d in dims} if len(dims) > 1 else set()
+    plain = set() if len(dims) > 1 else set(vec_bases)
     data: dict[str, Any] = {"kind": "routing", "name": meta.get("name", folder.name)}
     data.update({k: meta[k] for k in ("rounding", "dimensions", "travel") if k in meta})
 
@@ -129,7 +153,7 @@ def read_csv_folder(folder: Path) -> RoutingInstance:
                     "time_window": _window(depots, k, r, "tw_start", "tw_end")})
         for k, r in enumerate(depots.rows)
     ]  # fmt: skip
-    stops = _Rows(folder / "stops.csv", _COMMON["stops.csv"] | multi, {"id", "x", "y"})
+    stops = _Rows(folder / "stops.csv", (_COMMON["stops.csv"] - set(vec_bases)) | plain | multi, {"id", "x", "y"})
     data["stops"] = []
     for k, r in enumerate(stops.rows):
         tws = stops.get(k, r, "time_windows", _windows)
@@ -145,7 +169,9 @@ def read_csv_folder(folder: Path) -> RoutingInstance:
                 "skip_penalty": stops.get(k, r, "skip_penalty", float),
             })
         )  # fmt: skip
-    veh = _Rows(folder / "vehicles.csv", _COMMON["vehicles.csv"] | multi, {"id", "start_depot"})
+    veh = _Rows(
+        folder / "vehicles.csv", (_COMMON["vehicles.csv"] - set(vec_bases)) | plain | multi, {"id", "start_depot"}
+    )
     data["vehicle_types"] = [
         _drop_none({
             "id": r["id"], "count": veh.get(k, r, "count", int),
@@ -163,7 +189,8 @@ def read_csv_folder(folder: Path) -> RoutingInstance:
         if (folder / name).exists():
             travel = dict(data.get("travel", {}))
             travel["metric"] = "matrix"
-            travel[key] = _matrix(folder / name)
+            node_ids = [d["id"] for d in data["depots"]] + [s["id"] for s in data["stops"]]
+            travel[key] = _matrix(folder / name, node_ids)
             data["travel"] = travel
     try:
         return RoutingInstance.model_validate(data)

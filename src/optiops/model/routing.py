@@ -187,6 +187,9 @@ def _cross_problems(inst: RoutingInstance) -> list[str]:
     seen: dict[str, str] = {}
     items = [("depots", d.id) for d in inst.depots] + [("stops", s.id) for s in inst.stops]
     items += [("shipments", s.id) for s in inst.shipments]
+    vt_ids = [vt.id for vt in inst.vehicle_types]
+    for ident in sorted({i for i in vt_ids if vt_ids.count(i) > 1}):
+        problems.append(f"vehicle_types: id {ident!r} is used twice")
     for group, ident in items:
         if ident in seen:
             problems.append(f"{group}: id {ident!r} is used twice")
@@ -196,6 +199,8 @@ def _cross_problems(inst: RoutingInstance) -> list[str]:
     depot_ids = {d.id for d in inst.depots}
 
     def check_vec(path: str, value: list[int] | int) -> None:
+        if isinstance(value, int) and value != 0 and n_dim > 1:
+            problems.append(f"{path}: give one value per dimension {inst.dimensions}, not a single number")
         if isinstance(value, list) and len(value) != n_dim:
             problems.append(f"{path}: has {len(value)} values, expected {n_dim} ({inst.dimensions})")
 

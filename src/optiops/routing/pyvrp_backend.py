@@ -121,7 +121,12 @@ class PyVrpBackend:
         build_s = time.perf_counter() - t0
         divisor = float(int_costs(arrays)["divisor"][0])
         stop = _Stop(max(0.01, opts.time_limit - build_s), divisor, opts.progress)
-        result = pyvrp.solve(data, stop=stop, seed=opts.seed, collect_stats=False, display=False)
+        # PyVRP caps its penalty per unit of excess load / time warp (default 1e5 cost units); with
+        # scaled decimal costs that can be a fraction of a currency unit, and the search then
+        # settles for infeasible plans. Keep the cap at >= 1000 currency units.
+        penalty = pyvrp.PenaltyParams(max_penalty=max(100_000.0, 1000.0 * divisor))
+        params = pyvrp.SolveParams(penalty=penalty)
+        result = pyvrp.solve(data, stop=stop, seed=opts.seed, collect_stats=False, display=False, params=params)
         best = result.best
         counters = np.zeros(len(arrays.vt_ids), dtype=np.int64)
         sequences = []
