@@ -66,7 +66,12 @@ def test_validate_reports_counts(tmp_path: Path) -> None:
     """validate summarises a valid instance and exits 0."""
     result = runner.invoke(app, ["validate", str(write_doc(tmp_path, tiny_document()))])
     assert result.exit_code == 0
-    assert "stops" in result.output and "5" in result.output
+    rows = {
+        line.split("│")[1].strip(): line.split("│")[2].strip()
+        for line in result.output.splitlines()
+        if line.count("│") == 3
+    }
+    assert rows["stops"] == "5" and rows["vehicles"] == "2 x van"
 
 
 def test_evaluate_flags_infeasible_plan(tmp_path: Path) -> None:
@@ -103,3 +108,46 @@ def test_profile_selects_backend(tmp_path: Path) -> None:
                                  "--time-limit", "0.5", "--no-plots"])  # fmt: skip
     assert result.exit_code == 0, result.output
     assert json.loads((out / "plan.json").read_text())["backend"] == "ortools"
+
+
+def test_rerun_removes_stale_outputs(tmp_path: Path) -> None:
+    """A second solve into the same folder without plots leaves no PNG of the first run behind."""
+    inst = write_doc(tmp_path, tiny_document())
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["solve", str(inst), "--out", str(out), "--time-limit", "0.3"]).exit_code == 0
+    assert (
+        runner.invoke(app, ["solve", str(inst), "--out", str(out), "--time-limit", "0.3", "--no-plots"]).exit_code == 0
+    )
+    assert sorted(p.name for p in out.iterdir()) == ["plan.json", "routes.csv"]
+
+
+def test_out_below_a_file_is_bad_input(tmp_path: Path) -> None:
+    """--out inside an existing file exits 2 with the path, not a traceback."""
+    inst = write_doc(tmp_path, tiny_document())
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = runner.invoke(app, ["solve", str(inst), "--out", str(blocker / "out"), "--time-limit", "0.3"])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output and "file" in result.output
+
+
+def test_non_utf8_plan_is_bad_input(tmp_path: Path) -> None:
+    """A plan file that is not UTF-8 text exits 2 naming the file."""
+    inst = write_doc(tmp_path, tiny_document())
+    plan = tmp_path / "plan.json"
+    plan.write_bytes(b"\xff\xfe\x00garbage")
+    result = runner.invoke(app, ["evaluate", str(inst), str(plan)])
+    assert result.exit_code == 2
+    assert "not UTF-8" in result.output
+
+
+def test_vrplib_solve_writes_solution_file(tmp_path: Path) -> None:
+    """Solving a .vrp instance also writes solution.sol with every customer."""
+    out = tmp_path / "out"
+    data = Path(__file__).parent / "data" / "tiny-tw.vrp"
+    result = runner.invoke(app, ["solve", str(data), "--out", str(out), "--time-limit", "0.5", "--no-plots"])
+    assert result.exit_code == 0, result.output
+    text = (out / "solution.sol").read_text()
+    assert sorted(
+        int(c) for line in text.splitlines() if line.startswith("Route") for c in line.split(":")[1].split()
+    ) == [1, 2, 3, 4, 5]

@@ -83,3 +83,19 @@ def test_plan_schedule_is_consistent(tiny: RoutingInstance) -> None:
             if visit.start is not None and index[visit.node].time_windows:
                 lo, hi = index[visit.node].time_windows[0]
                 assert lo - 1e-9 <= visit.start <= hi + 1e-9
+
+
+def test_depots_recognised_by_id_not_kind(tiny: RoutingInstance) -> None:
+    """A hand-written plan listing its depot at both ends (kind left at 'stop') evaluates like one without."""
+    with_depots = plan_of(["D", "a", "b", "D"], ["D", "c", "d", "D"])
+    assert (
+        optiops.evaluate(tiny, with_depots).objective
+        == optiops.evaluate(tiny, plan_of(["a", "b"], ["c", "d"])).objective
+    )
+    assert optiops.evaluate(tiny, with_depots).feasible
+
+
+def test_depot_inside_route_is_a_violation(tiny: RoutingInstance) -> None:
+    """A depot between stops is reported."""
+    ev = optiops.evaluate(tiny, plan_of(["a", "D", "b"], ["c", "d"]))
+    assert "depot 'D' appears inside a route" in ev.violations

@@ -47,3 +47,11 @@ def test_dimacs_truncates_distances() -> None:
     )
     assert optiops.evaluate(inst, plan).routes[0].distance == pytest.approx(5 + 12.3 + 10)
     assert optiops.evaluate(inst, plan, rounding="exact").routes[0].distance == pytest.approx(15 + 153**0.5, 1e-3)
+
+
+def test_solomon_text_equals_vrplib() -> None:
+    """The Solomon .txt (CRLF) and the .vrp of the same instance give the same stops and depot."""
+    txt, vrp = optiops.load(DATA / "tiny-tw.txt"), optiops.load(DATA / "tiny-tw.vrp")
+    assert txt.stops == vrp.stops
+    assert txt.depots == vrp.depots
+    assert txt.vehicle_types[0].count == 3 and txt.rounding == "dimacs"

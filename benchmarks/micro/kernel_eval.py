@@ -22,7 +22,7 @@ import numpy as np
 from optiops.bench.runner import append_rows, git_commit, machine, versions
 from optiops.evaluate import KernelData, run_kernel
 from optiops.kernels import warmup
-from optiops.kernels._reference import evaluate_routes_reference
+from optiops.kernels._reference_routing import evaluate_routes_reference
 
 RESULTS = Path(__file__).resolve().parents[1] / "results" / "micro-kernels.jsonl"
 

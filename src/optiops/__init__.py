@@ -11,6 +11,7 @@ Library face::
 
 from __future__ import annotations
 
+import dataclasses
 from importlib.metadata import PackageNotFoundError, version
 
 from optiops._logging import logger
@@ -29,13 +30,23 @@ except PackageNotFoundError:  # running from a source tree
 
 def solve(
     instance: RoutingInstance,
-    backend: str = "auto",
-    time_limit: float = 10.0,
-    seed: int = 1,
+    backend: str | None = None,
+    time_limit: float | None = None,
+    seed: int | None = None,
     options: SolveOptions | None = None,
 ) -> SolveResult:
-    """Solve an instance; pass ``options`` for everything else (rounding, params, progress)."""
-    opts = options or SolveOptions(backend=backend, time_limit=time_limit, seed=seed)
+    """Solve an instance (defaults: ``auto`` backend, 10 s, seed 1).
+
+    ``options`` carries everything else (rounding, backend params, progress); ``backend``,
+    ``time_limit`` and ``seed`` given here override the same fields of ``options``.
+    """
+    opts = options or SolveOptions()
+    if backend is not None:
+        opts = dataclasses.replace(opts, backend=backend)
+    if time_limit is not None:
+        opts = dataclasses.replace(opts, time_limit=time_limit)
+    if seed is not None:
+        opts = dataclasses.replace(opts, seed=seed)
     return _solve_routing(instance, opts)
 
 

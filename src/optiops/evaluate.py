@@ -189,19 +189,34 @@ def _fleet_violations(arrays: RoutingArrays, seqs: list[Sequence_]) -> list[str]
 
 
 def plan_sequences(arrays: RoutingArrays, plan: RoutingPlan, source: str = "plan") -> list[Sequence_]:
-    """Node-index routes of a plan; unknown ids are an :class:`InstanceError`."""
+    """Node-index routes of a plan; unknown ids or wrong end depots are an :class:`InstanceError`.
+
+    Depots are recognised by the instance's depot ids, not by the plan's ``kind`` labels: a
+    leading and a trailing depot are the route's ends and must be its vehicle type's depots.
+    """
     index = arrays.index()
     types = {v: k for k, v in enumerate(arrays.vt_ids)}
     seqs, problems = [], []
-    for r, (vt, veh, nodes) in enumerate(plan.sequences()):
-        if vt not in types:
-            problems.append(f"routes[{r}].vehicle_type: unknown vehicle type {vt!r}")
+    for r, route in enumerate(plan.routes):
+        if route.vehicle_type not in types:
+            problems.append(f"routes[{r}].vehicle_type: unknown vehicle type {route.vehicle_type!r}")
             continue
+        t = types[route.vehicle_type]
+        nodes = [v.node for v in route.visits]
         unknown = [n for n in nodes if n not in index]
         if unknown:
             problems.append(f"routes[{r}].visits: unknown stops {unknown}")
             continue
-        seqs.append((types[vt], veh, [index[n] for n in nodes]))
+        for pos, expected in ((0, arrays.vt_start[t]), (-1, arrays.vt_end[t])):
+            if nodes and index[nodes[pos]] < arrays.n_depots:
+                if index[nodes[pos]] != expected:
+                    verb = "start" if pos == 0 else "end"
+                    problems.append(
+                        f"routes[{r}].visits: {verb}s at depot {nodes[pos]!r}, but {route.vehicle_type} vehicles "
+                        f"{verb} at {arrays.node_ids[expected]!r}"
+                    )
+                nodes = nodes[1:] if pos == 0 else nodes[:-1]
+        seqs.append((t, route.vehicle, [index[n] for n in nodes]))
     if problems:
         raise InstanceError(problems, source)
     return seqs
@@ -213,7 +228,7 @@ def evaluate(instance: RoutingInstance, plan: RoutingPlan, rounding: Rounding | 
     ``rounding`` defaults to the plan's own (the metric it was solved in), then the instance's.
     """
     rnd = rounding or (plan.rounding or None) or instance.rounding
-    arrays = routing_arrays(instance, rnd)  # type: ignore[arg-type]
+    arrays = routing_arrays(instance, rnd)
     return evaluate_sequences(arrays, plan_sequences(arrays, plan))
 
 
@@ -231,14 +246,9 @@ def build_plan(arrays: RoutingArrays, seqs: list[Sequence_], ev: Evaluation, **m
         start_node, end_node = int(arrays.vt_start[vt]), int(arrays.vt_end[vt])
         first_load = [float(x) for x in arrays.delivery[nodes].sum(axis=0)]
         visits = [Visit(node=arrays.node_ids[start_node], kind="depot", departure=_clean(check.start), load=first_load)]
-        # The kernel schedules from the shift start; the plan shows the schedule of the latest
-        # departure (route start): each visit moves later by what the waits before it do not absorb.
-        delay = check.start - float(arrays.vt_shift_lo_int[vt]) / arrays.scale
         for k, n in enumerate(nodes):
             p = offset + k
-            arrival, begin = float(ev.arrival[p]) + delay, float(ev.start[p])
-            delay = max(0.0, delay - (begin - float(ev.arrival[p])))
-            begin += delay
+            arrival, begin = float(ev.arrival[p]), float(ev.start[p])
             visits.append(
                 Visit(
                     node=arrays.node_ids[n], kind=KIND_NAMES[arrays.node_kind[n]],

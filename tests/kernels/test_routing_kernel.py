@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from optiops.evaluate import KernelData, run_kernel
-from optiops.kernels._reference import evaluate_route_reference, evaluate_routes_reference
+from optiops.kernels._reference_routing import evaluate_route_reference, evaluate_routes_reference
 
 
 def random_case(seed: int) -> tuple[KernelData, list[list[int]], list[int]]:
@@ -108,3 +109,82 @@ def test_waiting_at_first_stop_is_not_charged_as_duration() -> None:
     rows = run_kernel(kd, *flat([[2]], [0]))[0]
     assert rows[0, 1] == 20.0  # leave at 90, serve at 100, back at 110
     assert rows[0, 6] == 90.0
+
+
+@given(st.lists(st.lists(st.integers(0, 9), max_size=6), max_size=5))
+def test_visit_positions_counts(routes: list[list[int]]) -> None:
+    """Visit counts, route and flat position of each node match a plain count over the routes."""
+    from optiops.kernels import visit_positions
+
+    ptr = np.cumsum([0] + [len(r) for r in routes]).astype(np.int64)
+    nodes = np.array([n for r in routes for n in r], dtype=np.int64)
+    count, route_of, pos_of = visit_positions(ptr, nodes, 10)
+    flat_nodes = [n for r in routes for n in r]
+    for node in range(10):
+        assert count[node] == flat_nodes.count(node)
+        if count[node]:
+            last = max(p for p, n in enumerate(flat_nodes) if n == node)
+            assert pos_of[node] == last
+            assert ptr[route_of[node]] <= last < ptr[route_of[node] + 1]
+
+
+def integer_case(seed: int) -> tuple[KernelData, list[int]]:
+    """One route over a few stops with integer travel, service and windows (0 to 3 per stop)."""
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(2, 7))
+    time = rng.integers(1, 20, (n, n)).astype(float)
+    np.fill_diagonal(time, 0.0)
+    windows: list[list[tuple[float, float]]] = [[]]
+    for _ in range(1, n):
+        ws, t = [], float(rng.integers(0, 30))
+        for _ in range(int(rng.integers(0, 4))):
+            ws.append((t, t + float(rng.integers(0, 15))))
+            t = ws[-1][1] + float(rng.integers(1, 40))
+        windows.append(ws)
+    flat_w = [w for ws in windows for w in ws]
+    kd = KernelData(
+        dist=time, time=time, service=rng.integers(0, 5, n).astype(float),
+        tw_ptr=np.cumsum([0] + [len(w) for w in windows]).astype(np.int64),
+        tw_lo=np.array([w[0] for w in flat_w]), tw_hi=np.array([w[1] for w in flat_w]),
+        load_delta=np.zeros((n, 1)), delivery=np.zeros((n, 1)), partner=np.full(n, -1, dtype=np.int64),
+        vt_start=np.zeros(1, dtype=np.int64), vt_end=np.zeros(1, dtype=np.int64), vt_cap=np.ones((1, 1)),
+        vt_shift_lo=np.zeros(1), vt_shift_hi=np.full(1, 300.0), vt_max_dur=np.full(1, float(rng.integers(20, 200))),
+        vt_fixed=np.zeros(1), vt_cd=np.zeros(1), vt_ct=np.ones(1),
+    )  # fmt: skip
+    return kd, [int(x) for x in rng.permutation(np.arange(1, n))]
+
+
+def brute_force(kd: KernelData, route: list[int]) -> tuple[float, float]:
+    """Least (violation, duration) over every integer departure, each simulated from scratch."""
+    best = (np.inf, np.inf)
+    for depart in range(int(kd.vt_shift_lo[0]), int(kd.vt_shift_hi[0]) + 1):
+        t, prev, late = float(depart), 0, 0.0
+        for node in route:
+            arrival = t + kd.time[prev, node]
+            lo, hi = kd.tw_lo[kd.tw_ptr[node] : kd.tw_ptr[node + 1]], kd.tw_hi[kd.tw_ptr[node] : kd.tw_ptr[node + 1]]
+            open_ = [k for k in range(len(lo)) if hi[k] >= arrival]
+            if len(lo) and not open_:
+                late += arrival - hi[-1]
+            t = (max(arrival, lo[open_[0]]) if open_ else arrival) + kd.service[node]
+            prev = node
+        end = t + kd.time[prev, 0]
+        dur = end - depart
+        viol = late + max(end - kd.vt_shift_hi[0], 0.0) + max(dur - kd.vt_max_dur[0], 0.0)
+        best = min(best, (viol, dur))
+    return best
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.integers(0, 2**31 - 1))
+def test_departure_search_matches_brute_force(seed: int) -> None:
+    """With several windows per stop: when some departure makes the route feasible, the kernel finds a
+    feasible one with the least duration of all integer departures; otherwise it reports a violation."""
+    kd, route = integer_case(seed)
+    rows = run_kernel(kd, *flat([route], [0]))[0]
+    viol = rows[0, 4] + rows[0, 5]
+    best_viol, best_dur = brute_force(kd, route)
+    if best_viol == 0:
+        assert viol == 0
+        assert rows[0, 1] == pytest.approx(best_dur)
+    else:
+        assert viol >= best_viol - 1e-9

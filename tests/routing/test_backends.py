@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pytest
 from tests.conftest import tiny_document
 
@@ -97,9 +98,60 @@ def test_unreachable_window_is_diagnosed(backend: str) -> None:
     assert info.value.culprits == ["b"]
 
 
+def test_pyvrp_run_reproducible_from_seed() -> None:
+    """With an iteration limit, a PyVRP run is reproduced exactly by its seed; another seed searches differently."""
+    inst = optiops.load("instances/routing/two-depots-mixed-fleet.yaml")
+
+    def run(seed: int) -> tuple[list, float | None]:
+        opts = SolveOptions(backend="pyvrp", time_limit=30, seed=seed, params={"max_iterations": 300})
+        plan = optiops.solve(inst, options=opts).plan
+        return plan.sequences(), plan.backend and plan.objective
+
+    first = run(3)
+    assert run(3) == first
+    assert any(run(seed) != first for seed in (4, 5, 6))
+
+
+def test_unknown_backend_parameter_refused(tiny: RoutingInstance) -> None:
+    """A misspelt OR-Tools parameter or metaheuristic is refused before searching."""
+    from optiops.exceptions import InstanceError
+
+    for params in ({"metaheuristc": "TABU_SEARCH"}, {"metaheuristic": "TABU"}):
+        with pytest.raises(InstanceError, match="params"):
+            optiops.solve(tiny, options=SolveOptions(backend="ortools", time_limit=0.5, params=params))
+
+
+def test_later_window_shortens_the_route() -> None:
+    """Leaving later to use a stop's second window is found by OR-Tools and accepted by the evaluator."""
+    inst = RoutingInstance.model_validate({
+        "kind": "routing", "rounding": "exact",
+        "depots": [{"id": "D", "x": 0, "y": 0}],
+        "vehicle_types": [{"id": "van", "count": 1, "capacity": 5, "start_depot": "D", "cost_per_time": 1,
+                           "max_duration": 20}],
+        "stops": [{"id": "A", "x": 5, "y": 0, "time_windows": [[10, 11], [45, 46]]},
+                  {"id": "B", "x": 10, "y": 0, "time_windows": [[50, 60]]}],
+    })  # fmt: skip
+    res = solve(inst, "ortools")
+    assert res.plan.status == "feasible"
+    assert res.plan.routes[0].duration == pytest.approx(20.0)
+    assert res.plan.solver_objective == pytest.approx(res.plan.objective)
+
+
 @pytest.mark.parametrize("backend", BACKENDS)
-def test_same_seed_same_plan(tiny: RoutingInstance, backend: str) -> None:
-    """Two runs with the same seed give the same routes (a case both searches settle on early)."""
-    a = solve(tiny, backend, seed=7).plan
-    b = solve(tiny, backend, seed=7).plan
-    assert a.sequences() == b.sequences()
+def test_decimal_costs_stay_exact(backend: str) -> None:
+    """A cost per km of 0.004 is neither rounded to zero nor distorted: solver and evaluator agree."""
+    doc = tiny_document()
+    doc["vehicle_types"][0] |= {"cost_per_distance": 0.004, "fixed_cost": 0.125}
+    res = solve(RoutingInstance.model_validate(doc), backend)
+    assert res.plan.solver_objective == pytest.approx(res.plan.objective, rel=1e-6)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_fleet_kept_when_durations_bind(backend: str) -> None:
+    """Eight far stops, a 90-minute limit and eight vehicles: every vehicle is needed and offered."""
+    stops = [{"id": f"s{i}", "x": 40 * np.cos(i), "y": 40 * np.sin(i)} for i in range(8)]
+    inst = RoutingInstance.model_validate({
+        "kind": "routing", "depots": [{"id": "D", "x": 0, "y": 0}], "stops": stops,
+        "vehicle_types": [{"id": "van", "count": 8, "capacity": 10, "start_depot": "D", "max_duration": 90}],
+    })  # fmt: skip
+    assert solve(inst, backend, time_limit=1.0).plan.status == "feasible"

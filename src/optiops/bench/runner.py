@@ -67,7 +67,7 @@ def run_routing_task(
         row.update(
             status=res.plan.status, feasible=feasible, objective=objective,
             solver_objective=res.plan.solver_objective, backend_used=res.plan.backend,
-            objective_matches=(res.plan.objective == check.objective), routes=len(res.plan.routes),
+            objective_matches=_matches(res.plan.solver_objective, check.objective), routes=len(res.plan.routes),
             runtime_s=round(time.perf_counter() - t0, 3), solve_s=round(res.plan.runtime_s or 0.0, 3),
         )  # fmt: skip
     except Exception as exc:  # one failing instance must not end the suite; the row records it
@@ -81,6 +81,13 @@ def run_routing_task(
     return row
 
 
+def _matches(solver: float | None, evaluator: float) -> bool | None:
+    """Does the backend's own objective equal the evaluator's (to 1e-6 relative)?"""
+    if solver is None:
+        return None
+    return abs(solver - evaluator) <= 1e-6 * max(1.0, abs(evaluator))
+
+
 def run_suite(
     name: str,
     backends: list[str] | None = None,
@@ -92,7 +99,8 @@ def run_suite(
     workers: int | None = None,
     on_row: Callable[[dict[str, Any]], None] | None = None,
 ) -> list[dict[str, Any]]:
-    """Run a suite and return its rows (also passed to ``on_row`` as each finishes)."""
+    """Run a suite and return its rows (also passed to ``on_row`` as each finishes, so a caller
+    can store them at once; a task whose worker dies becomes an error row)."""
     suite = load_suite(name)
     root = data_root(data)
     files = suite_instances(suite, root, instances)
@@ -105,12 +113,19 @@ def run_suite(
     }  # fmt: skip
     rows: list[dict[str, Any]] = []
     with make_executor(executor, workers) as pool:
-        futures = [
-            pool.submit(run_routing_task, str(f), suite.rounding, b, s, limit, bks.get(f.stem))
+        futures = {
+            pool.submit(run_routing_task, str(f), suite.rounding, b, s, limit, bks.get(f.stem)): (f, b, s)
             for f, b, s in _tasks(suite, files, backends, seeds)
-        ]
+        }
         for fut in as_completed(futures):
-            row = {**common, **fut.result()}
+            try:
+                result = fut.result()
+            except Exception as exc:  # a crashed worker (BrokenProcessPool) must not lose the other rows
+                f, b, s = futures[fut]
+                result = {"instance": f.stem, "backend": b, "seed": s, "status": "error", "feasible": False,
+                          "objective": None, "gap_pct": None, "best_known": bks.get(f.stem), "runtime_s": 0.0,
+                          "error": f"{type(exc).__name__}: {exc}"}  # fmt: skip
+            row = {**common, **result}
             rows.append(row)
             if on_row is not None:
                 on_row(row)

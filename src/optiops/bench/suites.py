@@ -53,7 +53,10 @@ def load_suite(name: str) -> Suite:
     path = Path(name) if name.endswith(".toml") else SUITES_DIR / f"{name}.toml"
     if not path.exists():
         raise InstanceError(f"unknown suite {name!r}; known: {list_suites()}")
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise InstanceError(f"malformed TOML: {exc}", str(path)) from exc
     try:
         return Suite(**data)
     except TypeError as exc:
@@ -76,5 +79,11 @@ def suite_instances(suite: Suite, root: Path, select: str | None = None) -> list
 
 def best_known(suite: Suite, root: Path) -> dict[str, float]:
     """instance name -> best-known objective."""
-    with (root / suite.best_known).open(newline="", encoding="utf-8") as fh:
-        return {row["instance"]: float(row["bks_cost"]) for row in csv.DictReader(fh)}
+    path = root / suite.best_known
+    try:
+        with path.open(newline="", encoding="utf-8") as fh:
+            return {row["instance"]: float(row["bks_cost"]) for row in csv.DictReader(fh)}
+    except OSError as exc:
+        raise InstanceError(f"cannot read best-known values: {exc.strerror}", str(path)) from exc
+    except (KeyError, ValueError) as exc:
+        raise InstanceError(f"best-known file needs columns instance, bks_cost ({exc})", str(path)) from exc

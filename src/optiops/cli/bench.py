@@ -38,15 +38,18 @@ def run(
         out.print(f"{row['instance']:>14} {row['backend']:>8} seed {row['seed']}: {row['status']:<11} "
                   f"obj {row['objective']} gap {gap} ({row['runtime_s']:.1f} s){extra}", highlight=False)  # fmt: skip
 
+    def show_and_store(row: dict[str, Any]) -> None:
+        show(row)
+        if record:  # one row at a time: an interrupted run keeps what it finished
+            append_rows([row], results_file(row["suite"]))
+        if out_file is not None:
+            append_rows([row], out_file)
+
     with user_errors():
         rows = run_suite(
             suite, backends=backend, time_limit=time_limit, seeds=seeds, instances=instances, data=data,
-            executor="inline" if inline else "process", workers=workers, on_row=show,
+            executor="inline" if inline else "process", workers=workers, on_row=show_and_store,
         )  # fmt: skip
-        if record:
-            append_rows(rows, results_file(suite))
-        if out_file is not None:
-            append_rows(rows, out_file)
     by_backend: dict[str, list[dict[str, Any]]] = {}
     for r in rows:
         by_backend.setdefault(r["backend"], []).append(r)

@@ -34,6 +34,7 @@ err = Console(stderr=True)
 
 EXIT_SOLVER, EXIT_INPUT, EXIT_INFEASIBLE = 1, 2, 3
 ROUNDINGS = ("none", "round", "dimacs", "exact")
+SOLVE_OUTPUTS = ("plan.json", "routes.csv", "solution.sol", "route_map.png", "route_schedule.png")
 
 
 @contextmanager
@@ -53,6 +54,10 @@ def user_errors() -> Iterator[None]:
     except OptiopsError as exc:
         err.print(f"[red]error:[/red] {exc}", highlight=False)
         raise typer.Exit(EXIT_SOLVER) from None
+    except OSError as exc:  # unreadable input, unwritable --out, a file where a folder should be
+        where = f"{exc.filename}: " if exc.filename else ""
+        err.print(f"[red]error:[/red] {where}{exc.strerror or exc}", highlight=False)
+        raise typer.Exit(EXIT_INPUT) from None
 
 
 def _check_rounding(value: str | None) -> str | None:
@@ -76,6 +81,7 @@ def validate(file: Annotated[Path, typer.Argument(help="Instance file or CSV fol
     import optiops
     from optiops.model.routing_arrays import routing_arrays
     from optiops.routing import diagnose
+    from optiops.routing.solve import infeasible_error
 
     with user_errors():
         inst = optiops.load(file)
@@ -90,7 +96,7 @@ def validate(file: Annotated[Path, typer.Argument(help="Instance file or CSV fol
         out.print(table)
         problems = diagnose(routing_arrays(inst))
         if problems:
-            raise InfeasibleError("no plan can serve these required stops:\n  " + "\n  ".join(problems))
+            raise infeasible_error(problems)
 
 
 @contextmanager
@@ -146,8 +152,11 @@ def solve(
             res = optiops.solve(inst, options=opts)
         plan = res.plan
         if plan.status != "feasible":
-            raise InfeasibleError(
-                f"{plan.backend} found no feasible plan in {limit:g} s:\n  " + "\n  ".join(plan.violations)
+            # not a proof of infeasibility: the search ran out of time (exit 1, not 3)
+            raise SolverError(
+                f"{plan.backend} found no feasible plan in {limit:g} s; its best attempt breaks:\n  "
+                + "\n  ".join(plan.violations)
+                + "\ntry a longer --time-limit or another --backend"
             )
         files: dict[Path, bytes] = {
             out_dir / "plan.json": dump_document(plan).encode(),
@@ -157,7 +166,7 @@ def solve(
             files[out_dir / "solution.sol"] = solution_text(plan).encode()
         if plots:
             files.update(_plots(inst, plan, out_dir))
-        write_all(files)
+        write_all(files, stale=tuple(out_dir / name for name in SOLVE_OUTPUTS))
     skipped = f", {len(plan.skipped)} skipped" if plan.skipped else ""
     out.print(
         f"[green]{plan.status}[/green] plan: cost {plan.objective:,.2f}, {len(plan.routes)} routes{skipped} "

@@ -40,13 +40,15 @@ class _Rows:
 
     def __init__(self, path: Path, allowed: set[str], required: set[str]) -> None:
         self.path = path
-        try:
-            with path.open(newline="", encoding="utf-8") as fh:
+        try:  # utf-8-sig: spreadsheet exports start with a byte-order mark
+            with path.open(newline="", encoding="utf-8-sig") as fh:
                 reader = csv.DictReader(fh)
-                self.rows = list(reader)
-                header = list(reader.fieldnames or [])
+                self.rows = [{(k or "").strip(): v for k, v in row.items()} for row in reader]
+                header = [h.strip() for h in reader.fieldnames or []]
         except OSError as exc:
             raise InstanceError(f"cannot read: {exc.strerror}", str(path)) from exc
+        except UnicodeDecodeError as exc:
+            raise InstanceError(f"not UTF-8 text (byte {exc.start}): export the file as CSV UTF-8", str(path)) from exc
         unknown = [c for c in header if c not in allowed]
         if unknown:
             raise InstanceError(f"unknown columns {unknown}; allowed: {sorted(allowed)}", str(path))
@@ -103,8 +105,11 @@ def _drop_none(d: dict[str, Any]) -> dict[str, Any]:
 
 def _matrix(path: Path, node_ids: list[str]) -> list[list[float]]:
     """A square matrix whose header row must name the nodes in node order (depots, then stops)."""
-    with path.open(newline="", encoding="utf-8") as fh:
-        rows = [r for r in csv.reader(fh) if r]
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as fh:
+            rows = [r for r in csv.reader(fh) if r]
+    except UnicodeDecodeError as exc:
+        raise InstanceError(f"not UTF-8 text (byte {exc.start})", str(path)) from exc
     header = [h.strip() for h in rows[0]] if rows else []
     if header != node_ids:
         raise InstanceError(
@@ -122,7 +127,9 @@ def _meta(folder: Path) -> dict[str, Any]:
     if not path.exists():
         return {}
     try:
-        meta = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        meta = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
+    except UnicodeDecodeError as exc:
+        raise InstanceError(f"not UTF-8 text (byte {exc.start})", str(path)) from exc
     except yaml.YAMLError as exc:
         raise InstanceError(f"malformed YAML: {exc}", str(path)) from exc
     if not isinstance(meta, dict):

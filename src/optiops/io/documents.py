@@ -20,9 +20,11 @@ KINDS: dict[str, type[BaseModel]] = {"routing": RoutingInstance, "routing-plan":
 def read_document(path: Path) -> dict[str, Any]:
     """Parse a YAML or JSON file into a mapping, or raise :class:`InstanceError`."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
         raise InstanceError(f"cannot read file: {exc.strerror}", str(path)) from exc
+    except UnicodeDecodeError as exc:
+        raise InstanceError(f"not UTF-8 text (byte {exc.start}): save the file as UTF-8", str(path)) from exc
     try:
         data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
     except (json.JSONDecodeError, yaml.YAMLError) as exc:

@@ -1,11 +1,17 @@
 """Route evaluation kernels: arrays in, arrays out, no pydantic.
 
-Schedule rule (shared with the pure-Python reference in ``_reference.py``): a vehicle leaves its
-start depot at its shift start, drives, waits for the first time window whose end it can still
-meet, serves, and moves on; lateness past every window is counted as a violation and the route
-continues from the arrival time. Route duration is measured from the latest departure that keeps
-the same end time and all met windows (Savelsbergh's forward time slack), so waiting at the first
-stop is not charged.
+Schedule rule (shared with the pure-Python reference in ``_reference.py``): from a departure time,
+a vehicle drives, waits for the first time window whose end it can still meet, serves, and moves
+on; lateness past every window is counted as a violation and the route continues from the arrival
+time. The departure is the one with the least violation, then the shortest route duration:
+
+- with at most one window per stop, the latest departure that keeps the end time and every met
+  window (Savelsbergh's forward time slack), found in one pass;
+- when some stop has several windows, the best of the candidate departures at which an arrival
+  meets a window's opening or closing (the breakpoints of duration as a function of departure),
+  each improved by its own forward slack. When some departure makes the route feasible this finds
+  a feasible one of least duration (checked against a brute-force search in the tests); for a
+  route no departure can make feasible, the violation reported is the least among the candidates.
 """
 
 from __future__ import annotations
@@ -34,6 +40,116 @@ def visit_positions(
             route_of[node] = r
             pos_of[node] = p
     return count, route_of, pos_of
+
+
+@njit(cache=True)
+def route_schedule(
+    nodes: np.ndarray,
+    a: int,
+    b: int,
+    depart: float,
+    origin: int,
+    finish: int,
+    time: np.ndarray,
+    service: np.ndarray,
+    tw_ptr: np.ndarray,
+    tw_lo: np.ndarray,
+    tw_hi: np.ndarray,
+    out_arrival: np.ndarray,
+    out_start: np.ndarray,
+    write: bool,
+) -> tuple[float, float, float, bool]:
+    """Forward pass over ``nodes[a:b]`` leaving ``origin`` at ``depart``.
+
+    Returns (end time at ``finish``, lateness at the stops, forward slack = how much later the
+    vehicle could leave with the same end time and windows, whether a stop has several windows).
+    """
+    prev = origin
+    t = depart
+    lateness = 0.0
+    waits = 0.0
+    slack = np.inf
+    multi = False
+    for p in range(a, b):
+        node = nodes[p]
+        arrival = t + time[prev, node]
+        begin = arrival
+        hi = np.inf
+        lo_i, hi_i = tw_ptr[node], tw_ptr[node + 1]
+        if hi_i > lo_i:
+            if hi_i - lo_i > 1:
+                multi = True
+            chosen = -1
+            for w in range(lo_i, hi_i):
+                if tw_hi[w] >= arrival:
+                    chosen = w
+                    break
+            if chosen >= 0:
+                if tw_lo[chosen] > arrival:
+                    begin = tw_lo[chosen]
+                hi = tw_hi[chosen]
+            else:
+                lateness += arrival - tw_hi[hi_i - 1]
+                hi = arrival
+        waits += begin - arrival
+        if waits + hi - begin < slack:
+            slack = waits + hi - begin
+        if write:
+            out_arrival[p] = arrival
+            out_start[p] = begin
+        t = begin + service[node]
+        prev = node
+    if waits < slack:
+        slack = waits
+    return t + time[prev, finish], lateness, slack, multi
+
+
+@njit(cache=True)
+def best_departure(
+    nodes: np.ndarray,
+    a: int,
+    b: int,
+    origin: int,
+    finish: int,
+    shift_lo: float,
+    shift_hi: float,
+    max_dur: float,
+    time: np.ndarray,
+    service: np.ndarray,
+    tw_ptr: np.ndarray,
+    tw_lo: np.ndarray,
+    tw_hi: np.ndarray,
+    scratch: np.ndarray,
+) -> float:
+    """The departure with the least lateness + duration excess, then the shortest duration."""
+    end, late, slack, multi = route_schedule(
+        nodes, a, b, shift_lo, origin, finish, time, service, tw_ptr, tw_lo, tw_hi, scratch, scratch, False
+    )
+    best = shift_lo + slack
+    if not multi:
+        return best
+    best_dur = end - best
+    best_viol = late + max(end - shift_hi, 0.0) + max(best_dur - max_dur, 0.0)
+    prefix = 0.0  # travel and service from the depot to each stop, without waiting
+    prev = origin
+    for p in range(a, b):
+        node = nodes[p]
+        prefix += time[prev, node]
+        for w in range(tw_ptr[node], tw_ptr[node + 1]):
+            for target in (tw_lo[w], tw_hi[w]):
+                cand = target - prefix
+                if cand <= shift_lo or cand > shift_hi:
+                    continue
+                end, late, slack, _ = route_schedule(
+                    nodes, a, b, cand, origin, finish, time, service, tw_ptr, tw_lo, tw_hi, scratch, scratch, False
+                )
+                dur = end - cand - slack
+                viol = late + max(end - shift_hi, 0.0) + max(dur - max_dur, 0.0)
+                if viol < best_viol - 1e-9 or (viol <= best_viol + 1e-9 and dur < best_dur - 1e-9):
+                    best, best_dur, best_viol = cand + slack, dur, viol
+        prefix += service[node]
+        prev = node
+    return best
 
 
 @njit(cache=True)
@@ -69,11 +185,13 @@ def evaluate_routes(
     """Evaluate every route; results go to ``out_route`` [R, N_ROUTE_COLS] and per-visit arrays.
 
     ``load_delta[i]`` is the change of load at node ``i`` (pickup - delivery + shipment amount);
-    ``delivery[i]`` is what must be on board when leaving the start depot.
+    ``delivery[i]`` is what must be on board when leaving the start depot. Arrivals and service
+    starts are those of the chosen departure.
     """
     n_dim = delivery.shape[1]
     max_load = np.zeros(n_dim)
     load = np.zeros(n_dim)
+    scratch = np.zeros(1)
     for r in range(route_ptr.shape[0] - 1):
         a, b = route_ptr[r], route_ptr[r + 1]
         for c in range(N_ROUTE_COLS):
@@ -81,7 +199,8 @@ def evaluate_routes(
         if b == a:
             continue
         vt = route_type[r]
-        # -- loads -------------------------------------------------------------------------
+        origin, finish = vt_start[vt], vt_end[vt]
+        # -- distance, loads, shipment precedence ------------------------------------------
         for d in range(n_dim):
             load[d] = 0.0
         for p in range(a, b):
@@ -89,40 +208,12 @@ def evaluate_routes(
                 load[d] += delivery[route_nodes[p], d]
         for d in range(n_dim):
             max_load[d] = load[d]
-        # -- schedule ----------------------------------------------------------------------
-        prev = vt_start[vt]
-        t = vt_shift_lo[vt]
         distance = 0.0
-        lateness = 0.0
-        waits = 0.0
-        delay = np.inf  # how much later the vehicle could leave without changing the end time
         precedence = 0.0
+        prev = origin
         for p in range(a, b):
             node = route_nodes[p]
             distance += dist[prev, node]
-            arrival = t + time[prev, node]
-            begin = arrival
-            hi = np.inf
-            lo_i, hi_i = tw_ptr[node], tw_ptr[node + 1]
-            if hi_i > lo_i:
-                chosen = -1
-                for w in range(lo_i, hi_i):
-                    if tw_hi[w] >= arrival:
-                        chosen = w
-                        break
-                if chosen >= 0:
-                    if tw_lo[chosen] > arrival:
-                        begin = tw_lo[chosen]
-                    hi = tw_hi[chosen]
-                else:
-                    lateness += arrival - tw_hi[hi_i - 1]
-                    hi = arrival
-            waits += begin - arrival
-            slack = waits + hi - begin
-            if slack < delay:
-                delay = slack
-            out_arrival[p] = arrival
-            out_start[p] = begin
             for d in range(n_dim):
                 load[d] += load_delta[node, d]
                 out_load[p, d] = load[d]
@@ -133,16 +224,20 @@ def evaluate_routes(
             # broken pair is seen from both ends, hence half a violation per end
             if q >= 0 and (route_of[q] != r or (pos_of[q] < p) == (node < q)):
                 precedence += 0.5
-            t = begin + service[node]
             prev = node
-        end_node = vt_end[vt]
-        distance += dist[prev, end_node]
-        end = t + time[prev, end_node]
+        distance += dist[prev, finish]
+        # -- schedule ------------------------------------------------------------------------
+        depart = best_departure(
+            route_nodes, a, b, origin, finish, vt_shift_lo[vt], vt_shift_hi[vt], vt_max_dur[vt],
+            time, service, tw_ptr, tw_lo, tw_hi, scratch,
+        )  # fmt: skip
+        end, lateness, _, _ = route_schedule(
+            route_nodes, a, b, depart, origin, finish, time, service, tw_ptr, tw_lo, tw_hi,
+            out_arrival, out_start, True,
+        )  # fmt: skip
         if end > vt_shift_hi[vt]:
             lateness += end - vt_shift_hi[vt]
-        if waits < delay:
-            delay = waits
-        duration = end - (vt_shift_lo[vt] + delay)
+        duration = end - depart
         excess = 0.0
         for d in range(n_dim):
             if max_load[d] > vt_cap[vt, d]:
@@ -154,7 +249,7 @@ def evaluate_routes(
         out_route[r, R_LATENESS] = lateness
         if duration > vt_max_dur[vt]:
             out_route[r, R_DURATION_EXCESS] = duration - vt_max_dur[vt]
-        out_route[r, R_START] = vt_shift_lo[vt] + delay
+        out_route[r, R_START] = depart
         out_route[r, R_END] = end
         out_route[r, R_PRECEDENCE] = precedence
 

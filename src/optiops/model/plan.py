@@ -46,7 +46,9 @@ class RoutingPlan(_Model):
     seed: int = 0
     time_limit_s: float | None = None
     runtime_s: float | None = None
-    rounding: str = ""
+    rounding: Literal["none", "round", "dimacs", "exact", ""] = Field(
+        "", description="The metric the plan was solved in; empty = the instance's."
+    )
     objective: float | None = Field(None, description="Total cost recomputed by the evaluator.")
     solver_objective: float | None = Field(None, description="Cost as the backend reported it.")
     routes: list[RoutePlan] = Field(default_factory=list)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from optiops.exceptions import InstanceError
 from optiops.model.routing import Rounding, RoutingInstance, Window
 
 SCALES: dict[str, int] = {"none": 1, "round": 1, "dimacs": 10, "exact": 1000}
@@ -27,7 +28,7 @@ KIND_DEPOT, KIND_STOP, KIND_PICKUP, KIND_DELIVERY = 0, 1, 2, 3
 KIND_NAMES = ("depot", "stop", "pickup", "delivery")
 
 
-class RoundingError(ValueError):
+class RoundingError(InstanceError):
     """Data that the chosen rounding cannot represent exactly."""
 
 
@@ -42,14 +43,15 @@ def to_units(values: np.ndarray, rounding: Rounding, what: str) -> np.ndarray:
         return np.floor(v + 0.5).astype(np.int64)
     if rounding == "dimacs":
         return np.floor(10.0 * v + 1e-7).astype(np.int64)
-    return np.round(1000.0 * v).astype(np.int64)
+    return np.floor(1000.0 * v + 0.5).astype(np.int64)
 
 
 def _time_units(values: np.ndarray, rounding: Rounding, what: str) -> np.ndarray:
     """Time-like data (windows, service) scaled without truncation; 'none' must be integral."""
     if rounding == "none":
         return to_units(values, rounding, what)
-    return np.round(np.asarray(values, dtype=np.float64) * SCALES[rounding]).astype(np.int64)
+    # halves up, as for distances under 'round' (np.round would round halves to even)
+    return np.floor(np.asarray(values, dtype=np.float64) * SCALES[rounding] + 0.5).astype(np.int64)
 
 
 def raw_matrices(inst: RoutingInstance) -> tuple[np.ndarray, np.ndarray]:

@@ -9,6 +9,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from optiops.exceptions import InstanceError
 from optiops.model.routing import Rounding, RoutingInstance
 from optiops.model.routing_arrays import RoutingArrays
 
@@ -54,12 +55,30 @@ class Backend(Protocol):
 
 
 def cost_scale(arrays: RoutingArrays) -> int:
-    """Integer factor C so that C * (cost coefficients) are integers (up to 1/100 of a unit).
+    """Smallest power of ten C (1 ... 10**6) that turns every cost coefficient into an integer to
+    within one part in a million; the solvers' integer objective is C * scale * cost.
 
-    Solver objective in integers = C * scale * cost; C = 1 when every coefficient is integral.
+    Raises :class:`InstanceError` when no such C keeps the objective inside 64-bit integers.
     """
     coeffs = np.concatenate([arrays.vt_cd, arrays.vt_ct, arrays.vt_fixed, arrays.penalty])
-    return 1 if np.all(np.abs(coeffs - np.round(coeffs)) < 1e-12) else 100
+    coeffs = coeffs[coeffs > 0]
+    n_veh = int(arrays.vt_count.sum())
+    for k in range(7):
+        c = 10**k
+        err = np.abs(c * coeffs - np.round(c * coeffs))
+        if np.all(err <= 1e-6 * c * coeffs):
+            break
+    bound = c * (
+        float(arrays.vt_cd.max()) * float(arrays.dist_int.max()) * (arrays.n_nodes + n_veh)
+        + float(arrays.vt_ct.max()) * float(arrays.horizon_int) * n_veh
+        + arrays.scale * (float(arrays.vt_fixed.max()) * n_veh + float(arrays.penalty.sum()))
+    )
+    if bound >= 2.0**62:
+        raise InstanceError(
+            f"costs: scaling the cost coefficients by {c} (to keep them exact) overflows 64-bit integers; "
+            "use fewer decimals or smaller units"
+        )
+    return c
 
 
 def int_costs(arrays: RoutingArrays) -> dict[str, np.ndarray]:
@@ -75,15 +94,21 @@ def int_costs(arrays: RoutingArrays) -> dict[str, np.ndarray]:
 
 
 def fleet_bound(arrays: RoutingArrays) -> np.ndarray:
-    """Vehicles worth offering per type: never more than visits; without time windows, no more
-    than enough to carry everything twice over.
+    """Vehicles worth offering per type: never more than visits; when nothing time-related
+    limits a route (no windows, shifts or maximum durations), no more than enough to carry
+    everything twice over.
 
     Unlimited fleets (VRPLIB CVRP gives none) otherwise cost the searches time on empty routes.
-    Time windows can need many more routes than capacity does, so there the fleet is kept.
+    Time limits can need many more routes than capacity does, so there the fleet is kept.
     """
     n_visits = arrays.n_nodes - arrays.n_depots
     out = np.minimum(arrays.vt_count, n_visits)
-    if arrays.tw_ptr[-1] > arrays.tw_ptr[arrays.n_depots]:
+    timed = (
+        arrays.tw_ptr[-1] > 0  # any window, depots included
+        or bool((arrays.vt_max_dur_int < arrays.horizon_int).any())
+        or bool((arrays.vt_shift_hi_int < arrays.horizon_int).any())
+    )
+    if timed:
         return np.maximum(out, 1)
     total = (arrays.delivery + arrays.pickup + np.maximum(arrays.ship, 0)).sum(axis=0)
     for t in range(len(out)):

@@ -15,6 +15,7 @@ import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
 from optiops._logging import logger
+from optiops.exceptions import InstanceError
 from optiops.model.routing import RoutingInstance
 from optiops.model.routing_arrays import KIND_DEPOT, RoutingArrays
 from optiops.routing.common import BackendResult, SolveOptions, fleet_bound, int_costs
@@ -166,6 +167,32 @@ class _Model:
         return out
 
 
+KNOWN_PARAMS = {"metaheuristic", "first_solution_strategies", "first_solution_share"}
+
+
+def _enum_names(message: Any) -> list[str]:
+    """Value names of the enum nested in a routing_enums_pb2 message (e.g. GUIDED_LOCAL_SEARCH)."""
+    return [v.name for e in message.DESCRIPTOR.enum_types for v in e.values]
+
+
+def check_params(params: dict[str, Any]) -> None:
+    """Refuse unknown keys and enum names before any search runs."""
+    problems = [
+        f"params.{k}: unknown parameter; known: {sorted(KNOWN_PARAMS)}" for k in params if k not in KNOWN_PARAMS
+    ]
+    meta = params.get("metaheuristic", "GUIDED_LOCAL_SEARCH")
+    if meta not in _enum_names(METAHEURISTIC):
+        problems.append(f"params.metaheuristic: {meta!r} is not one of {_enum_names(METAHEURISTIC)}")
+    for name in params.get("first_solution_strategies", DEFAULT_STRATEGIES):
+        if name not in _enum_names(FIRST_SOLUTION):
+            problems.append(f"params.first_solution_strategies: {name!r} is not one of {_enum_names(FIRST_SOLUTION)}")
+    share = params.get("first_solution_share", 0.15)
+    if not isinstance(share, int | float) or not 0 < share < 1:
+        problems.append("params.first_solution_share: a fraction between 0 and 1")
+    if problems:
+        raise InstanceError(problems, "ortools parameters")
+
+
 def _params(strategy: str, seconds: float, opts: SolveOptions, improve: bool) -> Any:
     p = pywrapcp.DefaultRoutingSearchParameters()
     p.first_solution_strategy = getattr(FIRST_SOLUTION, strategy)
@@ -188,6 +215,7 @@ class OrToolsBackend:
         return []
 
     def solve(self, inst: RoutingInstance, arrays: RoutingArrays, opts: SolveOptions) -> BackendResult:
+        check_params(opts.params)
         t0 = time.perf_counter()
         model = _Model(arrays)
         routing = model.routing

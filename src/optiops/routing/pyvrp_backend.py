@@ -1,4 +1,7 @@
-"""PyVRP (hybrid genetic search / iterated local search) for the features it supports.
+"""PyVRP (iterated local search) for the features it supports.
+
+Parameters (``params``): ``max_iterations`` stops after that many iterations (or the time limit,
+whichever comes first), which makes a run reproducible from its seed.
 
 PyVRP has no stop with several time windows; everything else of our model maps one to one:
 clients with delivery and pickup, optional clients with prizes, shipments, heterogeneous fleets,
@@ -14,6 +17,7 @@ import numpy as np
 import pyvrp
 from pyvrp import stop as pyvrp_stop
 
+from optiops.exceptions import InstanceError
 from optiops.model.routing import RoutingInstance
 from optiops.model.routing_arrays import KIND_PICKUP, KIND_STOP, RoutingArrays
 from optiops.routing.common import BackendResult, Progress, SolveOptions, fleet_bound, int_costs
@@ -22,8 +26,14 @@ from optiops.routing.common import BackendResult, Progress, SolveOptions, fleet_
 class _Stop:
     """A PyVRP stopping criterion that also reports improvements to a progress callback."""
 
-    def __init__(self, seconds: float, divisor: float, progress: Progress | None) -> None:
-        self._inner = pyvrp_stop.MaxRuntime(seconds)
+    def __init__(self, seconds: float, divisor: float, progress: Progress | None, iterations: int | None) -> None:
+        runtime = pyvrp_stop.MaxRuntime(seconds)
+        # an iteration limit makes a run reproducible from its seed whatever the machine's speed
+        self._inner = (
+            runtime
+            if iterations is None
+            else pyvrp_stop.MultipleCriteria([runtime, pyvrp_stop.MaxIterations(iterations)])
+        )
         self._divisor = divisor
         self._progress = progress
         self._best = float("inf")
@@ -120,7 +130,10 @@ class PyVrpBackend:
         data, client_nodes, shipment_nodes = _data(arrays)
         build_s = time.perf_counter() - t0
         divisor = float(int_costs(arrays)["divisor"][0])
-        stop = _Stop(max(0.01, opts.time_limit - build_s), divisor, opts.progress)
+        unknown = sorted(set(opts.params) - {"max_iterations"})
+        if unknown:
+            raise InstanceError(f"params: unknown PyVRP parameters {unknown}; known: ['max_iterations']")
+        stop = _Stop(max(0.01, opts.time_limit - build_s), divisor, opts.progress, opts.params.get("max_iterations"))
         # PyVRP caps its penalty per unit of excess load / time warp (default 1e5 cost units); with
         # scaled decimal costs that can be a fraction of a currency unit, and the search then
         # settles for infeasible plans. Keep the cap at >= 1000 currency units.

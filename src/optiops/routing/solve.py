@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -54,8 +55,8 @@ def choose_backend(inst: RoutingInstance, arrays: RoutingArrays, name: str) -> B
     return backend
 
 
-def diagnose(arrays: RoutingArrays) -> list[str]:
-    """Required visits no vehicle type can serve on its own: out of reach in time or duration."""
+def diagnose(arrays: RoutingArrays) -> list[tuple[str, str]]:
+    """(node id, reason) of each required visit no vehicle type can serve on its own."""
     a = arrays
     f = a.floats
     problems = []
@@ -82,8 +83,14 @@ def diagnose(arrays: RoutingArrays) -> list[str]:
                 continue
             break
         else:
-            problems.append(f"{a.node_ids[node]!r}: " + "; ".join(sorted(reasons)))
+            problems.append((a.node_ids[node], "; ".join(sorted(reasons))))
     return problems
+
+
+def infeasible_error(problems: list[tuple[str, str]]) -> InfeasibleError:
+    """The error for :func:`diagnose`'s findings, naming every stop to blame."""
+    lines = "\n  ".join(f"{node!r}: {reason}" for node, reason in problems)
+    return InfeasibleError(f"no plan can serve these required stops:\n  {lines}", [n for n, _ in problems])
 
 
 def solve(inst: RoutingInstance, opts: SolveOptions | None = None) -> SolveResult:
@@ -100,14 +107,11 @@ def solve(inst: RoutingInstance, opts: SolveOptions | None = None) -> SolveResul
         raise InstanceError(str(exc), inst.name) from exc
     problems = diagnose(arrays)
     if problems:
-        raise InfeasibleError(
-            "no plan can serve these required stops:\n  " + "\n  ".join(problems),
-            [p.split(":")[0].strip("'") for p in problems],
-        )
+        raise infeasible_error(problems)
     backend = choose_backend(inst, arrays, opts.backend)
     prep_s = time.perf_counter() - t0
     remaining = max(0.05, opts.time_limit - prep_s)
-    res = backend.solve(inst, arrays, SolveOptions(**{**opts.__dict__, "time_limit": remaining}))
+    res = backend.solve(inst, arrays, dataclasses.replace(opts, time_limit=remaining))
     ev = evaluate_sequences(arrays, res.sequences, KernelData.from_arrays(arrays))
     meta = {
         "instance": inst.name, "backend": backend.name, "seed": opts.seed,
