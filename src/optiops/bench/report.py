@@ -26,6 +26,8 @@ def summarise(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One line per suite x run x backend x time limit: mean gap, feasible count, mean runtime."""
     groups: dict[tuple[Any, ...], list[dict[str, Any]]] = defaultdict(list)
     for r in rows:
+        if "backend" not in r or "gap_pct" not in r:
+            continue  # rows of other shapes (forecast tables, kernel micro-benchmarks) have their own sections
         groups[(r["suite"], r.get("run_id", r["commit"]), r["backend"], r["time_limit_s"])].append(r)
     out = []
     for (suite, run_id, backend, limit), rs in groups.items():

@@ -103,6 +103,8 @@ def run_suite(
     can store them at once; a task whose worker dies becomes an error row)."""
     suite = load_suite(name)
     root = data_root(data)
+    if suite.kind == "forecast":
+        return run_forecast_suite(suite, root, backends, on_row)
     files = suite_instances(suite, root, instances)
     bks = best_known(suite, root)
     limit = time_limit if time_limit is not None else suite.time_limit_s
@@ -130,6 +132,29 @@ def run_suite(
             if on_row is not None:
                 on_row(row)
     rows.sort(key=lambda r: (r["backend"], r["instance"], r["seed"]))
+    return rows
+
+
+def run_forecast_suite(
+    suite: Suite, root: Path, models: list[str] | None, on_row: Callable[[dict[str, Any]], None] | None
+) -> list[dict[str, Any]]:
+    """Forecast suites score every model side by side on one held-out split (one row per model x group)."""
+    from optiops.forecast import Backtest
+    from optiops.forecast.bench import result_rows, run_carparts
+
+    s = suite.settings
+    table = run_carparts(
+        root / suite.data / suite.pattern, horizon=int(s["horizon"]), levels=tuple(s["levels"]),
+        models=tuple(models or s["models"]),
+        backtest=Backtest(h=int(s["horizon"]), n_windows=int(s["backtest_windows"])),
+    )  # fmt: skip
+    rows = result_rows(
+        table, suite=suite.name, commit=git_commit(), date=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        machine=machine(), versions=versions(), run_id=uuid.uuid4().hex[:12],
+    )  # fmt: skip
+    for row in rows:
+        if on_row is not None:
+            on_row(row)
     return rows
 
 

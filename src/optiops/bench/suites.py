@@ -8,6 +8,7 @@ import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from optiops.exceptions import InstanceError
 
@@ -29,6 +30,7 @@ class Suite:
     backends: list[str] = field(default_factory=lambda: ["auto"])
     seeds: int = 1
     description: str = ""
+    settings: dict[str, Any] = field(default_factory=dict)  # kind-specific (e.g. forecast horizon)
 
 
 def data_root(explicit: str | Path | None = None) -> Path:

@@ -33,6 +33,11 @@ def run(
     from optiops.cli.main import user_errors
 
     def show(row: dict[str, Any]) -> None:
+        if "gap_pct" not in row:  # forecast suites: one row per model x demand class
+            if row.get("group") == "all":
+                pinball = "n/a" if row.get("pinball") is None else f"{row['pinball']:.3f}"
+                out.print(f"{row['model']:>18}: MASE {row['mase']:.3f}  pinball {pinball}", highlight=False)
+            return
         gap = "n/a" if row["gap_pct"] is None else f"{row['gap_pct']:.2f}%"
         extra = f" {row.get('error', '')}" if row["status"] == "error" else ""
         out.print(f"{row['instance']:>14} {row['backend']:>8} seed {row['seed']}: {row['status']:<11} "
@@ -50,6 +55,8 @@ def run(
             suite, backends=backend, time_limit=time_limit, seeds=seeds, instances=instances, data=data,
             executor="inline" if inline else "process", workers=workers, on_row=show_and_store,
         )  # fmt: skip
+    if rows and "gap_pct" not in rows[0]:
+        return
     by_backend: dict[str, list[dict[str, Any]]] = {}
     for r in rows:
         by_backend.setdefault(r["backend"], []).append(r)

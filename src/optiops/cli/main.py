@@ -19,6 +19,8 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from optiops.cli.bench import bench_app
+from optiops.cli.forecast import backtest as backtest_command
+from optiops.cli.forecast import forecast as forecast_command
 from optiops.exceptions import InfeasibleError, InstanceError, OptiopsError, SolverError
 
 app = typer.Typer(
@@ -230,6 +232,10 @@ def show_versions() -> None:
 
     for name, ver in package_versions().items():
         print(f"{name:>12}: {ver}")
+
+
+app.command()(forecast_command)
+app.command()(backtest_command)
 
 
 def main() -> None:

@@ -1,5 +1,7 @@
 """numba hot loops only: arrays in, arrays or scalars out (``@njit(cache=True)``)."""
 
+from optiops.kernels.intermittent import adida_levels, croston_levels, ses_levels, tsb_levels
+from optiops.kernels.intermittent import warmup as _warmup_intermittent
 from optiops.kernels.routing import N_ROUTE_COLS, evaluate_routes, visit_positions
 from optiops.kernels.routing import warmup as _warmup_routing
 
@@ -7,6 +9,16 @@ from optiops.kernels.routing import warmup as _warmup_routing
 def warmup() -> None:
     """Compile or load every kernel before timed work."""
     _warmup_routing()
+    _warmup_intermittent()
 
 
-__all__ = ["N_ROUTE_COLS", "evaluate_routes", "visit_positions", "warmup"]
+__all__ = [
+    "N_ROUTE_COLS",
+    "adida_levels",
+    "croston_levels",
+    "evaluate_routes",
+    "ses_levels",
+    "tsb_levels",
+    "visit_positions",
+    "warmup",
+]

@@ -12,7 +12,7 @@ import numpy as np
 from optiops._logging import logger
 from optiops.evaluate import Evaluation, KernelData, build_plan, evaluate_sequences
 from optiops.exceptions import InfeasibleError, InstanceError, SolverError
-from optiops.kernels import warmup
+from optiops.kernels.routing import warmup
 from optiops.model.plan import RoutingPlan
 from optiops.model.routing import RoutingInstance
 from optiops.model.routing_arrays import RoundingError, RoutingArrays, routing_arrays

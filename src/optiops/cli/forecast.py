@@ -1,0 +1,68 @@
+"""``optiops forecast`` and ``optiops backtest``: demand forecasts and their hold-out scores."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+out = Console()
+
+ModelOpt = Annotated[
+    str, typer.Option(help="auto|auto_class|naive|seasonal_naive|moving_average|croston|sba|tsb|adida|ses|ets")
+]
+
+
+def forecast(
+    history: Annotated[Path, typer.Argument(help="Demand history: CSV/CSV.gz/Parquet with unique_id, ds, y.")],
+    horizon: Annotated[int, typer.Option("--horizon", "-h", help="Steps ahead.", min=1)],
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for forecast.csv.")],
+    level: Annotated[list[float] | None, typer.Option(help="Interval level in percent (repeatable).")] = None,
+    model: ModelOpt = "auto",
+    freq: Annotated[str | None, typer.Option(help="Calendar (D, h, W-MON, MS, ...); inferred by default.")] = None,
+    workers: Annotated[int | None, typer.Option(help="Parallel chunks (default: in this process).", min=1)] = None,
+) -> None:
+    """Forecast every series of HISTORY; write OUT/forecast.csv (unique_id, ds, model, forecast, lo-80, hi-80, ...)."""
+    from optiops.cli.main import user_errors
+    from optiops.forecast import MODEL_NAMES, forecast_csv, forecast_frame
+    from optiops.io.atomic import write_all
+    from optiops.io.demand import read_demand
+
+    if model.lower() not in MODEL_NAMES:
+        raise typer.BadParameter(f"choose one of {', '.join(MODEL_NAMES)}", param_hint="--model")
+    with user_errors():
+        hist = read_demand(history, freq=freq)
+        frame = forecast_frame(
+            hist, horizon, model=model, levels=tuple(level or (80, 95)),
+            executor="process" if workers else "inline", workers=workers, chunk_size=1000 if workers else None,
+        )  # fmt: skip
+        write_all({out_dir / "forecast.csv": forecast_csv(frame).encode()})
+    out.print(f"forecast of {hist.n_series} series x {horizon} steps ({model}) -> {out_dir / 'forecast.csv'}")
+
+
+def backtest(
+    history: Annotated[Path, typer.Argument(help="Demand history: CSV/CSV.gz/Parquet with unique_id, ds, y.")],
+    horizon: Annotated[int, typer.Option("--horizon", "-h", help="Held-out steps per series.", min=1)],
+    out_file: Annotated[Path, typer.Option("--out", help="Metrics table (CSV).")],
+    level: Annotated[list[float] | None, typer.Option(help="Interval level in percent (repeatable).")] = None,
+    model: Annotated[list[str] | None, typer.Option(help="Model(s) to compare (repeatable).")] = None,
+    freq: Annotated[str | None, typer.Option(help="Calendar; inferred by default.")] = None,
+) -> None:
+    """Hold out the last HORIZON steps of every series and score each model, overall and per demand class."""
+    from optiops.cli.main import user_errors
+    from optiops.forecast import MODEL_NAMES, evaluate_models
+    from optiops.forecast.evaluation import DEFAULT_MODELS
+    from optiops.io.atomic import write_text
+    from optiops.io.demand import read_demand
+
+    unknown = [m for m in model or () if m.lower() not in MODEL_NAMES]
+    if unknown:
+        raise typer.BadParameter(f"unknown {unknown}; choose from {', '.join(MODEL_NAMES)}", param_hint="--model")
+    with user_errors():
+        table = evaluate_models(
+            read_demand(history, freq=freq), horizon, tuple(model or DEFAULT_MODELS), tuple(level or (80, 95))
+        )
+        write_text(out_file, table.to_csv(index=False, float_format="%.6g"))
+    out.print(table[table.group == "all"].drop(columns="group").round(3).to_string(index=False), highlight=False)

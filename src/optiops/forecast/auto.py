@@ -1,0 +1,145 @@
+"""``auto``: per series, the candidate with the least rolling-origin backtest error, with a fallback.
+
+Every candidate is backtested on all series at once (:func:`~optiops.forecast.backtest.cross_validate`);
+each series takes the candidate with the smallest MASE over all origins and steps (ties go to the
+earlier candidate), or, with ``select="class"``, the best candidate of its Syntetos-Boylan class.
+A series whose chosen candidate failed in the backtest (or that is too short for any origin), or
+whose candidate fails when refitted on the whole history, gets the naive forecast. Intervals come
+from the backtest errors of the chosen candidate.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+
+from optiops._logging import logger
+from optiops.forecast.backtest import BacktestResult, cross_validate
+from optiops.forecast.base import Backtest, Forecaster, Panel
+from optiops.forecast.classify import syntetos_boylan
+from optiops.forecast.models import ADIDA, SBA, SES, TSB, Croston, MovingAverage, Naive, SeasonalNaive
+from optiops.model.demand import segment_index
+
+
+def default_candidates(season_length: int = 12) -> tuple[Forecaster, ...]:
+    """The models ``auto`` chooses from by default (all fast kernels; ETS is opt-in, being slow)."""
+    seasonal: tuple[Forecaster, ...] = (SeasonalNaive(season_length),) if season_length > 1 else ()
+    return (Naive(), *seasonal, MovingAverage(), Croston(), SBA(), TSB(), ADIDA(), SES())
+
+
+class AutoForecaster(Forecaster):
+    """Choose a model per series (or per demand class) by rolling-origin backtest MASE.
+
+    Parameters
+    ----------
+    models
+        Candidate forecasters (unfitted); default :func:`default_candidates`.
+    season_length
+        Steps per season for the default seasonal-naive candidate (1: none).
+    backtest
+        Origins used for the choice and for the intervals; default ``Backtest()`` (12 origins, h 12).
+    select
+        ``"series"``: each series takes its own best candidate. ``"class"``: all series of one
+        Syntetos-Boylan class take the candidate with the least mean MASE over that class, which is
+        less noisy when the history is short.
+
+    Attributes
+    ----------
+    choice_
+        Index of the chosen candidate per series; ``-1`` means the naive fallback.
+    scores_
+        Backtest MASE, ``(n_series, n_candidates)``; ``inf`` where a candidate failed, NaN where the
+        series' scale is zero.
+    """
+
+    alias = "auto"
+    intervals: Backtest | None = None  # intervals always come from the selection backtest
+
+    def __init__(
+        self,
+        models: tuple[Forecaster, ...] | None = None,
+        season_length: int = 12,
+        backtest: Backtest | None = None,
+        select: Literal["series", "class"] = "series",
+    ) -> None:
+        self.models = models
+        self.season_length = season_length
+        self.backtest = backtest
+        self.select = select
+
+    def candidates(self) -> tuple[Forecaster, ...]:
+        """The candidate forecasters, in order of preference on ties."""
+        return self.models if self.models is not None else default_candidates(self.season_length)
+
+    @property
+    def chosen_(self) -> np.ndarray:
+        """Alias of the model used for each series."""
+        names = np.array([m.alias for m in self.candidates()] + [Naive.alias], dtype=object)
+        return names[self.choice_]
+
+    def _fit_panel(self, panel: Panel) -> None:
+        if self.select not in ("series", "class"):
+            raise ValueError(f"select must be 'series' or 'class', got {self.select!r}")
+        options = self.backtest or Backtest()
+        models = self.candidates()
+        results = [cross_validate(model, panel, options) for model in models]
+        mae = np.stack([r.mae() for r in results], axis=1)
+        mae[~np.isfinite(mae)] = np.inf
+        scale = self.scale_[:, None]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            self.scores_ = np.where(scale > 0, mae / np.where(scale > 0, scale, 1.0), np.nan)
+        # per series, MAE ranks like MASE (the scale is fixed per series) and exists for zero scale too
+        choice = np.argmin(mae, axis=1) if self.select == "series" else self._class_choice(panel)
+        rows = np.arange(choice.shape[0])
+        choice[~np.isfinite(mae[rows, choice])] = -1
+        self.choice_ = choice
+        forecasts = np.full(results[0].forecasts.shape, np.nan) if results else np.zeros((0, 0, 0))
+        actuals = forecasts.copy()
+        for j, result in enumerate(results):
+            mine = choice == j
+            forecasts[mine], actuals[mine] = result.forecasts[mine], result.actuals[mine]
+        self.backtest_ = BacktestResult(forecasts, actuals, options.step)
+        self.last_ = panel.values[panel.offsets[1:] - 1]
+        self._fit_chosen(panel, models)
+
+    def _class_choice(self, panel: Panel) -> np.ndarray:
+        """Per Syntetos-Boylan class, the candidate with the least mean MASE over the class."""
+        labels = syntetos_boylan(panel.values, panel.offsets).label
+        choice = np.zeros(labels.shape[0], dtype=np.int64)
+        for label in np.unique(labels):
+            members = labels == label
+            scores = self.scores_[members]
+            usable = scores[np.all(np.isfinite(scores), axis=1)]
+            if usable.size:
+                choice[members] = int(np.argmin(usable.mean(axis=0)))
+        return choice
+
+    def _fit_chosen(self, panel: Panel, models: tuple[Forecaster, ...]) -> None:
+        """Refit each chosen candidate on its series' whole history; failures fall back to naive."""
+        self.fitted_: list[tuple[np.ndarray, Forecaster]] = []
+        for j in [int(j) for j in np.unique(self.choice_) if j >= 0]:
+            idx = np.flatnonzero(self.choice_ == j)
+            try:
+                self.fitted_.append((idx, models[j].point_clone().fit(_subset(panel, idx))))
+            except Exception as exc:  # fall back for these series rather than fail the whole batch
+                logger.warning("auto: %s failed on %d series (%s); using naive", models[j].alias, idx.size, exc)
+                self.choice_[idx] = -1
+        idx = np.flatnonzero(self.choice_ < 0)
+        if idx.size:
+            self.fitted_.append((idx, Naive().fit(_subset(panel, idx))))
+
+    def _predict_mean(self, h: int) -> np.ndarray:
+        mean = np.zeros((self.n_series_, h))
+        for idx, model in self.fitted_:
+            mean[idx] = model.predict(h)["mean"]
+        bad = ~np.isfinite(mean)
+        if np.any(bad):  # a candidate that fitted but cannot forecast: naive for those steps
+            logger.warning("auto: %d non-finite forecasts replaced by naive", int(bad.sum()))
+            mean[bad] = np.broadcast_to(self.last_[:, None], mean.shape)[bad]
+        return mean
+
+
+def _subset(panel: Panel, idx: np.ndarray) -> Panel:
+    flat, offsets = segment_index(panel.offsets[idx], np.diff(panel.offsets)[idx])
+    return Panel(panel.values[flat], offsets)

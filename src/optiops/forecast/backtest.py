@@ -1,0 +1,87 @@
+"""Rolling-origin backtest: refit at several origins, forecast ``h`` steps, keep forecasts and actuals.
+
+Origins count back from the end of each series (series may differ in length): the last origin
+leaves ``h`` observations after it, earlier ones are ``step`` apart. A series joins an origin only
+if at least ``min_train`` observations precede it. All series of one origin are fitted in one call,
+so the kernels see many series at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from optiops._logging import logger
+from optiops.forecast.base import Backtest, Forecaster, Panel, YInput, as_panel
+from optiops.model.demand import segment_index
+
+
+@dataclass(frozen=True)
+class BacktestResult:
+    """Forecasts and actuals, ``(n_series, n_windows, h)``, NaN where an origin did not fit a series.
+
+    Windows are ordered oldest origin first.
+    """
+
+    forecasts: np.ndarray
+    actuals: np.ndarray
+    step: int = 1
+
+    @property
+    def n_effective(self) -> int:
+        """Distinct time points the windows cover: overlapping windows share their actuals."""
+        _, windows, h = self.forecasts.shape
+        return (windows - 1) * self.step + h
+
+    @property
+    def errors(self) -> np.ndarray:
+        """``actual - forecast``."""
+        return self.actuals - self.forecasts
+
+    def mae(self) -> np.ndarray:
+        """Mean absolute error per series over all origins and steps (NaN without any window)."""
+        err = np.abs(self.errors).reshape(self.errors.shape[0], -1)
+        count = np.sum(np.isfinite(err), axis=1)
+        total = np.nansum(err, axis=1)
+        return np.where(count > 0, total / np.maximum(count, 1), np.nan)
+
+
+def cross_validate(model: Forecaster, y: YInput, options: Backtest) -> BacktestResult:
+    """Backtest ``model`` (refitted from scratch at every origin) on every series of ``y``.
+
+    Parameters
+    ----------
+    model
+        A forecaster; it is cloned, never fitted itself.
+    y
+        The series: a :class:`~optiops.model.demand.DemandHistory`, a :class:`Panel` or one 1-D series.
+    options
+        Horizon, number of origins, spacing and minimum training length.
+
+    Returns
+    -------
+    BacktestResult
+        A model that fails at an origin leaves NaN there (logged as a warning), so a caller can fall
+        back to another model for those series.
+    """
+    panel, _ = as_panel(y)
+    values, offsets = panel
+    lengths = np.diff(offsets)
+    n, h, windows = lengths.shape[0], options.h, options.n_windows
+    forecasts = np.full((n, windows, h), np.nan)
+    actuals = np.full((n, windows, h), np.nan)
+    for w in range(windows):
+        keep = lengths - h - (windows - 1 - w) * options.step
+        idx = np.flatnonzero(keep >= options.min_train)
+        if idx.size == 0:
+            continue
+        flat, sub_offsets = segment_index(offsets[idx], keep[idx])
+        try:
+            mean = model.point_clone().fit(Panel(values[flat], sub_offsets)).predict(h)["mean"]
+        except Exception as exc:  # one failing model must not end the backtest; NaN marks the failure
+            logger.warning("%s failed at backtest origin %d: %s: %s", model.alias, w, type(exc).__name__, exc)
+            continue
+        forecasts[idx, w] = mean
+        actuals[idx, w] = values[(offsets[idx] + keep[idx])[:, None] + np.arange(h)[None, :]]
+    return BacktestResult(forecasts, actuals, options.step)

@@ -1,0 +1,223 @@
+"""Read long-format demand history (``unique_id``, ``ds``, ``y``) from CSV, CSV.gz or Parquet.
+
+The boundary validates: every bad row is reported with file, row and column, and nothing past this
+module sees a raw frame. Missing dates inside a series, and after its last row up to the last date of
+the file, are zero demand (no row means no sale). Rows are numbered as a planner sees them: CSV rows
+by their line in the file (the header is line 1), Parquet rows from 1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from optiops.exceptions import InstanceError
+from optiops.model.demand import DemandHistory
+
+ID, DS, Y = "unique_id", "ds", "y"
+CSV_SUFFIXES = (".csv", ".csv.gz", ".csv.bz2", ".csv.zip", ".csv.xz")
+PARQUET_SUFFIXES = (".parquet", ".pq")
+MAX_PROBLEMS = 10
+WEEKDAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
+
+
+def read_demand(path: str | Path, freq: str | None = None) -> DemandHistory:
+    """Read and validate a demand history file.
+
+    Parameters
+    ----------
+    path
+        ``.csv`` (optionally compressed: ``.csv.gz``, ...) or ``.parquet`` with columns
+        ``unique_id``, ``ds`` (ISO dates) and ``y`` (non-negative demand); other columns are ignored.
+    freq
+        pandas frequency alias (``"D"``, ``"h"``, ``"W-MON"``, ``"MS"``, ...); inferred when omitted.
+
+    Returns
+    -------
+    DemandHistory
+        Series sorted by id, missing dates filled with zero.
+
+    Raises
+    ------
+    InstanceError
+        The file cannot be read, or rows are invalid; the message names file, row and column.
+    """
+    path = Path(path)
+    name = path.name.lower()
+    if not path.is_file():
+        raise InstanceError("no such file", str(path))
+    try:
+        if name.endswith(CSV_SUFFIXES):
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+            return demand_from_frame(frame, str(path), freq, row_label=lambda i: f"line {i + 2}")
+        if name.endswith(PARQUET_SUFFIXES):
+            frame = pd.read_parquet(path)
+            return demand_from_frame(frame, str(path), freq)
+    except ImportError as exc:
+        raise InstanceError(f"reading Parquet needs pyarrow (pip install pyarrow): {exc}", str(path)) from exc
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, OSError, ValueError) as exc:
+        raise InstanceError(f"cannot read the file: {exc}", str(path)) from exc
+    raise InstanceError(f"unknown file type: expected one of {CSV_SUFFIXES + PARQUET_SUFFIXES}", str(path))
+
+
+def demand_from_frame(
+    frame: pd.DataFrame,
+    source: str = "<frame>",
+    freq: str | None = None,
+    row_label: Callable[[int], str] | None = None,
+) -> DemandHistory:
+    """Validate a long-format frame and lay it out as a :class:`DemandHistory`.
+
+    Parameters
+    ----------
+    frame
+        Columns ``unique_id``, ``ds``, ``y``; values may be strings (as read from CSV) or typed.
+    source
+        Name used in messages (the file path).
+    freq
+        pandas frequency alias; inferred from the dates when omitted.
+    row_label
+        Turns a 0-based row position into the label used in messages (default ``"row i+1"``).
+
+    Raises
+    ------
+    InstanceError
+        Missing columns, empty ids, dates that are not ISO dates, non-numeric, empty, infinite or
+        negative demand, duplicated (id, date) rows, unknown or irregular frequency.
+    """
+    label = row_label or (lambda i: f"row {i + 1}")
+    missing = [c for c in (ID, DS, Y) if c not in frame.columns]
+    if missing:
+        raise InstanceError(f"missing column(s) {missing}; columns found: {list(frame.columns)}", source)
+    if frame.empty:
+        raise InstanceError("no rows", source)
+    ids = frame[ID].astype(str).str.strip().to_numpy(dtype=object)
+    ds, y = _parse_dates(frame[DS]), _parse_demand(frame[Y])
+    problems = [f"{label(i)}, column {ID!r}: empty id" for i in _rows(ids == "")]
+    raw_ds, raw_y = frame[DS].to_numpy(dtype=object), frame[Y].to_numpy(dtype=object)
+    problems += [f"{label(i)}, column {DS!r}: {raw_ds[i]!r} is not an ISO date" for i in _rows(np.asarray(ds.isna()))]
+    problems += [_demand_problem(label(i), raw_y[i], y[i]) for i in _rows(~np.isfinite(y) | (y < 0))]
+    _raise(problems, source)
+    problems = _duplicates(ids, ds, label)
+    _raise(problems, source)
+    return _layout(ids, ds, y, source, freq, label)
+
+
+def _parse_dates(column: pd.Series) -> pd.DatetimeIndex:
+    if pd.api.types.is_datetime64_any_dtype(column):
+        return pd.DatetimeIndex(column).as_unit("ns")
+    parsed = pd.to_datetime(column.astype(str).str.strip(), format="ISO8601", errors="coerce")
+    return pd.DatetimeIndex(parsed).as_unit("ns")  # one resolution, so integer steps are nanoseconds
+
+
+def _parse_demand(column: pd.Series) -> np.ndarray:
+    text = column.astype(str).str.strip() if column.dtype == object or pd.api.types.is_string_dtype(column) else column
+    return pd.to_numeric(text, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+
+
+def _rows(mask: np.ndarray) -> list[int]:
+    """Positions of the rows where ``mask`` holds."""
+    return [int(i) for i in np.flatnonzero(mask)]
+
+
+def _demand_problem(where: str, raw: object, value: float) -> str:
+    text = str(raw).strip()
+    if text in ("", "nan", "NaN", "None", "<NA>"):
+        reason = "empty demand (write 0 for no demand; marking a value missing is not supported yet)"
+    elif np.isnan(value):
+        reason = f"{raw!r} is not a number"
+    elif not np.isfinite(value):
+        reason = f"{raw!r} is not a finite number"
+    else:
+        reason = f"negative demand {value:g}"
+    return f"{where}, column {Y!r}: {reason}"
+
+
+def _duplicates(ids: np.ndarray, ds: pd.DatetimeIndex, label: Callable[[int], str]) -> list[str]:
+    dup = _rows(pd.DataFrame({"id": ids, "ds": ds}).duplicated(keep=False).to_numpy())
+    groups: dict[tuple[str, int], list[int]] = {}
+    for i in dup:
+        groups.setdefault((str(ids[i]), int(ds.asi8[i])), []).append(i)
+    return [
+        f"{' and '.join(label(i) for i in rows)}, columns ({ID!r}, {DS!r}): "
+        f"duplicated ({key[0]!r}, {_stamp(ds[rows[0]])})"
+        for key, rows in groups.items()
+    ]
+
+
+def infer_freq(ds: pd.DatetimeIndex, ids: np.ndarray) -> str:
+    """The calendar step of the dates: hourly, daily, weekly, month start or month end.
+
+    The step is the smallest positive gap between two dates of one series; weekly data is anchored
+    on the most common weekday, monthly data on month starts or ends, whichever is more common.
+
+    Parameters
+    ----------
+    ds, ids
+        Dates and their series ids, one per row.
+
+    Raises
+    ------
+    ValueError
+        When the step is none of the supported ones, or no series has two dates.
+    """
+    order = np.lexsort((ds.asi8, ids))
+    stamps, owners = ds.asi8[order], ids[order]
+    same = owners[1:] == owners[:-1]
+    steps = np.diff(stamps)[same]
+    steps = steps[steps > 0]
+    if steps.size == 0:
+        raise ValueError("no series has two dates: pass the frequency explicitly")
+    step = pd.Timedelta(int(steps.min()), unit="ns")
+    if step == pd.Timedelta(hours=1):
+        return "h"
+    if step == pd.Timedelta(days=1):
+        return "D"
+    if step == pd.Timedelta(days=7):
+        return f"W-{WEEKDAYS[int(np.bincount(ds.day_of_week).argmax())]}"  # the most common weekday
+    if pd.Timedelta(days=28) <= step <= pd.Timedelta(days=31):
+        # the most common convention; rows off it are reported as irregular by the caller
+        return "MS" if np.mean(ds.day == 1) >= np.mean(ds.is_month_end) else "ME"
+    raise ValueError(f"unknown frequency: the smallest step between dates is {step}; supported: h, D, W, MS, ME")
+
+
+def _layout(
+    ids: np.ndarray, ds: pd.DatetimeIndex, y: np.ndarray, source: str, freq: str | None, label: Callable[[int], str]
+) -> DemandHistory:
+    try:
+        freq = freq or infer_freq(ds, ids)
+        grid = pd.date_range(ds.min(), ds.max(), freq=freq)
+    except ValueError as exc:
+        raise InstanceError(f"column {DS!r}: {exc}", source) from exc
+    position = grid.get_indexer(ds)
+    off = _rows(position < 0)
+    _raise(
+        [f"{label(i)}, column {DS!r}: {_stamp(ds[i])} is off the {freq} calendar starting "
+         f"{_stamp(grid[0] if len(grid) else ds.min())} (irregular dates)" for i in off],
+        source,
+    )  # fmt: skip
+    names, code = np.unique(ids.astype(str), return_inverse=True)
+    first = np.full(names.shape[0], np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(first, code, position)
+    lengths = position.max() - first + 1
+    offsets = np.zeros(names.shape[0] + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    values = np.zeros(offsets[-1], dtype=np.float64)
+    values[offsets[:-1][code] + position - first[code]] = y
+    return DemandHistory(tuple(names.tolist()), values, offsets, first, grid[0], freq, source)
+
+
+def _stamp(ts: pd.Timestamp) -> str:
+    """A date as a planner writes it: no time of day when it is midnight."""
+    return ts.date().isoformat() if ts == ts.normalize() else ts.isoformat()
+
+
+def _raise(problems: list[str], source: str) -> None:
+    if not problems:
+        return
+    extra = len(problems) - MAX_PROBLEMS
+    shown = problems[:MAX_PROBLEMS] + ([f"... and {extra} more problem(s)"] if extra > 0 else [])
+    raise InstanceError(shown, source)
