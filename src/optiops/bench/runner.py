@@ -10,6 +10,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import as_completed
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +47,7 @@ def machine() -> str:
 def versions() -> dict[str, str]:
     from optiops.versions import package_versions
 
-    return package_versions(["optiops", "ortools", "pyvrp", "numba", "numpy"])
+    return package_versions(["optiops", "ortools", "pyvrp", "highspy", "pulp", "numba", "numpy"])
 
 
 def run_routing_task(
@@ -105,28 +106,67 @@ def run_suite(
     root = data_root(data)
     if suite.kind == "forecast":
         return run_forecast_suite(suite, root, backends, on_row)
-    files = suite_instances(suite, root, instances)
-    bks = best_known(suite, root)
     limit = time_limit if time_limit is not None else suite.time_limit_s
+    n_seeds = seeds or suite.seeds
+    tasks: list[Task] = []
+    if suite.kind == "facility":
+        from optiops.allocation.bench import orlib_cases, run_orlib_case
+
+        cases = orlib_cases(root / suite.data, instances)
+        for c in cases:
+            for b, s in _combos(suite, backends, n_seeds):
+                orlib_args = (str(c.file), c.capacity, c.instance, c.optimal_cost, b, limit, 1, s)
+                tasks.append(Task(run_orlib_case, orlib_args, c.instance, b, s, c.optimal_cost))
+        n_instances = len(cases)
+    else:
+        files = suite_instances(suite, root, instances)
+        bks = best_known(suite, root)
+        for f in files:
+            for b, s in _combos(suite, backends, n_seeds):
+                routing_args = (str(f), suite.rounding, b, s, limit, bks.get(f.stem))
+                tasks.append(Task(run_routing_task, routing_args, f.stem, b, s, bks.get(f.stem)))
+        n_instances = len(files)
     common = {
         "suite": suite.name, "time_limit_s": limit, "commit": git_commit(),
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "machine": machine(),
-        "versions": versions(), "run_id": uuid.uuid4().hex[:12], "n_instances": len(files),
+        "versions": versions(), "run_id": uuid.uuid4().hex[:12], "n_instances": n_instances,
     }  # fmt: skip
+    return _fan_out(tasks, common, executor, workers, on_row)
+
+
+@dataclass(frozen=True)
+class Task:
+    """One solve of a suite: the function a worker runs and what identifies its row."""
+
+    fn: Callable[..., dict[str, Any]]
+    args: tuple[Any, ...]
+    instance: str
+    backend: str
+    seed: int
+    best_known: float | None
+
+
+def _combos(suite: Suite, backends: list[str] | None, seeds: int) -> Iterator[tuple[str, int]]:
+    for b in backends or suite.backends:
+        for s in range(1, seeds + 1):
+            yield b, s
+
+
+def _fan_out(
+    tasks: list[Task], common: dict[str, Any], executor: ExecutorKind, workers: int | None,
+    on_row: Callable[[dict[str, Any]], None] | None,
+) -> list[dict[str, Any]]:  # fmt: skip
     rows: list[dict[str, Any]] = []
     with make_executor(executor, workers) as pool:
-        futures = {
-            pool.submit(run_routing_task, str(f), suite.rounding, b, s, limit, bks.get(f.stem)): (f, b, s)
-            for f, b, s in _tasks(suite, files, backends, seeds)
-        }
+        futures = {pool.submit(t.fn, *t.args): t for t in tasks}
         for fut in as_completed(futures):
             try:
                 result = fut.result()
             except Exception as exc:  # a crashed worker (BrokenProcessPool) must not lose the other rows
-                f, b, s = futures[fut]
-                result = {"instance": f.stem, "backend": b, "seed": s, "status": "error", "feasible": False,
-                          "objective": None, "gap_pct": None, "best_known": bks.get(f.stem), "runtime_s": 0.0,
-                          "error": f"{type(exc).__name__}: {exc}"}  # fmt: skip
+                t = futures[fut]
+                result = {"instance": t.instance, "backend": t.backend, "seed": t.seed, "status": "error",
+                          "feasible": False, "objective": None, "gap_pct": None, "best_known": t.best_known,
+                          "runtime_s": 0.0, "error": f"{type(exc).__name__}: {exc}"}  # fmt: skip
             row = {**common, **result}
             rows.append(row)
             if on_row is not None:
@@ -156,15 +196,6 @@ def run_forecast_suite(
         if on_row is not None:
             on_row(row)
     return rows
-
-
-def _tasks(
-    suite: Suite, files: list[Path], backends: list[str] | None, seeds: int | None
-) -> Iterator[tuple[Path, str, int]]:
-    for f in files:
-        for b in backends or suite.backends:
-            for s in range(1, (seeds or suite.seeds) + 1):
-                yield f, b, s
 
 
 def append_rows(rows: list[dict[str, Any]], path: Path) -> None:

@@ -125,23 +125,35 @@ def _progress(enabled: bool, time_limit: float) -> Iterator[Callable[[float, flo
 def solve(
     file: Annotated[Path, typer.Argument(help="Instance file (YAML/JSON, .vrp, Solomon .txt) or CSV folder.")],
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for plan.json, routes.csv and plots.")],
-    backend: Annotated[str, typer.Option(help="auto|ortools|pyvrp")] = "auto",
-    time_limit: Annotated[float | None, typer.Option(help="Seconds of search (default 5).", min=0.01)] = None,
+    backend: Annotated[
+        str, typer.Option(help="Routing: auto|ortools|pyvrp. Facility: auto|highs|scip|cbc|cpsat.")
+    ] = "auto",
+    time_limit: Annotated[
+        float | None, typer.Option(help="Seconds of search (default 5; facility 60).", min=0.01)
+    ] = None,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
     rounding: RoundingOpt = None,
     profile: Annotated[str | None, typer.Option(help="Solver profile from solvers/ (name or .toml).")] = None,
     plots: Annotated[bool, typer.Option(help="Write route_map.png and route_schedule.png.")] = True,
     progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
+    capacity: Annotated[
+        float | None, typer.Option(help="Facility: capacity of every warehouse of an OR-Library capa-capc file.")
+    ] = None,
+    threads: Annotated[int, typer.Option(help="Facility: threads of the MIP solver.", min=1)] = 1,
 ) -> None:
     """Solve an instance and write the checked plan to OUT."""
     import optiops
     from optiops.io import dump_document, instance_format, solution_text
     from optiops.io.atomic import write_all
+    from optiops.io.orlib import is_facility_file
     from optiops.io.plan_csv import routes_csv
     from optiops.routing import SolveOptions
     from optiops.solvers import load_profile
 
     with user_errors():
+        if is_facility_file(file):
+            _solve_facility(file, out_dir, backend, time_limit, seed, capacity, threads, profile)
+            return
         inst = optiops.load(file, rounding=rounding)  # type: ignore[arg-type]
         prof = load_profile(profile) if profile else None
         if prof is not None and prof.backend and backend == "auto":
@@ -173,6 +185,39 @@ def solve(
     out.print(
         f"[green]{plan.status}[/green] plan: cost {plan.objective:,.2f}, {len(plan.routes)} routes{skipped} "
         f"({plan.backend}, {plan.runtime_s:.1f} s) -> {out_dir}",
+        highlight=False,
+    )
+
+
+def _solve_facility(
+    file: Path, out_dir: Path, backend: str, time_limit: float | None, seed: int, capacity: float | None,
+    threads: int, profile: str | None,
+) -> None:  # fmt: skip
+    """``optiops solve`` for a facility instance: plan.json, written only after the independent check."""
+    from optiops.allocation import solve_facility
+    from optiops.io import dump_document
+    from optiops.io.atomic import write_all
+    from optiops.io.orlib import load_facility
+    from optiops.solvers import MipOptions, load_profile
+
+    inst = load_facility(file, capacity)
+    prof = load_profile(profile) if profile else None
+    if prof is not None and prof.backend and backend == "auto":
+        backend = prof.backend
+    limit = time_limit if time_limit is not None else (prof.time_limit if prof and prof.time_limit else 60.0)
+    opts = MipOptions(time_limit=limit, threads=threads, seed=seed, params=prof.params if prof else {})
+    plan = solve_facility(inst, backend, opts)
+    if plan.status not in ("optimal", "feasible"):
+        raise SolverError(
+            f"{plan.backend} found no plan in {limit:g} s; try a longer --time-limit or another --backend"
+        )
+    if plan.violations:
+        raise SolverError(f"{plan.backend} returned a plan the checker rejects:\n  " + "\n  ".join(plan.violations))
+    write_all({out_dir / "plan.json": dump_document(plan).encode()}, stale=tuple(out_dir / n for n in SOLVE_OUTPUTS))
+    gap = "" if plan.status == "optimal" else f", gap {plan.gap:.2%} to the bound" if plan.gap is not None else ""
+    out.print(
+        f"[green]{plan.status}[/green] plan: cost {plan.objective:,.2f}, {len(plan.open)} warehouses open{gap} "
+        f"({plan.backend}, build {plan.build_s:.2f} s, solve {plan.solve_s:.1f} s) -> {out_dir}",
         highlight=False,
     )
 

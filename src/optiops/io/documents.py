@@ -11,10 +11,14 @@ from pydantic import BaseModel, ValidationError
 
 from optiops.exceptions import InstanceError
 from optiops.io.errors import problems_of
+from optiops.model.network import FacilityInstance, FacilityPlan
 from optiops.model.plan import RoutingPlan
 from optiops.model.routing import RoutingInstance
 
-KINDS: dict[str, type[BaseModel]] = {"routing": RoutingInstance, "routing-plan": RoutingPlan}
+KINDS: dict[str, type[BaseModel]] = {
+    "routing": RoutingInstance, "routing-plan": RoutingPlan,
+    "facility": FacilityInstance, "facility-plan": FacilityPlan,
+}  # fmt: skip
 
 
 def read_document(path: Path) -> dict[str, Any]:

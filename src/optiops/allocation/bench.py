@@ -1,0 +1,175 @@
+"""The ``allocation-orlib`` benchmark: OR-Library capacitated warehouse location on every MIP backend.
+
+Cases come from ``optima.csv`` in the data folder (one row per instance name, e.g. ``cap41`` or
+``capa-8000`` = ``capa.txt`` with every capacity 8000), so rows carry the published optimum.
+:func:`run_orlib_case` is a plain top-level function of picklable arguments, so the suite runner can
+fan cases out through :mod:`optiops.parallel`; :func:`run_orlib` runs them one after the other.
+"""
+
+from __future__ import annotations
+
+import csv
+import fnmatch
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from optiops.exceptions import InstanceError
+
+SUITE = "allocation-orlib"
+OPTIMA_FILE = "optima.csv"
+
+
+@dataclass(frozen=True)
+class OrlibCase:
+    """One row of ``optima.csv``: an instance name, its file, capacity override and published optimum."""
+
+    instance: str
+    file: Path
+    capacity: float | None
+    optimal_cost: float
+
+
+def orlib_cases(data_dir: str | Path, select: str | None = None) -> list[OrlibCase]:
+    """The cases listed in ``<data_dir>/optima.csv``, optionally filtered.
+
+    Parameters
+    ----------
+    data_dir : str or Path
+        Folder holding the ``cap*.txt`` files and ``optima.csv`` (e.g. ``../shared/benchmarks/facility``).
+    select : str, optional
+        Comma-separated names or glob patterns (``cap4*,capa-*``).
+
+    Returns
+    -------
+    list of OrlibCase
+        In the order of the CSV file.
+    """
+    folder = Path(data_dir)
+    path = folder / OPTIMA_FILE
+    if not path.is_file():
+        raise InstanceError(f"no {OPTIMA_FILE} in {folder}")
+    cases = []
+    with path.open(newline="", encoding="utf-8") as fh:
+        for line, row in enumerate(csv.DictReader(fh), start=2):
+            try:
+                cap = row["capacity_override"].strip()
+                cases.append(OrlibCase(row["instance"], folder / row["file"], float(cap) if cap else None,
+                                       float(row["optimal_cost"])))  # fmt: skip
+            except (KeyError, ValueError, AttributeError) as exc:
+                raise InstanceError(f"line {line}: bad row ({exc})", str(path)) from exc
+    if select:
+        patterns = [p.strip() for p in select.split(",") if p.strip()]
+        cases = [c for c in cases if any(fnmatch.fnmatch(c.instance, p) for p in patterns)]
+        if not cases:
+            raise InstanceError(f"instances {select!r} match no case of {path}")
+    return cases
+
+
+def run_orlib_case(
+    file: str, capacity: float | None, instance: str, optimal_cost: float | None, backend: str,
+    time_limit: float, threads: int = 1, seed: int = 1,
+) -> dict[str, Any]:  # fmt: skip
+    """Solve one case and re-check the plan with the independent checker; never raises.
+
+    Parameters
+    ----------
+    file : str
+        OR-Library file.
+    capacity : float or None
+        Capacity override (``capa``-``capc``).
+    instance : str
+        Row name (``capa-8000``).
+    optimal_cost : float or None
+        Published optimum, for ``gap_pct``.
+    backend : str
+        MIP backend or ``auto``.
+    time_limit : float
+        Seconds for the solver.
+    threads, seed : int
+        Passed to :class:`~optiops.solvers.MipOptions`.
+
+    Returns
+    -------
+    dict
+        One benchmark row: suite, instance, backend, time_limit_s, status, feasible, objective,
+        best_known, gap_pct (to the published optimum, percent), at_optimum, bound, mip_gap,
+        build_s, solve_s, runtime_s, and ``error`` when the case failed.
+    """
+    from optiops.allocation.check import check_facility
+    from optiops.allocation.facility import solve_facility
+    from optiops.io.orlib import read_orlib_cap
+    from optiops.solvers import MipOptions
+
+    row: dict[str, Any] = {"suite": SUITE, "instance": instance, "backend": backend, "time_limit_s": time_limit,
+                           "seed": seed, "threads": threads}  # fmt: skip
+    t0 = time.perf_counter()
+    try:
+        inst = read_orlib_cap(file, capacity, name=instance)
+        plan = solve_facility(inst, backend, MipOptions(time_limit=time_limit, threads=threads, seed=seed))
+        check = check_facility(inst, plan)
+        feasible = check.feasible and plan.status in ("optimal", "feasible")
+        row.update(
+            status=plan.status, feasible=feasible, objective=check.objective if feasible else None,
+            solver_objective=plan.solver_objective, backend_used=plan.backend, open=len(plan.open),
+            bound=plan.bound, mip_gap=plan.gap, build_s=_r(plan.build_s), solve_s=_r(plan.solve_s),
+            violations=check.violations[:5],
+        )  # fmt: skip
+    except Exception as exc:  # one failing case must not end the suite; the row records it
+        row.update(status="error", feasible=False, objective=None, error=f"{type(exc).__name__}: {exc}")
+    row["runtime_s"] = _r(time.perf_counter() - t0)
+    row["best_known"] = optimal_cost
+    obj = row.get("objective")
+    if obj is not None and optimal_cost:
+        row["gap_pct"] = round(100.0 * (obj - optimal_cost) / optimal_cost, 6)
+        row["at_optimum"] = abs(obj - optimal_cost) <= 0.01 + 1e-8 * abs(optimal_cost)
+    else:
+        row["gap_pct"], row["at_optimum"] = None, False
+    return row
+
+
+def run_orlib(
+    data_dir: str | Path,
+    backends: Sequence[str] = ("auto",),
+    time_limit: float = 60.0,
+    select: str | None = None,
+    threads: int = 1,
+    on_row: Callable[[dict[str, Any]], None] | None = None,
+) -> list[dict[str, Any]]:
+    """Run every selected case on every backend, one at a time.
+
+    Parameters
+    ----------
+    data_dir : str or Path
+        Folder with the OR-Library files and ``optima.csv``.
+    backends : sequence of str
+        Backend names (``highs``, ``scip``, ``cbc``, ``cpsat``, ``auto``).
+    time_limit : float
+        Seconds per solve.
+    select : str, optional
+        Comma-separated names or glob patterns of instances.
+    threads : int
+        Threads per solve.
+    on_row : callable, optional
+        Called with each row as it is produced.
+
+    Returns
+    -------
+    list of dict
+        One row per case and backend (see :func:`run_orlib_case`).
+    """
+    rows = []
+    for case in orlib_cases(data_dir, select):
+        for backend in backends:
+            row = run_orlib_case(str(case.file), case.capacity, case.instance, case.optimal_cost, backend,
+                                 time_limit, threads)  # fmt: skip
+            rows.append(row)
+            if on_row is not None:
+                on_row(row)
+    return rows
+
+
+def _r(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)

@@ -1,0 +1,124 @@
+"""HiGHS through highspy: the model is passed as CSR arrays in one call, no per-term Python work.
+
+Options: ``time_limit`` -> ``time_limit``, ``threads`` -> ``threads``, ``rel_gap`` -> ``mip_rel_gap``,
+``seed`` -> ``random_seed``; ``params`` are HiGHS option names passed to ``setOptionValue``.
+
+HiGHS runs its tasks on one process-wide scheduler whose thread count is fixed when it starts; when a
+solve asks for a different ``threads`` the scheduler is reset first, so two HiGHS solves with different
+thread counts must not run at the same time in one process (the benchmark runner uses processes).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from optiops.exceptions import SolverError
+from optiops.solvers.linear import LinearModel
+from optiops.solvers.mip import MipOptions, MipResult, MipStatus, make_result, settle_infeasible_or_unbounded
+
+if TYPE_CHECKING:
+    from highspy._core import HighsModelStatus, _Highs
+
+_ROWWISE, _MINIMISE = 2, 1  # HiGHS MatrixFormat.kRowwise, ObjSense.kMinimize
+_scheduler_threads: int | None = None  # threads of the process-wide HiGHS scheduler, once started
+
+
+class HighsBackend:
+    """HiGHS MIP solver (highspy)."""
+
+    name = "highs"
+    exact_continuous = True
+
+    def available(self) -> bool:
+        """True when highspy imports."""
+        try:
+            import highspy  # noqa: F401
+        except ImportError:
+            return False
+        return True
+
+    def solve(self, model: LinearModel, options: MipOptions) -> MipResult:
+        """Solve ``model`` with HiGHS.
+
+        Parameters
+        ----------
+        model : LinearModel
+            The model.
+        options : MipOptions
+            Limits, threads, gap, seed and HiGHS options.
+
+        Returns
+        -------
+        MipResult
+            The uniform result.
+        """
+        # The private core class is used because highspy.Highs() prints a banner on construction,
+        # before output_flag can be switched off; the library must not write to stdout.
+        from highspy import _core
+
+        t0 = time.perf_counter()
+        h = _core._Highs()
+        h.setOptionValue("output_flag", False)
+        _set_options(h, options)
+        a = model.matrix
+        status = h.passModel(
+            model.n_vars, model.n_rows, model.nnz, _ROWWISE, _MINIMISE, float(model.offset),
+            model.cost, model.lower, model.upper, model.row_lower, model.row_upper,
+            a.indptr.astype(np.int32), a.indices.astype(np.int32), a.data.astype(float),
+            model.integer.astype(np.int32),
+        )  # fmt: skip
+        if status == _core.HighsStatus.kError:
+            raise SolverError(f"highs: the model {model.name!r} was rejected")
+        build_s = time.perf_counter() - t0
+        t1 = time.perf_counter()
+        run_status = h.run()
+        solve_s = time.perf_counter() - t1
+        model_status = h.getModelStatus()
+        info = h.getInfo()
+        has_x = info.primal_solution_status == 2  # kSolutionStatusFeasible
+        mapped = _status(model_status, has_x, run_status == _core.HighsStatus.kError)
+        if model_status == _core.HighsModelStatus.kUnboundedOrInfeasible:
+            mapped = settle_infeasible_or_unbounded(self, model, options)
+        x = np.asarray(h.getSolution().col_value, dtype=float) if has_x else None
+        bound = float(info.mip_dual_bound) if model.n_integer and has_x else None
+        stats = {"nodes": int(info.mip_node_count), "solver_objective": float(info.objective_function_value)}
+        return make_result(
+            model, self.name, mapped, x, bound, solve_s, build_s, h.modelStatusToString(model_status), stats
+        )
+
+
+def _set_options(h: _Highs, options: MipOptions) -> None:
+    """Set HiGHS options; an unknown name or bad value is a :class:`SolverError`."""
+    from highspy import _core
+
+    global _scheduler_threads
+    if _scheduler_threads is not None and _scheduler_threads != options.threads:
+        _core._Highs.resetGlobalScheduler(True)
+    _scheduler_threads = options.threads
+    values: dict[str, bool | float | int | str] = {
+        "threads": options.threads, "mip_rel_gap": options.rel_gap, "random_seed": options.seed,
+    }  # fmt: skip
+    if options.time_limit is not None:
+        values["time_limit"] = float(options.time_limit)
+    values.update(options.params)
+    for key, value in values.items():
+        if h.setOptionValue(key, value) == _core.HighsStatus.kError:
+            raise SolverError(f"highs: option {key!r} cannot be set to {value!r}")
+
+
+def _status(model_status: HighsModelStatus, has_x: bool, failed: bool) -> MipStatus:
+    from highspy import _core
+
+    s = _core.HighsModelStatus
+    if model_status in (s.kOptimal, s.kModelEmpty):
+        return "optimal"
+    if model_status == s.kInfeasible:
+        return "infeasible"
+    if model_status == s.kUnbounded:
+        return "unbounded"
+    if failed or model_status in (s.kLoadError, s.kModelError, s.kPresolveError, s.kSolveError, s.kPostsolveError):
+        return "error"
+    return "feasible" if has_x else "no_solution"
