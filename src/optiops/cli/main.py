@@ -233,30 +233,39 @@ def _plots(inst: Any, plan: Any, out_dir: Path) -> dict[Path, bytes]:
 
 @app.command()
 def evaluate(
-    file: Annotated[Path, typer.Argument(help="Instance file.")],
+    file: Annotated[Path, typer.Argument(help="Instance file (routing or facility).")],
     plan_file: Annotated[Path, typer.Argument(metavar="PLAN", help="plan.json to check.")],
     rounding: RoundingOpt = None,
+    capacity: Annotated[float | None, typer.Option(help="Facility: capacity of an OR-Library capa-capc file.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Recompute a plan's cost and feasibility independently of the solver that made it."""
     import optiops
+    from optiops.allocation import check_facility
+    from optiops.io.orlib import is_facility_file, load_facility, read_facility_plan
 
     with user_errors():
-        inst = optiops.load(file)
-        plan = optiops.load_plan(plan_file)
-        ev = optiops.evaluate(inst, plan, rounding=rounding)  # type: ignore[arg-type]
+        if is_facility_file(file):
+            fplan = read_facility_plan(plan_file)
+            check = check_facility(load_facility(file, capacity), fplan)
+            feasible, objective, violations, stated = check.feasible, check.objective, check.violations, fplan.objective
+            summary = f"cost {objective:,.4f} (fixed {check.fixed_cost:,.4f}, assignment {check.assignment_cost:,.4f})"
+            extra: dict[str, object] = {"fixed_cost": check.fixed_cost, "assignment_cost": check.assignment_cost}
+        else:
+            plan = optiops.load_plan(plan_file)
+            ev = optiops.evaluate(optiops.load(file), plan, rounding=rounding)  # type: ignore[arg-type]
+            feasible, objective, violations, stated = ev.feasible, ev.objective, ev.violations, plan.objective
+            summary = f"cost {objective:,.4f}, distance {ev.distance:,.4f}, {len(ev.routes)} routes"
+            extra = {"distance": ev.distance, "skipped": ev.skipped}
     if as_json:
-        out.print_json(json.dumps({"feasible": ev.feasible, "objective": ev.objective,
-                                   "distance": ev.distance, "skipped": ev.skipped,
-                                   "violations": ev.violations}))  # fmt: skip
+        out.print_json(json.dumps({"feasible": feasible, "objective": objective, **extra, "violations": violations}))
     else:
-        verdict = "[green]feasible[/green]" if ev.feasible else "[red]infeasible[/red]"
-        out.print(f"{verdict}: cost {ev.objective:,.4f}, distance {ev.distance:,.4f}, {len(ev.routes)} routes")
-        for v in ev.violations:
+        out.print(("[green]feasible[/green]" if feasible else "[red]infeasible[/red]") + f": {summary}")
+        for v in violations:
             out.print(f"  - {v}", highlight=False)
-        if plan.objective is not None and abs(plan.objective - ev.objective) > 1e-6 * max(1, abs(ev.objective)):
-            out.print(f"[yellow]the plan states cost {plan.objective:,.4f}[/yellow]")
-    if not ev.feasible:
+        if stated is not None and abs(stated - objective) > 1e-6 * max(1, abs(objective)):
+            out.print(f"[yellow]the plan states cost {stated:,.4f}[/yellow]")
+    if not feasible:
         raise typer.Exit(EXIT_INFEASIBLE)
 
 
