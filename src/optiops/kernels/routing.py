@@ -227,14 +227,31 @@ def evaluate_routes(
             prev = node
         distance += dist[prev, finish]
         # -- schedule ------------------------------------------------------------------------
-        depart = best_departure(
-            route_nodes, a, b, origin, finish, vt_shift_lo[vt], vt_shift_hi[vt], vt_max_dur[vt],
-            time, service, tw_ptr, tw_lo, tw_hi, scratch,
-        )  # fmt: skip
-        end, lateness, _, _ = route_schedule(
-            route_nodes, a, b, depart, origin, finish, time, service, tw_ptr, tw_lo, tw_hi,
+        end, lateness, slack, multi = route_schedule(
+            route_nodes, a, b, vt_shift_lo[vt], origin, finish, time, service, tw_ptr, tw_lo, tw_hi,
             out_arrival, out_start, True,
         )  # fmt: skip
+        if not multi:
+            # one window per stop: leave `slack` later; each visit moves by what the waits before
+            # it do not absorb (no second pass over the matrices)
+            depart = vt_shift_lo[vt] + slack
+            delay = slack
+            for p in range(a, b):
+                if delay <= 0.0:
+                    break
+                wait = out_start[p] - out_arrival[p]
+                out_arrival[p] += delay
+                delay = max(0.0, delay - wait)
+                out_start[p] += delay
+        else:
+            depart = best_departure(
+                route_nodes, a, b, origin, finish, vt_shift_lo[vt], vt_shift_hi[vt], vt_max_dur[vt],
+                time, service, tw_ptr, tw_lo, tw_hi, scratch,
+            )  # fmt: skip
+            end, lateness, _, _ = route_schedule(
+                route_nodes, a, b, depart, origin, finish, time, service, tw_ptr, tw_lo, tw_hi,
+                out_arrival, out_start, True,
+            )  # fmt: skip
         if end > vt_shift_hi[vt]:
             lateness += end - vt_shift_hi[vt]
         duration = end - depart
