@@ -99,11 +99,50 @@ def history_png(summary: list[dict[str, Any]], suite: str) -> bytes | None:
     return buf.getvalue()
 
 
+def other_tables(rows: list[dict[str, Any]]) -> str:
+    """Sections for rows without a gap: the kernel micro-benchmark and forecast comparisons (latest run)."""
+    lines: list[str] = []
+    micro = [r for r in rows if r.get("suite") == "micro-kernels"]
+    if micro:
+        lines += [
+            "## micro-kernels (route evaluator vs its pure-Python reference, one core)",
+            "",
+            "| date | commit | case | stops/s | reference stops/s | speed-up |",
+            "|---|---|---|---:|---:|---:|",
+        ]
+        for r in sorted(micro, key=lambda r: r["date"], reverse=True):
+            lines.append(
+                f"| {r['date'][:16]} | {r['commit']} | {r['instance']} | {r['stops_per_s']:,} "
+                f"| {r['reference_stops_per_s']:,} | {r['speedup_vs_reference']:.0f}x |"
+            )
+        lines.append("")
+    for suite in sorted({r["suite"] for r in rows if "model" in r and "mase" in r}):
+        mine = [r for r in rows if r["suite"] == suite]
+        last = max(r["run_id"] for r in mine if r["date"] == max(x["date"] for x in mine))
+        run = [r for r in mine if r["run_id"] == last]
+        lines += [
+            f"## {suite} (run of {run[0]['date'][:16]}, commit {run[0]['commit']})",
+            "",
+            "| model | group | series | MASE | pinball | coverage 80 | coverage 95 | series/s |",
+            "|---|---|---:|---:|---:|---:|---:|---:|",
+        ]
+        for r in run:
+            if r["group"] in ("all", "intermittent"):
+                lines.append(
+                    f"| {r['model']} | {r['group']} | {r['n_series']} | {_fmt(r.get('mase'), 3)} "
+                    f"| {_fmt(r.get('pinball'), 3)} | {_fmt(r.get('coverage-80'), 3)} "
+                    f"| {_fmt(r.get('coverage-95'), 3)} | {_fmt(r.get('series_per_s'), 0)} |"
+                )
+        lines.append("")
+    return "\n".join(lines)
+
+
 def write_report(results_dir: Path = RESULTS_DIR, out_dir: Path = DOCS_DIR) -> list[Path]:
     """Write ``README.md`` and one ``<suite>-history.png`` per suite; return the paths written."""
-    summary = summarise(read_rows(results_dir))
+    rows = read_rows(results_dir)
+    summary = summarise(rows)
     written = [out_dir / "README.md"]
-    write_text(written[0], markdown(summary))
+    write_text(written[0], markdown(summary) + "\n" + other_tables(rows))
     for suite in sorted({s["suite"] for s in summary}):
         png = history_png(summary, suite)
         if png is not None:
