@@ -118,6 +118,17 @@ def run_suite(
                 orlib_args = (str(c.file), c.capacity, c.instance, c.optimal_cost, b, limit, 1, s)
                 tasks.append(Task(run_orlib_case, orlib_args, c.instance, b, s, c.optimal_cost))
         n_instances = len(cases)
+    elif suite.kind == "roster":
+        from optiops.labour.bench import run_shift_case, shift_cases
+
+        shift = shift_cases(root / suite.data, instances)
+        threads = int(suite.settings.get("num_workers", 2))
+        for sc in shift:
+            for b, s in _combos(suite, backends, n_seeds):
+                shift_args = (str(sc.file), sc.instance, sc.ub, sc.lb, limit, threads, s)
+                tasks.append(Task(run_shift_case, shift_args, sc.instance, b, s, sc.ub))
+        n_instances = len(shift)
+        workers = workers or 1  # each solve already runs `threads` CP-SAT workers
     else:
         files = suite_instances(suite, root, instances)
         bks = best_known(suite, root)

@@ -36,7 +36,8 @@ err = Console(stderr=True)
 
 EXIT_SOLVER, EXIT_INPUT, EXIT_INFEASIBLE = 1, 2, 3
 ROUNDINGS = ("none", "round", "dimacs", "exact")
-SOLVE_OUTPUTS = ("plan.json", "routes.csv", "solution.sol", "route_map.png", "route_schedule.png")
+SOLVE_OUTPUTS = ("plan.json", "routes.csv", "solution.sol", "route_map.png", "route_schedule.png", "roster.csv",
+                 "roster.png", "coverage.png")  # fmt: skip
 
 
 @contextmanager
@@ -139,7 +140,9 @@ def solve(
     capacity: Annotated[
         float | None, typer.Option(help="Facility: capacity of every warehouse of an OR-Library capa-capc file.")
     ] = None,
-    threads: Annotated[int, typer.Option(help="Facility: threads of the MIP solver.", min=1)] = 1,
+    threads: Annotated[
+        int, typer.Option(help="Facility: threads of the MIP solver. Roster: CP-SAT workers.", min=1)
+    ] = 1,
 ) -> None:
     """Solve an instance and write the checked plan to OUT."""
     import optiops
@@ -147,12 +150,16 @@ def solve(
     from optiops.io.atomic import write_all
     from optiops.io.orlib import is_facility_file
     from optiops.io.plan_csv import routes_csv
+    from optiops.io.shift import is_roster_file
     from optiops.routing import SolveOptions
     from optiops.solvers import load_profile
 
     with user_errors():
         if is_facility_file(file):
             _solve_facility(file, out_dir, backend, time_limit, seed, capacity, threads, profile)
+            return
+        if is_roster_file(file):
+            _solve_roster(file, out_dir, time_limit, seed, threads, plots)
             return
         inst = optiops.load(file, rounding=rounding)  # type: ignore[arg-type]
         prof = load_profile(profile) if profile else None
@@ -222,6 +229,39 @@ def _solve_facility(
     )
 
 
+def _solve_roster(file: Path, out_dir: Path, time_limit: float | None, seed: int, workers: int, plots: bool) -> None:
+    """``optiops solve`` for a roster: plan.json, roster.csv and charts, written after the independent check."""
+    from optiops.io import dump_document
+    from optiops.io.atomic import write_all
+    from optiops.io.shift import load_roster, roster_csv
+    from optiops.labour import RosterOptions, solve_roster
+
+    inst = load_roster(file)
+    limit = time_limit if time_limit is not None else 60.0
+    plan = solve_roster(inst, RosterOptions(time_limit=limit, num_workers=workers, seed=seed))
+    if plan.status not in ("optimal", "feasible"):
+        raise SolverError(f"CP-SAT found no roster in {limit:g} s; try a longer --time-limit")
+    if plan.violations:
+        raise SolverError("CP-SAT returned a roster the checker rejects:\n  " + "\n  ".join(plan.violations))
+    files = {
+        out_dir / "plan.json": dump_document(plan).encode(),
+        out_dir / "roster.csv": roster_csv(inst, plan).encode(),
+    }
+    if plots:
+        from optiops.plotting.roster import plot_coverage, plot_roster
+        from optiops.plotting.save import figure_png
+
+        files[out_dir / "roster.png"] = figure_png(lambda ax: plot_roster(inst, plan, ax=ax), size=(12.0, 7.0))
+        files[out_dir / "coverage.png"] = figure_png(lambda ax: plot_coverage(inst, plan, ax=ax), size=(12.0, 4.0))
+    write_all(files, stale=tuple(out_dir / n for n in SOLVE_OUTPUTS))
+    gap = "" if plan.gap is None else f", gap {plan.gap:.2%} to the bound"
+    out.print(
+        f"[green]{plan.status}[/green] roster: penalty {plan.objective}{gap} "
+        f"({len(inst.employees)} employees x {inst.horizon} days, {plan.runtime_s:.1f} s) -> {out_dir}",
+        highlight=False,
+    )
+
+
 def _plots(inst: Any, plan: Any, out_dir: Path) -> dict[Path, bytes]:
     from optiops.plotting import figure_png, plot_route_map, plot_route_schedule
 
@@ -243,14 +283,25 @@ def evaluate(
     import optiops
     from optiops.allocation import check_facility
     from optiops.io.orlib import is_facility_file, load_facility, read_facility_plan
+    from optiops.io.shift import is_roster_file, load_roster, read_roster_plan
+    from optiops.labour import check_roster
 
     with user_errors():
-        if is_facility_file(file):
+        if is_roster_file(file):
+            rplan = read_roster_plan(plan_file)
+            rcheck = check_roster(load_roster(file), rplan)
+            feasible, violations = rcheck.feasible, rcheck.violations
+            objective, stated = float(rcheck.objective), None if rplan.objective is None else float(rplan.objective)
+            p = rcheck.penalties
+            summary = (f"penalty {objective:g} (shift-on {p.shift_on}, shift-off {p.shift_off}, under-cover "
+                       f"{p.under_cover}, over-cover {p.over_cover})")  # fmt: skip
+            extra: dict[str, object] = {"penalties": p.model_dump()}
+        elif is_facility_file(file):
             fplan = read_facility_plan(plan_file)
             check = check_facility(load_facility(file, capacity), fplan)
             feasible, objective, violations, stated = check.feasible, check.objective, check.violations, fplan.objective
             summary = f"cost {objective:,.4f} (fixed {check.fixed_cost:,.4f}, assignment {check.assignment_cost:,.4f})"
-            extra: dict[str, object] = {"fixed_cost": check.fixed_cost, "assignment_cost": check.assignment_cost}
+            extra = {"fixed_cost": check.fixed_cost, "assignment_cost": check.assignment_cost}
         else:
             plan = optiops.load_plan(plan_file)
             ev = optiops.evaluate(optiops.load(file), plan, rounding=rounding)  # type: ignore[arg-type]

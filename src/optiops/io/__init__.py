@@ -12,6 +12,7 @@ from optiops.io.atomic import write_text
 from optiops.io.csv_routing import read_csv_folder
 from optiops.io.documents import KINDS, dump_document, read_document, validate_document
 from optiops.io.orlib import load_facility, read_orlib_cap
+from optiops.io.shift import load_roster, read_shift_text, roster_csv
 from optiops.io.vrplib_io import read_vrplib, solution_text
 from optiops.model.plan import RoutingPlan
 from optiops.model.routing import Rounding, RoutingInstance
@@ -75,4 +76,15 @@ def schema(kind: str) -> str:
     return json.dumps(KINDS[kind].model_json_schema(), indent=2)
 
 
-__all__ = ["load", "load_facility", "load_plan", "read_orlib_cap", "save", "schema", "solution_text"]
+__all__ = [
+    "load",
+    "load_facility",
+    "load_plan",
+    "load_roster",
+    "read_orlib_cap",
+    "read_shift_text",
+    "roster_csv",
+    "save",
+    "schema",
+    "solution_text",
+]

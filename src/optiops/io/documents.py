@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
 from optiops.exceptions import InstanceError
 from optiops.io.errors import problems_of
+from optiops.model.labour import RosterInstance, RosterPlan
 from optiops.model.network import FacilityInstance, FacilityPlan
 from optiops.model.plan import RoutingPlan
 from optiops.model.routing import RoutingInstance
 
+M = TypeVar("M", bound=BaseModel)
 KINDS: dict[str, type[BaseModel]] = {
     "routing": RoutingInstance, "routing-plan": RoutingPlan,
     "facility": FacilityInstance, "facility-plan": FacilityPlan,
+    "roster": RosterInstance, "roster-plan": RosterPlan,
 }  # fmt: skip
 
 
@@ -51,6 +54,23 @@ def validate_document(data: dict[str, Any], source: str, expect: str | None = No
         return KINDS[kind].model_validate(data)
     except ValidationError as exc:
         raise InstanceError(problems_of(exc, data), source) from exc
+
+
+def validate_as(data: dict[str, Any], source: str, model: type[M]) -> M:
+    """Validate a parsed document as ``model`` (its ``kind`` must match), or raise :class:`InstanceError`."""
+    kind = model.model_fields["kind"].default
+    if data.get("kind") != kind:
+        raise InstanceError(f"kind: expected {kind!r}, found {data.get('kind')!r}", source)
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise InstanceError(problems_of(exc, data), source) from exc
+
+
+def read_as(path: str | Path, model: type[M]) -> M:
+    """Read a YAML/JSON document of ``model``'s kind."""
+    path = Path(path)
+    return validate_as(read_document(path), str(path), model)
 
 
 def dump_document(model: BaseModel, suffix: str = ".json") -> str:

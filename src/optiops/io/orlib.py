@@ -15,20 +15,16 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import TypeVar
 
 import numpy as np
-from pydantic import ValidationError
 
 from optiops.exceptions import InstanceError
-from optiops.io.documents import read_document
-from optiops.io.errors import problems_of
+from optiops.io.documents import read_as, read_document, validate_as
 from optiops.model.network import FacilityInstance, FacilityPlan
 
 PLACEHOLDER = "capacity"
 ORLIB_SUFFIXES = {".txt"}
 DOCUMENT_SUFFIXES = {".yaml", ".yml", ".json"}
-M = TypeVar("M", FacilityInstance, FacilityPlan)
 
 
 def read_orlib_cap(
@@ -94,7 +90,7 @@ def read_orlib_cap(
         "customers": [{"id": f"C{j + 1}", "demand": body[j, 0]} for j in range(n)],
         "cost": body[:, 1:].T.tolist(),
     }  # fmt: skip
-    return _validate(data, src, FacilityInstance)
+    return validate_as(data, src, FacilityInstance)
 
 
 def read_facility_document(path: str | Path) -> FacilityInstance:
@@ -111,7 +107,7 @@ def read_facility_document(path: str | Path) -> FacilityInstance:
         The validated instance.
     """
     path = Path(path)
-    return _validate(read_document(path), str(path), FacilityInstance)
+    return read_as(path, FacilityInstance)
 
 
 def read_facility_plan(path: str | Path) -> FacilityPlan:
@@ -128,7 +124,7 @@ def read_facility_plan(path: str | Path) -> FacilityPlan:
         The plan.
     """
     path = Path(path)
-    return _validate(read_document(path), str(path), FacilityPlan)
+    return read_as(path, FacilityPlan)
 
 
 def load_facility(path: str | Path, capacity: float | None = None) -> FacilityInstance:
@@ -189,16 +185,6 @@ def is_facility_file(path: str | Path) -> bool:
     if suffix in DOCUMENT_SUFFIXES:
         return read_document(path).get("kind") == "facility"
     return False
-
-
-def _validate(data: dict[str, object], src: str, model: type[M]) -> M:
-    kind = model.model_fields["kind"].default
-    if data.get("kind") != kind:
-        raise InstanceError(f"kind: expected {kind!r}, found {data.get('kind')!r}", src)
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        raise InstanceError(problems_of(exc, data), src) from exc
 
 
 def _tokens(path: Path) -> tuple[list[str], list[int]]:
