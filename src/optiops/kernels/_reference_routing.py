@@ -6,7 +6,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from optiops.kernels.routing import N_ROUTE_COLS
+from optiops.kernels.routing import N_ROUTE_COLS, TIME_EPS
 
 Data = dict[str, Any]
 
@@ -27,7 +27,7 @@ def schedule_reference(
             zip(data["tw_lo"][ptr[node] : ptr[node + 1]], data["tw_hi"][ptr[node] : ptr[node + 1]], strict=True)
         )
         multi = multi or len(windows) > 1
-        reachable = [w for w in windows if w[1] >= arrival]
+        reachable = [w for w in windows if w[1] >= arrival - TIME_EPS]
         if not windows:
             begin, hi = arrival, math.inf
         elif reachable:
@@ -40,7 +40,7 @@ def schedule_reference(
         arrivals.append(arrival)
         starts.append(begin)
         t, prev = begin + service[node], node
-    return t + time[prev][finish], lateness, min(slack, waits), arrivals, starts, multi
+    return t + time[prev][finish], lateness, max(0.0, min(slack, waits)), arrivals, starts, multi
 
 
 def departure_reference(nodes: Sequence[int], vt: int, data: Data) -> float:

@@ -23,6 +23,9 @@ from numba import njit
 R_DISTANCE, R_DURATION, R_COST, R_LOAD_EXCESS, R_LATENESS = 0, 1, 2, 3, 4
 R_DURATION_EXCESS, R_START, R_END, R_PRECEDENCE = 5, 6, 7, 8
 N_ROUTE_COLS = 9
+# Times are sums of multiples of 1/scale in floating point: an arrival this close after a window's
+# end meets the window (a departure computed as "window end minus travel" can land 1e-13 late).
+TIME_EPS = 1e-7
 
 
 @njit(cache=True)
@@ -81,7 +84,7 @@ def route_schedule(
                 multi = True
             chosen = -1
             for w in range(lo_i, hi_i):
-                if tw_hi[w] >= arrival:
+                if tw_hi[w] >= arrival - TIME_EPS:
                     chosen = w
                     break
             if chosen >= 0:
@@ -101,6 +104,8 @@ def route_schedule(
         prev = node
     if waits < slack:
         slack = waits
+    if slack < 0.0:  # an arrival within TIME_EPS after a window's end
+        slack = 0.0
     return t + time[prev, finish], lateness, slack, multi
 
 
