@@ -103,13 +103,23 @@ def run_suite(
     """Run a suite and return its rows (also passed to ``on_row`` as each finishes, so a caller
     can store them at once; a task whose worker dies becomes an error row)."""
     suite = load_suite(name)
-    root = data_root(data)
+    root = data_root(data) if suite.kind != "orders" else Path()  # generated days need no data folder
     if suite.kind == "forecast":
         return run_forecast_suite(suite, root, backends, on_row)
     limit = time_limit if time_limit is not None else suite.time_limit_s
     n_seeds = seeds or suite.seeds
     tasks: list[Task] = []
-    if suite.kind == "facility":
+    if suite.kind == "orders":
+        from optiops.allocation.generate import run_orders_case, suite_cases
+
+        names = suite_cases(suite.settings.get("instances", []), instances)
+        instance_seed = int(suite.settings.get("instance_seed", 1))
+        for inst_name in names:
+            for b, s in _combos(suite, backends, n_seeds):
+                orders_args = (inst_name, b, limit, 1, s, instance_seed)
+                tasks.append(Task(run_orders_case, orders_args, inst_name, b, s, None))
+        n_instances = len(names)
+    elif suite.kind == "facility":
         from optiops.allocation.bench import orlib_cases, run_orlib_case
 
         cases = orlib_cases(root / suite.data, instances)

@@ -127,10 +127,10 @@ def solve(
     file: Annotated[Path, typer.Argument(help="Instance file (YAML/JSON, .vrp, Solomon .txt) or CSV folder.")],
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for plan.json, routes.csv and plots.")],
     backend: Annotated[
-        str, typer.Option(help="Routing: auto|ortools|pyvrp. Facility: auto|highs|scip|cbc|cpsat.")
+        str, typer.Option(help="Routing: auto|ortools|pyvrp. Facility, orders: auto|highs|scip|cbc|cpsat.")
     ] = "auto",
     time_limit: Annotated[
-        float | None, typer.Option(help="Seconds of search (default 5; facility 60).", min=0.01)
+        float | None, typer.Option(help="Seconds of search (default 5; facility, orders 60).", min=0.01)
     ] = None,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
     rounding: RoundingOpt = None,
@@ -148,6 +148,7 @@ def solve(
     import optiops
     from optiops.io import dump_document, instance_format, solution_text
     from optiops.io.atomic import write_all
+    from optiops.io.documents import document_kind
     from optiops.io.orlib import is_facility_file
     from optiops.io.plan_csv import routes_csv
     from optiops.io.shift import is_roster_file
@@ -160,6 +161,9 @@ def solve(
             return
         if is_roster_file(file):
             _solve_roster(file, out_dir, time_limit, seed, threads, plots)
+            return
+        if document_kind(file) == "order-allocation":
+            _solve_orders(file, out_dir, backend, time_limit, seed, threads, profile)
             return
         inst = optiops.load(file, rounding=rounding)  # type: ignore[arg-type]
         prof = load_profile(profile) if profile else None
@@ -229,6 +233,38 @@ def _solve_facility(
     )
 
 
+def _solve_orders(
+    file: Path, out_dir: Path, backend: str, time_limit: float | None, seed: int, threads: int, profile: str | None
+) -> None:
+    """``optiops solve`` for an order-allocation day: plan.json, written only after the independent check."""
+    from optiops.allocation import solve_orders
+    from optiops.io import dump_document
+    from optiops.io.atomic import write_all
+    from optiops.io.documents import read_as
+    from optiops.model.orders import OrderAllocationInstance
+    from optiops.solvers import MipOptions, load_profile
+
+    inst = read_as(file, OrderAllocationInstance)
+    prof = load_profile(profile) if profile else None
+    if prof is not None and prof.backend and backend == "auto":
+        backend = prof.backend
+    limit = time_limit if time_limit is not None else (prof.time_limit if prof and prof.time_limit else 60.0)
+    plan = solve_orders(inst, backend, MipOptions(time_limit=limit, threads=threads, seed=seed,
+                                                  params=prof.params if prof else {}))  # fmt: skip
+    if plan.status not in ("optimal", "feasible"):
+        raise SolverError(f"{plan.backend} found no plan in {limit:g} s; try a longer --time-limit")
+    if plan.violations:
+        raise SolverError(f"{plan.backend} returned a plan the checker rejects:\n  " + "\n  ".join(plan.violations))
+    write_all({out_dir / "plan.json": dump_document(plan).encode()}, stale=tuple(out_dir / n for n in SOLVE_OUTPUTS))
+    gap = "" if plan.status == "optimal" else f", gap {plan.gap:.2%} to the bound" if plan.gap is not None else ""
+    out.print(
+        f"[green]{plan.status}[/green] plan: cost {plan.objective:,.2f}, {plan.parcels} parcels, {plan.split_orders} "
+        f"split orders{gap} ({plan.backend} {plan.method}, build {plan.build_s:.2f} s, solve {plan.solve_s:.1f} s)"
+        f" -> {out_dir}",
+        highlight=False,
+    )
+
+
 def _solve_roster(file: Path, out_dir: Path, time_limit: float | None, seed: int, workers: int, plots: bool) -> None:
     """``optiops solve`` for a roster: plan.json, roster.csv and charts, written after the independent check."""
     from optiops.io import dump_document
@@ -273,7 +309,7 @@ def _plots(inst: Any, plan: Any, out_dir: Path) -> dict[Path, bytes]:
 
 @app.command()
 def evaluate(
-    file: Annotated[Path, typer.Argument(help="Instance file (routing or facility).")],
+    file: Annotated[Path, typer.Argument(help="Instance file (routing, facility, roster or order allocation).")],
     plan_file: Annotated[Path, typer.Argument(metavar="PLAN", help="plan.json to check.")],
     rounding: RoundingOpt = None,
     capacity: Annotated[float | None, typer.Option(help="Facility: capacity of an OR-Library capa-capc file.")] = None,
@@ -281,10 +317,12 @@ def evaluate(
 ) -> None:
     """Recompute a plan's cost and feasibility independently of the solver that made it."""
     import optiops
-    from optiops.allocation import check_facility
+    from optiops.allocation import check_facility, check_orders
+    from optiops.io.documents import document_kind, read_as
     from optiops.io.orlib import is_facility_file, load_facility, read_facility_plan
     from optiops.io.shift import is_roster_file, load_roster, read_roster_plan
     from optiops.labour import check_roster
+    from optiops.model.orders import OrderAllocationInstance, OrderAllocationPlan
 
     with user_errors():
         if is_roster_file(file):
@@ -296,6 +334,17 @@ def evaluate(
             summary = (f"penalty {objective:g} (shift-on {p.shift_on}, shift-off {p.shift_off}, under-cover "
                        f"{p.under_cover}, over-cover {p.over_cover})")  # fmt: skip
             extra: dict[str, object] = {"penalties": p.model_dump()}
+        elif document_kind(file) == "order-allocation":
+            oplan = read_as(plan_file, OrderAllocationPlan)
+            ocheck = check_orders(read_as(file, OrderAllocationInstance), oplan)
+            feasible, objective, violations = ocheck.feasible, ocheck.objective, ocheck.violations
+            stated = oplan.objective
+            summary = (f"cost {objective:,.4f} (handling {ocheck.handling_cost:,.4f}, shipping "
+                       f"{ocheck.shipping_cost:,.4f}, split {ocheck.split_cost:,.4f}), {ocheck.parcels} parcels, "
+                       f"{ocheck.split_orders} split orders")  # fmt: skip
+            extra = {"handling_cost": ocheck.handling_cost, "shipping_cost": ocheck.shipping_cost,
+                     "split_cost": ocheck.split_cost, "parcels": ocheck.parcels,
+                     "split_orders": ocheck.split_orders}  # fmt: skip
         elif is_facility_file(file):
             fplan = read_facility_plan(plan_file)
             check = check_facility(load_facility(file, capacity), fplan)

@@ -13,6 +13,7 @@ from optiops.exceptions import InstanceError
 from optiops.io.errors import problems_of
 from optiops.model.labour import RosterInstance, RosterPlan
 from optiops.model.network import FacilityInstance, FacilityPlan
+from optiops.model.orders import OrderAllocationInstance, OrderAllocationPlan
 from optiops.model.plan import RoutingPlan
 from optiops.model.routing import RoutingInstance
 
@@ -21,6 +22,7 @@ KINDS: dict[str, type[BaseModel]] = {
     "routing": RoutingInstance, "routing-plan": RoutingPlan,
     "facility": FacilityInstance, "facility-plan": FacilityPlan,
     "roster": RosterInstance, "roster-plan": RosterPlan,
+    "order-allocation": OrderAllocationInstance, "order-allocation-plan": OrderAllocationPlan,
 }  # fmt: skip
 
 
@@ -71,6 +73,15 @@ def read_as(path: str | Path, model: type[M]) -> M:
     """Read a YAML/JSON document of ``model``'s kind."""
     path = Path(path)
     return validate_as(read_document(path), str(path), model)
+
+
+def document_kind(path: str | Path) -> str | None:
+    """The ``kind`` of a YAML/JSON document, ``None`` for a file of any other type."""
+    path = Path(path)
+    if not path.is_file() or path.suffix.lower() not in (".yaml", ".yml", ".json"):
+        return None
+    kind = read_document(path).get("kind")
+    return kind if isinstance(kind, str) else None
 
 
 def dump_document(model: BaseModel, suffix: str = ".json") -> str:

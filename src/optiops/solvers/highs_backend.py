@@ -3,6 +3,10 @@
 Options: ``time_limit`` -> ``time_limit``, ``threads`` -> ``threads``, ``rel_gap`` -> ``mip_rel_gap``,
 ``seed`` -> ``random_seed``; ``params`` are HiGHS option names passed to ``setOptionValue``.
 
+A MIP start (one value per variable) is passed with ``setSolution``; HiGHS checks it and keeps it as
+its first incumbent when it is feasible.  ``accepts_start = True`` tells formulations that ``solve``
+takes ``start=``; adapters without the attribute are called without one.
+
 HiGHS runs its tasks on one process-wide scheduler whose thread count is fixed when it starts; when a
 solve asks for a different ``threads`` the scheduler is reset first, so two HiGHS solves with different
 thread counts must not run at the same time in one process (the benchmark runner uses processes).
@@ -16,7 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from optiops.exceptions import SolverError
-from optiops.solvers.linear import LinearModel
+from optiops.solvers.linear import FloatArray, LinearModel
 from optiops.solvers.mip import MipOptions, MipResult, MipStatus, make_result, settle_infeasible_or_unbounded
 
 if TYPE_CHECKING:
@@ -31,6 +35,7 @@ class HighsBackend:
 
     name = "highs"
     exact_continuous = True
+    accepts_start = True
 
     def available(self) -> bool:
         """True when highspy imports."""
@@ -40,7 +45,7 @@ class HighsBackend:
             return False
         return True
 
-    def solve(self, model: LinearModel, options: MipOptions) -> MipResult:
+    def solve(self, model: LinearModel, options: MipOptions, start: FloatArray | None = None) -> MipResult:
         """Solve ``model`` with HiGHS.
 
         Parameters
@@ -49,6 +54,8 @@ class HighsBackend:
             The model.
         options : MipOptions
             Limits, threads, gap, seed and HiGHS options.
+        start : numpy.ndarray, optional
+            A MIP start: one value per variable.
 
         Returns
         -------
@@ -72,6 +79,13 @@ class HighsBackend:
         )  # fmt: skip
         if status == _core.HighsStatus.kError:
             raise SolverError(f"highs: the model {model.name!r} was rejected")
+        if start is not None and model.n_integer:
+            if len(start) != model.n_vars:
+                raise SolverError(f"highs: a start needs {model.n_vars} values, got {len(start)}")
+            solution = _core.HighsSolution()
+            solution.col_value = np.asarray(start, dtype=float)
+            solution.value_valid = True
+            h.setSolution(solution)
         build_s = time.perf_counter() - t0
         t1 = time.perf_counter()
         run_status = h.run()
