@@ -8,14 +8,13 @@ fan cases out through :mod:`optiops.parallel`; :func:`run_orlib` runs them one a
 
 from __future__ import annotations
 
-import csv
-import fnmatch
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from optiops.bench.suites import read_case_rows, select_by_name
 from optiops.exceptions import InstanceError
 
 SUITE = "allocation-orlib"
@@ -48,23 +47,15 @@ def orlib_cases(data_dir: str | Path, select: str | None = None) -> list[OrlibCa
         In the order of the CSV file.
     """
     folder = Path(data_dir)
-    path = folder / OPTIMA_FILE
-    if not path.is_file():
-        raise InstanceError(f"no {OPTIMA_FILE} in {folder}")
-    cases = []
-    with path.open(newline="", encoding="utf-8") as fh:
-        for line, row in enumerate(csv.DictReader(fh), start=2):
-            try:
-                cap = row["capacity_override"].strip()
-                cases.append(OrlibCase(row["instance"], folder / row["file"], float(cap) if cap else None,
-                                       float(row["optimal_cost"])))  # fmt: skip
-            except (KeyError, ValueError, AttributeError) as exc:
-                raise InstanceError(f"line {line}: bad row ({exc})", str(path)) from exc
-    if select:
-        patterns = [p.strip() for p in select.split(",") if p.strip()]
-        cases = [c for c in cases if any(fnmatch.fnmatch(c.instance, p) for p in patterns)]
-        if not cases:
-            raise InstanceError(f"instances {select!r} match no case of {path}")
+
+    def case(row: dict[str, str]) -> OrlibCase:
+        cap = row["capacity_override"].strip()
+        return OrlibCase(row["instance"], folder / row["file"], float(cap) if cap else None, float(row["optimal_cost"]))
+
+    cases, path = read_case_rows(folder, OPTIMA_FILE, case)
+    cases = select_by_name(cases, lambda c: c.instance, select)
+    if not cases:
+        raise InstanceError(f"instances {select!r} match no case of {path}")
     return cases
 
 

@@ -32,7 +32,6 @@ give the same instance on every machine.
 
 from __future__ import annotations
 
-import fnmatch
 import re
 import time
 from dataclasses import dataclass, replace
@@ -41,6 +40,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from optiops.bench.suites import select_by_name
 from optiops.exceptions import InstanceError
 from optiops.model.orders import FloatArray, IntArray, OrderArrays
 
@@ -456,11 +456,9 @@ def suite_cases(names: list[str], select: str | None = None) -> list[str]:
     """
     for name in names:
         order_case(name)
-    if select:
-        patterns = [p.strip() for p in select.split(",") if p.strip()]
-        names = [n for n in names if any(fnmatch.fnmatch(n, p) for p in patterns)]
-        if not names:
-            raise InstanceError(f"instances {select!r} match no instance of the suite")
+    names = select_by_name(list(names), lambda n: n, select)
+    if not names:
+        raise InstanceError(f"instances {select!r} match no instance of the suite")
     return list(names)
 
 

@@ -6,12 +6,14 @@ import csv
 import fnmatch
 import os
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from optiops.exceptions import InstanceError
 
+T = TypeVar("T")
 REPO_ROOT = Path(__file__).resolve().parents[3]
 SUITES_DIR = REPO_ROOT / "benchmarks" / "suites"
 
@@ -46,6 +48,31 @@ def data_root(explicit: str | Path | None = None) -> Path:
     raise InstanceError("no benchmark data folder: pass --data or set OPTIOPS_DATA")
 
 
+def select_by_name(items: list[T], name: Callable[[T], str], select: str | None) -> list[T]:
+    """The items whose name matches one of the comma-separated names or glob patterns of ``select``
+    (all items when ``select`` is empty); callers decide what an empty result means."""
+    if not select:
+        return list(items)
+    patterns = [p.strip() for p in select.split(",") if p.strip()]
+    return [item for item in items if any(fnmatch.fnmatch(name(item), p) for p in patterns)]
+
+
+def read_case_rows(folder: Path, filename: str, make: Callable[[dict[str, str]], T]) -> tuple[list[T], Path]:
+    """One case per row of ``folder/filename`` (a CSV with a header), built by ``make``; a row
+    ``make`` cannot read is an :class:`InstanceError` naming the file and line."""
+    path = folder / filename
+    if not path.is_file():
+        raise InstanceError(f"no {filename} in {folder}")
+    cases = []
+    with path.open(newline="", encoding="utf-8") as fh:
+        for line, row in enumerate(csv.DictReader(fh), start=2):
+            try:
+                cases.append(make(row))
+            except (KeyError, ValueError, AttributeError, TypeError) as exc:
+                raise InstanceError(f"line {line}: bad row ({exc})", str(path)) from exc
+    return cases, path
+
+
 def list_suites() -> list[str]:
     return sorted(p.stem for p in SUITES_DIR.glob("*.toml"))
 
@@ -70,12 +97,9 @@ def suite_instances(suite: Suite, root: Path, select: str | None = None) -> list
     folder = root / suite.data
     if not folder.is_dir():
         raise InstanceError(f"suite {suite.name}: data folder {folder} does not exist")
-    files = sorted(folder.glob(suite.pattern))
-    if select:
-        patterns = [p.strip() for p in select.split(",") if p.strip()]
-        files = [f for f in files if any(fnmatch.fnmatch(f.stem, p) for p in patterns)]
-        if not files:
-            raise InstanceError(f"--instances {select!r} matches no instance of suite {suite.name}")
+    files = select_by_name(sorted(folder.glob(suite.pattern)), lambda f: f.stem, select)
+    if select and not files:
+        raise InstanceError(f"--instances {select!r} matches no instance of suite {suite.name}")
     return files
 
 

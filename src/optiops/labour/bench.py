@@ -10,14 +10,13 @@ can fan cases out through :mod:`optiops.parallel`; :func:`run_shift` runs them o
 
 from __future__ import annotations
 
-import csv
-import fnmatch
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from optiops.bench.suites import read_case_rows, select_by_name
 from optiops.exceptions import InfeasibleError, InstanceError
 
 SUITE = "shift-benchmark"
@@ -50,21 +49,14 @@ def shift_cases(data_dir: str | Path, select: str | None = None) -> list[ShiftCa
         In the order of the CSV file.
     """
     folder = Path(data_dir)
-    path = folder / BOUNDS_FILE
-    if not path.is_file():
-        raise InstanceError(f"no {BOUNDS_FILE} in {folder}")
-    cases = []
-    with path.open(newline="", encoding="utf-8") as fh:
-        for line, row in enumerate(csv.DictReader(fh), start=2):
-            try:
-                cases.append(ShiftCase(row["instance"], folder / row["file"], _number(row["ub"]), _number(row["lb"])))
-            except (KeyError, ValueError, AttributeError, TypeError) as exc:
-                raise InstanceError(f"line {line}: bad row ({exc})", str(path)) from exc
-    if select:
-        patterns = [p.strip() for p in select.split(",") if p.strip()]
-        cases = [c for c in cases if any(fnmatch.fnmatch(c.instance, p) for p in patterns)]
-        if not cases:
-            raise InstanceError(f"instances {select!r} match no case of {path}")
+    cases, path = read_case_rows(
+        folder,
+        BOUNDS_FILE,
+        lambda row: ShiftCase(row["instance"], folder / row["file"], _number(row["ub"]), _number(row["lb"])),
+    )
+    cases = select_by_name(cases, lambda c: c.instance, select)
+    if not cases:
+        raise InstanceError(f"instances {select!r} match no case of {path}")
     return cases
 
 
