@@ -116,6 +116,20 @@ def other_tables(rows: list[dict[str, Any]]) -> str:
                 f"| {r['reference_stops_per_s']:,} | {r['speedup_vs_reference']:.0f}x |"
             )
         lines.append("")
+    inventory = [r for r in rows if r.get("suite") == "micro-inventory"]
+    if inventory:
+        lines += [
+            "## micro-inventory (policy simulation vs its pure-Python reference, one core)",
+            "",
+            "| date | commit | case | SKU-days/s | reference SKU-days/s | speed-up |",
+            "|---|---|---|---:|---:|---:|",
+        ]
+        for r in sorted(inventory, key=lambda r: r["date"], reverse=True):
+            lines.append(
+                f"| {r['date'][:16]} | {r['commit']} | {r['instance']} | {r['sku_days_per_s']:,} "
+                f"| {r['reference_sku_days_per_s']:,} | {r['speedup_vs_reference']:.0f}x |"
+            )
+        lines.append("")
     for suite in sorted({r["suite"] for r in rows if "model" in r and "mase" in r}):
         mine = [r for r in rows if r["suite"] == suite]
         last = max(r["run_id"] for r in mine if r["date"] == max(x["date"] for x in mine))
@@ -134,7 +148,37 @@ def other_tables(rows: list[dict[str, Any]]) -> str:
                     f"| {_fmt(r.get('coverage-95'), 3)} | {_fmt(r.get('series_per_s'), 0)} |"
                 )
         lines.append("")
+    lines += inventory_tables(rows)
     return "\n".join(lines)
+
+
+def inventory_tables(rows: list[dict[str, Any]]) -> list[str]:
+    """Latest run of each inventory suite: every policy, all items and per demand class, per judge."""
+    lines: list[str] = []
+    for suite in sorted({r["suite"] for r in rows if "policy" in r and "days_of_inventory" in r}):
+        mine = [r for r in rows if r["suite"] == suite]
+        last = max(r["run_id"] for r in mine if r["date"] == max(x["date"] for x in mine))
+        run = [r for r in mine if r["run_id"] == last]
+        lines += [
+            f"## {suite} (run of {run[0]['date'][:16]}, commit {run[0]['commit']})",
+            "",
+            "| judge | policy | setting | group | items | achieved CSL | fill rate | days of inventory | cost/month |",
+            "|---|---|---|---|---:|---:|---:|---:|---:|",
+        ]
+        for r in run:
+            if r["group"] not in ("all", "intermittent", "lumpy"):
+                continue
+            if r.get("target_csl"):
+                setting = f"target CSL {r['target_csl']:.2f}"
+            else:
+                setting = f"{r['weeks']:g} weeks" + (f" (fill {r['target_fill']:.3f})" if r.get("target_fill") else "")
+            lines.append(
+                f"| {r['judge']} | {r['policy']} | {setting} | {r['group']} | {r['items']} "
+                f"| {_fmt(r['achieved_csl'], 4)} | {_fmt(r['fill_rate'], 4)} | {_fmt(r['days_of_inventory'], 1)} "
+                f"| {_fmt(r['cost'], 1)} |"
+            )
+        lines.append("")
+    return lines
 
 
 def write_report(results_dir: Path = RESULTS_DIR, out_dir: Path = DOCS_DIR) -> list[Path]:

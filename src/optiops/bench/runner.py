@@ -106,6 +106,8 @@ def run_suite(
     root = data_root(data) if suite.kind != "orders" else Path()  # generated days need no data folder
     if suite.kind == "forecast":
         return run_forecast_suite(suite, root, backends, on_row)
+    if suite.kind == "inventory":
+        return run_inventory_suite(suite, root, on_row)
     limit = time_limit if time_limit is not None else suite.time_limit_s
     n_seeds = seeds or suite.seeds
     tasks: list[Task] = []
@@ -209,6 +211,28 @@ def run_forecast_suite(
         models=tuple(models or s["models"]),
         backtest=Backtest(h=int(s["horizon"]), n_windows=int(s["backtest_windows"])),
     )  # fmt: skip
+    rows = result_rows(
+        table, suite=suite.name, commit=git_commit(), date=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        machine=machine(), versions=versions(), run_id=uuid.uuid4().hex[:12],
+    )  # fmt: skip
+    for row in rows:
+        if on_row is not None:
+            on_row(row)
+    return rows
+
+
+def run_inventory_suite(
+    suite: Suite, root: Path, on_row: Callable[[dict[str, Any]], None] | None
+) -> list[dict[str, Any]]:
+    """Inventory suites judge every policy side by side in one run (one row per policy x setting x judge x group)."""
+    from optiops.forecast.bench import result_rows
+    from optiops.inventory.bench import CarpartsSettings, run_inventory_carparts
+
+    s = dict(suite.settings)
+    for key in ("targets", "weeks"):
+        if key in s:
+            s[key] = tuple(s[key])
+    table = run_inventory_carparts(root / suite.data / suite.pattern, CarpartsSettings(**s))
     rows = result_rows(
         table, suite=suite.name, commit=git_commit(), date=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         machine=machine(), versions=versions(), run_id=uuid.uuid4().hex[:12],

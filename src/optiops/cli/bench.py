@@ -33,6 +33,13 @@ def run(
     from optiops.cli.main import user_errors
 
     def show(row: dict[str, Any]) -> None:
+        if "policy" in row:  # inventory suites: one row per policy x setting x judge x group
+            if row.get("group") == "all" and row.get("judge") == "holdout":
+                setting = f"{row['weeks']:g} weeks" if row.get("weeks") else f"CSL {row.get('target_csl') or 0:.2f}"
+                text = (f"{row['policy']:>15} {setting:>10}: CSL {row['achieved_csl']:.4f}  fill {row['fill_rate']:.4f}"
+                        f"  days of inventory {row['days_of_inventory']:.1f}")  # fmt: skip
+                out.print(text, highlight=False)
+            return
         if "gap_pct" not in row:  # forecast suites: one row per model x demand class
             if row.get("group") == "all":
                 pinball = "n/a" if row.get("pinball") is None else f"{row['pinball']:.3f}"
