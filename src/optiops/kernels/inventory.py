@@ -117,6 +117,28 @@ def _lead_time_cdf(mean: float, sd: float, ring: int) -> np.ndarray:
     return cdf
 
 
+LT_TABLE = 256  # guide table of the lead-time draw
+
+
+@njit(cache=True)
+def _guide_table(cdf: np.ndarray) -> np.ndarray:
+    """``table[j]``: the first ``k`` with ``cdf[k] > j / LT_TABLE`` (where the inverse-transform search starts)."""
+    table = np.zeros(LT_TABLE, dtype=np.int64)
+    for j in range(LT_TABLE):
+        table[j] = _draw_index(cdf, j / LT_TABLE)
+    return table
+
+
+@njit(cache=True, inline="always")
+def _draw_lead_time(cdf: np.ndarray, table: np.ndarray, u: float) -> int:
+    """Inverse-transform draw started from the guide table (exact; the loop rarely runs)."""
+    k = table[int(u * LT_TABLE)]
+    last = cdf.shape[0] - 1
+    while k < last and u >= cdf[k]:
+        k += 1
+    return k
+
+
 @njit(cache=True, inline="always")
 def _draw_index(cdf: np.ndarray, u: float) -> int:
     """The first ``k`` with ``u < cdf[k]`` (inverse-transform draw from a discrete distribution)."""
@@ -200,10 +222,11 @@ def simulate_policies(
         state[0] = np.uint64(seeds[i])
         state[1] = np.uint64(seeds[i]) ^ _LEAD_STREAM_KEY
         cdf = _lead_time_cdf(lt_mean[i], lt_sd[i], ring)
+        table = _guide_table(cdf)
         for sc in range(n_scenarios):
             _simulate_one(
                 pool[pool_offsets[i] : pool_offsets[i + 1]], bootstrap, max(1, review[i]), reorder[i],
-                order_up_to[i], quantity[i], moq[i], pack[i], cdf, lt_sd[i] > 0.0, return_rate[i],
+                order_up_to[i], quantity[i], moq[i], pack[i], cdf, table, lt_sd[i] > 0.0, return_rate[i],
                 return_delay[i], lost_sales[i], initial[i], n_periods, warmup, arriving, state, stats[i],
                 trace[i] if tracing and sc == 0 else no_trace,
             )  # fmt: skip
@@ -213,7 +236,7 @@ def simulate_policies(
 @njit(cache=True)
 def _simulate_one(
     pool: np.ndarray, bootstrap: bool, r: int, s: float, big_s: float, q: float, moq: float, pack: float,
-    lt_cdf: np.ndarray, lt_random: bool, rate: float, delay: int, lost: bool, initial: float,
+    lt_cdf: np.ndarray, lt_table: np.ndarray, lt_random: bool, rate: float, delay: int, lost: bool, initial: float,
     n_periods: int, warmup: int, arriving: np.ndarray, state: np.ndarray, out: np.ndarray, trace: np.ndarray,
 ) -> None:  # fmt: skip
     """One scenario of one SKU; adds its statistics to ``out`` (trace rows filled when given)."""
@@ -223,6 +246,7 @@ def _simulate_one(
     tracing = trace.shape[0] > 0
     net = initial
     in_transit = 0.0
+    lt_fixed = _draw_index(lt_cdf, 0.0)
     stocked_out = False
     scored_cycle = False
     cycles = stockout_cycles = demand = filled_sum = on_hand_sum = orders = ordered = 0.0
@@ -230,23 +254,23 @@ def _simulate_one(
     slot = 0  # t % ring
     phase = 0  # t % r
     pos = 0  # t % n_pool (replay)
+    lost_f = 1.0 if lost else 0.0
     for t in range(n_periods):
+        # branch-free where the outcome is random (arrivals, stock-outs): mispredictions dominate otherwise
         arrival = arriving[slot]
-        if arrival != 0.0:
-            arriving[slot] = 0.0
-            net += arrival
-            in_transit -= arrival
+        arriving[slot] = 0.0
+        net += arrival
+        in_transit -= arrival
         scored = t >= warmup
         if phase == 0:  # a review closes the previous cycle and opens the next
             if scored_cycle:
                 cycles += 1.0
-                if stocked_out:
-                    stockout_cycles += 1.0
+                stockout_cycles += 1.0 if stocked_out else 0.0
             scored_cycle = scored
             stocked_out = False
             qty = _order_quantity(net + in_transit, s, big_s, q, moq, pack)
             if qty > 0.0:
-                lt = _draw_index(lt_cdf, _uniform(state, 1)) if lt_random else _draw_index(lt_cdf, 0.0)
+                lt = _draw_lead_time(lt_cdf, lt_table, _uniform(state, 1)) if lt_random else lt_fixed
                 if lt == 0:
                     net += qty
                 else:
@@ -267,34 +291,29 @@ def _simulate_one(
             pos += 1
             if pos == n_pool:
                 pos = 0
-        on_hand = net if net > 0.0 else 0.0
-        filled = d if d < on_hand else on_hand
+        on_hand = max(net, 0.0)
+        filled = min(d, on_hand)
         short = d - filled
         sold = filled if lost else d
         net -= sold
         back = rate * sold
-        if back > 0.0:
-            if delay == 0:
-                net += back
-            else:
-                k = slot + delay
-                arriving[k - ring if k >= ring else k] += back
-                in_transit += back
-        if short > EPS:
-            stocked_out = True
+        if delay == 0:
+            net += back
+        else:
+            k = slot + delay
+            arriving[k - ring if k >= ring else k] += back
+            in_transit += back
+        is_short = short > EPS
+        stocked_out = stocked_out or is_short
         if scored:
             periods += 1.0
             demand += d
             filled_sum += filled
             returned += back
-            if short > EPS:
-                stockout_periods += 1.0
-                if lost:
-                    lost_units += short
-            if net > 0.0:
-                on_hand_sum += net
-            else:
-                backordered -= net
+            stockout_periods += 1.0 if is_short else 0.0
+            lost_units += short * lost_f if is_short else 0.0
+            on_hand_sum += max(net, 0.0)
+            backordered += max(-net, 0.0)
         if tracing:
             trace[t, TR_NET] = net
             trace[t, TR_DEMAND] = d
