@@ -21,6 +21,8 @@ from rich.table import Table
 from optiops.cli.bench import bench_app
 from optiops.cli.forecast import backtest as backtest_command
 from optiops.cli.forecast import forecast as forecast_command
+from optiops.cli.generate import generate_app
+from optiops.cli.inventory import simulate as simulate_command
 from optiops.exceptions import InfeasibleError, InstanceError, OptiopsError, SolverError
 
 app = typer.Typer(
@@ -31,13 +33,14 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(bench_app, name="bench")
+app.add_typer(generate_app, name="generate")
 out = Console()
 err = Console(stderr=True)
 
 EXIT_SOLVER, EXIT_INPUT, EXIT_INFEASIBLE = 1, 2, 3
 ROUNDINGS = ("none", "round", "dimacs", "exact")
 SOLVE_OUTPUTS = ("plan.json", "routes.csv", "solution.sol", "route_map.png", "route_schedule.png", "roster.csv",
-                 "roster.png", "coverage.png")  # fmt: skip
+                 "roster.png", "coverage.png", "policies.csv", "orders.csv", "stock.png")  # fmt: skip
 
 
 @contextmanager
@@ -149,6 +152,7 @@ def solve(
     from optiops.io import dump_document, instance_format, solution_text
     from optiops.io.atomic import write_all
     from optiops.io.documents import document_kind
+    from optiops.io.inventory_csv import is_inventory_input
     from optiops.io.orlib import is_facility_file
     from optiops.io.plan_csv import routes_csv
     from optiops.io.shift import is_roster_file
@@ -164,6 +168,11 @@ def solve(
             return
         if document_kind(file) == "order-allocation":
             _solve_orders(file, out_dir, backend, time_limit, seed, threads, profile)
+            return
+        if is_inventory_input(file):
+            from optiops.cli.inventory import solve_inventory_file
+
+            solve_inventory_file(file, out_dir, backend, time_limit, seed, plots)
             return
         inst = optiops.load(file, rounding=rounding)  # type: ignore[arg-type]
         prof = load_profile(profile) if profile else None
@@ -390,6 +399,7 @@ def show_versions() -> None:
 
 app.command()(forecast_command)
 app.command()(backtest_command)
+app.command("simulate")(simulate_command)
 
 
 def main() -> None:

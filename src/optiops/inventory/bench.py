@@ -36,6 +36,7 @@ from optiops.inventory.allocate import ServiceTargets, allocate_service, build_m
 from optiops.inventory.correct import correct_policy
 from optiops.inventory.policy import Items, Policy, analytic_policy, weeks_of_cover_policy
 from optiops.inventory.simulate import DemandPool, SimulationOptions, metrics, simulate_stats, summarise
+from optiops.inventory.solve import CHECK_SEED_OFFSET
 from optiops.io.demand import read_demand
 from optiops.model.demand import DemandHistory, take_heads
 
@@ -136,7 +137,7 @@ def run_inventory_carparts(path: str | Path, s: CarpartsSettings | None = None) 
     s = s or CarpartsSettings()
     case = prepare(path, s)
     search = SimulationOptions(s.scenarios, s.holdout, s.warmup, s.seed)
-    judge = SimulationOptions(s.scenarios, s.holdout, s.warmup, s.seed + 7919)
+    judge = SimulationOptions(s.scenarios, s.holdout, s.warmup, s.seed + CHECK_SEED_OFFSET)
     rows: list[dict[str, Any]] = []
     woc_fill = {}
     for w in s.weeks:

@@ -110,11 +110,18 @@ class Items:
         return len(self.ids)
 
     def protection(self) -> tuple[np.ndarray, np.ndarray]:
-        """Mean and standard deviation of net demand over the protection interval ``L + R``."""
+        """Mean and standard deviation of net demand over the protection interval ``P = L + R``.
+
+        A unit sold in the first ``P - delay`` periods of the interval comes back (with probability
+        ``r``) before its end; later sales return too late to help. Returns already in transit are
+        part of the inventory position.
+        """
         p = self.lt_mean + self.review
-        mu = self.mean * (1.0 - self.return_rate)
-        var = p * self.sd**2 + mu**2 * self.lt_sd**2
-        return mu * p, np.sqrt(var)
+        back = np.maximum(p - self.return_delay, 0.0)  # periods whose returns arrive in time
+        r = self.return_rate
+        mu = self.mean * p - r * self.mean * back
+        var = ((1.0 - r) ** 2 * back + (p - back)) * self.sd**2 + (self.mean * (1.0 - r)) ** 2 * self.lt_sd**2
+        return mu, np.sqrt(var)
 
 
 @dataclass(frozen=True, eq=False)
@@ -187,7 +194,7 @@ def protection_quantile(
 def _empirical_quantile(
     items: Items, level: np.ndarray, pool: np.ndarray, offsets: np.ndarray, seed: int, draws: int
 ) -> np.ndarray:
-    """Quantile of bootstrapped sums of ``round(L + R)`` periods of history, net of returns."""
+    """Quantile of bootstrapped sums of ``round(L + R)`` periods of history, net of returns that arrive in time."""
     rng = np.random.default_rng(seed)
     out = np.zeros(items.n)
     periods = np.maximum(1, np.rint(items.lt_mean + items.review).astype(np.int64))
@@ -195,7 +202,9 @@ def _empirical_quantile(
         hist = pool[offsets[i] : offsets[i + 1]]
         if hist.size == 0:
             continue
-        sums = hist[rng.integers(0, hist.size, (draws, periods[i]))].sum(axis=1) * (1.0 - items.return_rate[i])
+        paths = hist[rng.integers(0, hist.size, (draws, periods[i]))]
+        back = max(int(periods[i] - items.return_delay[i]), 0)
+        sums = paths.sum(axis=1) - items.return_rate[i] * paths[:, :back].sum(axis=1)
         out[i] = np.quantile(sums, level[i])
     return out
 
@@ -239,7 +248,8 @@ def analytic_policy(
     """
     mu_p, sd_p = items.protection()
     if items.target_kind == "fill_rate":
-        mu_r = items.mean * (1.0 - items.return_rate) * items.review
+        # units demanded per replenishment cycle: R periods of net demand, or the order quantity Q
+        mu_r = items.mean * (1.0 - items.return_rate) * items.review if policy_type == "RS" else eoq(items)
         with np.errstate(divide="ignore", invalid="ignore"):
             loss = np.where(sd_p > 0, (1.0 - items.target) * mu_r / np.where(sd_p > 0, sd_p, 1.0), np.inf)
         k = np.where(np.isfinite(loss), fill_rate_factor(np.where(np.isfinite(loss), loss, 1.0)), 0.0)

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ValidationError
 
 from optiops.exceptions import InstanceError
 from optiops.io.errors import problems_of
+from optiops.model.inventory import InventoryInstance, InventoryPlan
 from optiops.model.labour import RosterInstance, RosterPlan
 from optiops.model.network import FacilityInstance, FacilityPlan
 from optiops.model.orders import OrderAllocationInstance, OrderAllocationPlan
@@ -23,6 +24,7 @@ KINDS: dict[str, type[BaseModel]] = {
     "facility": FacilityInstance, "facility-plan": FacilityPlan,
     "roster": RosterInstance, "roster-plan": RosterPlan,
     "order-allocation": OrderAllocationInstance, "order-allocation-plan": OrderAllocationPlan,
+    "inventory": InventoryInstance, "inventory-plan": InventoryPlan,
 }  # fmt: skip
 
 
