@@ -149,7 +149,30 @@ def other_tables(rows: list[dict[str, Any]]) -> str:
                 )
         lines.append("")
     lines += inventory_tables(rows)
+    lines += labour_week_table(rows)
     return "\n".join(lines)
+
+
+def labour_week_table(rows: list[dict[str, Any]]) -> list[str]:
+    """Latest run of the labour-week comparison: paid hours and coverage per seed, both plans."""
+    mine = [r for r in rows if r.get("suite") == "labour-week" and r.get("skill") == "all"]
+    if not mine:
+        return []
+    last = max(r["run_id"] for r in mine if r["date"] == max(x["date"] for x in mine))
+    run = sorted((r for r in mine if r["run_id"] == last), key=lambda r: (r["seed"], r["plan"]))
+    lines = [
+        f"## labour-week (run of {run[0]['date'][:16]}, commit {run[0]['commit']})",
+        "",
+        "| seed | plan | paid hours | required hours | hour coverage | work within target | saving vs fixed |",
+        "|---:|---|---:|---:|---:|---:|---:|",
+    ]
+    for r in run:
+        lines.append(
+            f"| {r['seed']} | {r['plan']} | {r['paid_hours']:,.0f} | {r['required_hours']:,.0f} "
+            f"| {r['hour_coverage']:.3f} | {r['service_within_target']:.3f} | {r['saving_vs_fixed']:.1%} |"
+        )
+    lines.append("")
+    return lines
 
 
 def inventory_tables(rows: list[dict[str, Any]]) -> list[str]:

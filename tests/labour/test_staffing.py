@@ -1,0 +1,76 @@
+"""Workload to staffing: labour standards, shift design against fixed shifts, the FIFO service check."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from optiops.exceptions import InfeasibleError
+from optiops.labour.staffing import (
+    LabourStandard,
+    ShiftType,
+    design_shifts,
+    hour_coverage,
+    service_level,
+    shift_types,
+    workload_minutes,
+)
+from optiops.labour.week import WeekConfig, compare_week
+from optiops.solvers import MipOptions
+
+
+def test_standards_turn_drivers_into_minutes_per_skill() -> None:
+    """Pick and put-away share a skill; minutes add up."""
+    drivers = {"units": np.array([60.0, 0.0]), "inbound": np.array([0.0, 120.0]), "orders": np.array([30.0, 30.0])}
+    stds = [LabourStandard("pick", "units", 30.0, "pick"), LabourStandard("put-away", "inbound", 15.0, "pick"),
+            LabourStandard("pack", "orders", 60.0, "pack")]  # fmt: skip
+    got = workload_minutes(drivers, stds)
+    np.testing.assert_allclose(got["pick"], [30.0, 30.0])
+    np.testing.assert_allclose(got["pack"], [30.0, 30.0])
+
+
+def test_fifo_service_level_by_hand() -> None:
+    """Two hours of work, capacity one hour per interval, due within one interval: half is late."""
+    on_time, late = service_level(np.array([120.0, 0.0, 0.0]), np.array([1, 1, 0]), 60.0, within=1, utilisation=1.0)
+    assert on_time == pytest.approx(0.5) and late == pytest.approx(0.5)
+    assert service_level(np.array([120.0, 0.0, 0.0]), np.array([1, 1, 0]), 60.0, within=2, utilisation=1.0)[0] == 1.0
+
+
+def day_work(days: int) -> np.ndarray:
+    rng = np.random.default_rng(3)
+    profile = np.concatenate([np.zeros(6), rng.uniform(30, 300, 16), np.zeros(2)])
+    return np.tile(profile, days) * np.repeat(rng.uniform(0.7, 1.3, days), 24)
+
+
+def test_design_meets_the_target_on_its_scenarios_and_beats_fixed_shifts() -> None:
+    """The plan meets the target on every planning week; flexible shifts never cost more than fixed ones."""
+    weeks = np.stack([day_work(3), day_work(3) * 1.1])
+    flexible = shift_types(24, range(0, 21), [4, 8])
+    fixed = (ShiftType(6, 8), ShiftType(14, 8))
+    plan = design_shifts(weeks, flexible, 24, 60.0, within=4, utilisation=0.9)
+    base = design_shifts(weeks, fixed, 24, 60.0, within=4, utilisation=0.9, fixed_daily=True)
+    for w in weeks:
+        assert service_level(w, plan.staff, 60.0, 4, 0.9)[0] == pytest.approx(1.0)
+        assert service_level(w, base.staff, 60.0, 4, 0.9)[0] == pytest.approx(1.0)
+    assert (base.counts == base.counts[0]).all()
+    assert plan.paid_hours <= base.paid_hours
+    assert plan.paid_hours == pytest.approx(float((plan.staff).sum()))  # one-hour intervals: staff-hours paid
+    assert 0 < hour_coverage(weeks[0], plan.staff, 60.0, 0.9) <= 1
+
+
+def test_work_no_shift_can_reach_is_diagnosed() -> None:
+    """Night work due within an hour with day shifts only: infeasible, with a message that says why."""
+    work = np.zeros(24)
+    work[2] = 60.0
+    with pytest.raises(InfeasibleError, match="no candidate shift"):
+        design_shifts(work[None, :], (ShiftType(8, 8),), 24, 60.0, within=1)
+
+
+def test_generated_week_compares_both_plans() -> None:
+    """Rows for both plans per skill and in total, paid hours positive, shares in [0, 1]."""
+    cfg = WeekConfig(orders_per_day=600.0, inbound_per_day=900.0, history_weeks=1)
+    rows = compare_week(cfg, seed=2, options=MipOptions(time_limit=2.0, rel_gap=0.01))
+    assert {r["plan"] for r in rows} == {"optimised", "fixed_shifts"}
+    assert {r["skill"] for r in rows} == {"pick", "pack", "returns", "all"}
+    for r in rows:
+        assert r["paid_hours"] > 0 and 0 <= r["service_within_target"] <= 1 and 0 <= r["hour_coverage"] <= 1
