@@ -98,6 +98,7 @@ def run_suite(
     data: str | Path | None = None,
     executor: ExecutorKind = "process",
     workers: int | None = None,
+    address: str | None = None,
     on_row: Callable[[dict[str, Any]], None] | None = None,
 ) -> list[dict[str, Any]]:
     """Run a suite and return its rows (also passed to ``on_row`` as each finishes, so a caller
@@ -154,7 +155,7 @@ def run_suite(
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "machine": machine(),
         "versions": versions(), "run_id": uuid.uuid4().hex[:12], "n_instances": n_instances,
     }  # fmt: skip
-    return _fan_out(tasks, common, executor, workers, on_row)
+    return _fan_out(tasks, common, executor, workers, on_row, address)
 
 
 @dataclass(frozen=True)
@@ -177,10 +178,10 @@ def _combos(suite: Suite, backends: list[str] | None, seeds: int) -> Iterator[tu
 
 def _fan_out(
     tasks: list[Task], common: dict[str, Any], executor: ExecutorKind, workers: int | None,
-    on_row: Callable[[dict[str, Any]], None] | None,
+    on_row: Callable[[dict[str, Any]], None] | None, address: str | None = None,
 ) -> list[dict[str, Any]]:  # fmt: skip
     rows: list[dict[str, Any]] = []
-    with make_executor(executor, workers) as pool:
+    with make_executor(executor, workers, address=address) as pool:
         futures = {pool.submit(t.fn, *t.args): t for t in tasks}
         for fut in as_completed(futures):
             try:

@@ -27,6 +27,10 @@ def run(
     record: Annotated[bool, typer.Option(help="Append rows to benchmarks/results/<suite>.jsonl.")] = True,
     workers: Annotated[int | None, typer.Option(help="Parallel solves (default: cores).", min=1)] = None,
     inline: Annotated[bool, typer.Option(help="Run in this process instead of a process pool.")] = False,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="Run the solves on Dask: a scheduler address (tcp://HOST:PORT) or 'local' (LocalCluster)."),
+    ] = None,
 ) -> None:
     """Run SUITE; one JSON line per instance x backend x seed, objectives recomputed by the evaluator."""
     from optiops.bench import append_rows, results_file, run_suite
@@ -60,7 +64,8 @@ def run(
     with user_errors():
         rows = run_suite(
             suite, backends=backend, time_limit=time_limit, seeds=seeds, instances=instances, data=data,
-            executor="inline" if inline else "process", workers=workers, on_row=show_and_store,
+            executor="inline" if inline else "dask" if scheduler else "process", workers=workers,
+            address=None if scheduler in (None, "local") else scheduler, on_row=show_and_store,
         )  # fmt: skip
     if rows and "gap_pct" not in rows[0]:
         return
