@@ -1,0 +1,43 @@
+"""``optiops generate``: synthetic instances, e.g. a whole e-commerce operation as a scenario folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+generate_app = typer.Typer(help="Generate synthetic instances.", no_args_is_help=True)
+out = Console()
+
+
+@generate_app.command("scenario")
+def scenario(
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the scenario's CSV/YAML files.")],
+    skus: Annotated[int, typer.Option("--skus", help="Number of SKUs.", min=1)] = 400,
+    warehouses: Annotated[int, typer.Option("--warehouses", help="Number of warehouses.", min=1)] = 4,
+    days: Annotated[int, typer.Option("--days", help="Days of demand, ending on 2024-12-31.", min=1)] = 365,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 1,
+    holdout: Annotated[int, typer.Option("--holdout", help="Last days held out as the judged future.", min=0)] = 28,
+    name: Annotated[str | None, typer.Option("--name", help="Scenario name (default from the sizes).")] = None,
+) -> None:
+    """Write a realistic e-commerce operation (SKUs, demand, returns, warehouses, fleet, staff, costs) to OUT."""
+    from optiops.cli.main import user_errors
+    from optiops.scenario import ScenarioConfig, baseline_cost, generate_scenario, write_scenario
+
+    if holdout >= days:
+        raise typer.BadParameter(f"must be below --days ({days})", param_hint="--holdout")
+    with user_errors():
+        config = ScenarioConfig(name=name, n_skus=skus, n_warehouses=warehouses, days=days, holdout_days=holdout)
+        result = generate_scenario(config, seed)
+        written = write_scenario(result, out_dir)
+    size = sum(p.stat().st_size for p in written)
+    cost = baseline_cost(result)
+    out.print(
+        f"scenario {result.name!r}: {skus} SKUs, {warehouses} warehouses, {len(result.zones)} zones, "
+        f"{result.start} to {result.end} (history to {result.history_end}, then {holdout} hold-out days), "
+        f"{cost.orders / days:,.0f} orders/day, plain baseline {cost.per_order:.2f} {result.costs.currency}/order "
+        f"-> {out_dir} ({len(written)} files, {size / 1e3:,.0f} kB)",
+        highlight=False,
+    )

@@ -1,0 +1,118 @@
+"""Write a scenario as a folder of CSV/YAML files, atomically, byte for byte reproducible.
+
+Besides the tables of :data:`optiops.model.scenario.TABLES` the folder gets ``history.csv``: the
+daily demand per SKU over the history days (hold-out excluded) in the long format ``unique_id, ds, y``
+that ``optiops forecast`` reads; every SKU has a row on the first and the last history day, so each
+series spans the whole history.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from optiops.io.atomic import write_all
+from optiops.model.scenario import TABLES, Scenario
+
+SCENARIO_FILE, COSTS_FILE, HISTORY_FILE = "scenario.yaml", "costs.yaml", "history.csv"
+FOLDER_FILES = (SCENARIO_FILE, COSTS_FILE, HISTORY_FILE, *(t.file for t in TABLES))
+
+
+def scenario_files(scenario: Scenario) -> dict[str, bytes]:
+    """The content of every file of the scenario folder, by file name.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario.
+
+    Returns
+    -------
+    dict of str to bytes
+        ``scenario.yaml``, ``costs.yaml``, one CSV per table and ``history.csv``.
+    """
+    header = "".join(f"#   {name}: {_DESCRIPTIONS[name]}\n" for name in FOLDER_FILES)
+    files = {
+        SCENARIO_FILE: f"# Scenario folder (docs/scenario.md); its files:\n{header}".encode()
+        + _yaml(_metadata(scenario)),
+        COSTS_FILE: _yaml(scenario.costs.as_dict()),
+    }
+    for spec in TABLES:
+        files[spec.file] = _csv(getattr(scenario, spec.name)[spec.column_names])
+    files[HISTORY_FILE] = _csv(history_frame(scenario))
+    return files
+
+
+def write_scenario(scenario: Scenario, folder: str | Path) -> list[Path]:
+    """Write the scenario folder; a failed write leaves the old content untouched.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario.
+    folder : str or Path
+        Target folder (created when missing); other scenario files already there are replaced.
+
+    Returns
+    -------
+    list of Path
+        The files written.
+    """
+    folder = Path(folder)
+    files = {folder / name: data for name, data in scenario_files(scenario).items()}
+    write_all(files, stale=tuple(folder / name for name in FOLDER_FILES))
+    return list(files)
+
+
+def history_frame(scenario: Scenario) -> pd.DataFrame:
+    """Daily units per SKU over the history days, long format ``unique_id, ds, y`` (zero rows mostly omitted).
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Sorted by id and date; every SKU has a row on the first and the last history day.
+    """
+    first, last = pd.Timestamp(scenario.start), pd.Timestamp(scenario.history_end)
+    known = scenario.demand[scenario.demand["ds"] <= last]
+    skus = list(scenario.skus["sku"])
+    ends = pd.DataFrame({"sku": skus * 2, "ds": [first] * len(skus) + [last] * len(skus), "y": 0})
+    rows = pd.concat([known[["sku", "ds", "y"]], ends], ignore_index=True)
+    daily: pd.DataFrame = rows.groupby(["sku", "ds"], as_index=False).agg(y=("y", "sum"))
+    daily.columns = pd.Index(["unique_id", "ds", "y"])
+    return daily.sort_values(["unique_id", "ds"], ignore_index=True)
+
+
+def _metadata(s: Scenario) -> dict[str, Any]:
+    """The content of ``scenario.yaml``."""
+    holdout_start = s.history_end.toordinal() + 1
+    return {
+        "kind": "scenario", "schema_version": 1, "name": s.name, "seed": s.seed, "currency": s.costs.currency,
+        "start": s.start.isoformat(), "end": s.end.isoformat(), "days": s.days,
+        "history_end": s.history_end.isoformat(), "holdout_days": s.holdout_days,
+        "holdout_start": type(s.start).fromordinal(holdout_start).isoformat() if s.holdout_days else None,
+        "config": s.config,
+    }  # fmt: skip
+
+
+_DESCRIPTIONS = {
+    SCENARIO_FILE: "this file: metadata and the generator configuration",
+    COSTS_FILE: "cost parameters (carrier tariff, holding, returns, labour extras)",
+    HISTORY_FILE: "units per SKU and day over the history days (unique_id, ds, y) for optiops forecast",
+    **{t.file: t.description for t in TABLES},
+}
+
+
+def _yaml(data: dict[str, Any]) -> bytes:
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=None, width=120).encode()
+
+
+def _csv(frame: pd.DataFrame) -> bytes:
+    return frame.to_csv(index=False, lineterminator="\n", date_format="%Y-%m-%d").encode()
