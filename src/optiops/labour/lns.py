@@ -26,6 +26,8 @@ import numpy as np
 from numpy.typing import NDArray
 from ortools.sat.python import cp_model
 
+from optiops._logging import logger
+
 SUB_TIME_S = 0.5  # longest CP-SAT run on one neighbourhood
 SUB_PARAMS: dict[str, Any] = {}  # extra SatParameters of the neighbourhood runs
 MOVES = ("employees", "window")
@@ -93,6 +95,9 @@ def lns_improve(
             if best is not None and best[0] <= state.objective + 1e-9:
                 state.improvements += gained
                 state.objective, state.values = best
+                if gained:
+                    logger.debug("LNS iteration %d: penalty %s (sizes: %d employees, %d days)", state.iterations,
+                                 state.objective, state.employees, state.width)  # fmt: skip
     return state
 
 

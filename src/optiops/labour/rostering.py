@@ -16,7 +16,9 @@ example); ``x[e, d, s]`` exists only where employee ``e`` may work shift ``s`` o
               + under_weight x max(req - count, 0) + over_weight x max(count - req, 0)
 
 Search (:class:`RosterOptions`): one CP-SAT run on this model, or (default) a short CP-SAT phase
-followed by the employee / day-window large neighbourhood search of :mod:`optiops.labour.lns`.
+for a first roster, column generation over employee schedules with a dive and an integer master
+(:mod:`optiops.labour.colgen`) for a good start, then the employee / day-window large
+neighbourhood search of :mod:`optiops.labour.lns`.
 The roster is then re-checked by :func:`optiops.labour.check.check_matrix`; the plan's objective is
 the checker's, and a solver objective that differs is logged as a warning.
 """
@@ -35,6 +37,7 @@ from ortools.sat.python import cp_model
 from optiops._logging import logger
 from optiops.exceptions import InfeasibleError, SolverError
 from optiops.labour.check import assignment_matrix, check_matrix
+from optiops.labour.colgen import PricingModel, price_and_branch
 from optiops.labour.cpsat import CpSatRun, model_objective, run_cpsat
 from optiops.labour.diagnose import employee_causes
 from optiops.labour.lns import LnsState, lns_improve
@@ -61,13 +64,21 @@ class RosterOptions:
     search : {"lns", "cpsat"}
         ``cpsat``: one CP-SAT run on the full model.  ``lns``: a first full-model CP-SAT phase of
         ``first_phase_share`` of the time, or until its first roster when that takes longer (its
-        bound is the one reported), then
-        :func:`optiops.labour.lns.lns_improve` from its roster for the rest.
+        bound is the one reported), then column generation from its roster (``colgen_share``,
+        ``dive_share``, ``master_share``), then :func:`optiops.labour.lns.lns_improve` from the
+        better of the two rosters for the rest.
     first_phase_share : float
         Share of ``time_limit`` for the first phase of ``lns``.
     final_phase_share : float
         Share of ``time_limit`` for a last full-model CP-SAT run of ``lns``, hinted with the best
         LNS roster (0: none).
+    colgen_share : float
+        ``lns`` only: column generation (:mod:`optiops.labour.colgen`) from the first roster until
+        this share of ``time_limit`` has passed (0: none).
+    dive_share : float
+        Share of ``time_limit`` for the dive that follows column generation.
+    master_share : float
+        Share of ``time_limit`` for the integer master after the dive.
     hint : RosterPlan, optional
         A previous roster to start from (CP-SAT solution hint); employees or days it lacks are free.
     params : mapping
@@ -78,8 +89,11 @@ class RosterOptions:
     num_workers: int = 2
     seed: int = 1
     search: Search = "lns"
-    first_phase_share: float = 0.1
+    first_phase_share: float = 0.02
     final_phase_share: float = 0.0
+    colgen_share: float = 0.3
+    dive_share: float = 0.15
+    master_share: float = 0.05
     hint: RosterPlan | None = None
     params: Mapping[str, Any] = field(default_factory=dict)
 
@@ -265,6 +279,8 @@ def solve_roster(inst: RosterInstance, options: RosterOptions | None = None) -> 
     if options.search == "lns" and result.status == cp_model.FEASIBLE and result.objective is not None:
         stats["first_phase_objective"] = result.objective
         state = LnsState(values=result.values, objective=result.objective)
+        if options.colgen_share > 0:
+            _colgen_start(inst, rm, state, options, t0, stats)
         lns_end = t0 + options.time_limit * (1.0 - options.final_phase_share)
         lns_improve(rm.model, rm.index, lambda v: model_objective(rm.model, v), state, lns_end,
                     options.num_workers, options.seed)  # fmt: skip
@@ -282,6 +298,79 @@ def solve_roster(inst: RosterInstance, options: RosterOptions | None = None) -> 
         result = replace(result, status=status, values=state.values, objective=state.objective,
                          solve_s=time.perf_counter() - t0 - build_s)  # fmt: skip
     return _plan(inst, rm, result, options, build_s, time.perf_counter() - t0, stats)
+
+
+def _colgen_start(
+    inst: RosterInstance, rm: RosterModel, state: LnsState, options: RosterOptions, t0: float,
+    stats: dict[str, float | int | str],
+) -> None:  # fmt: skip
+    """Replace the incumbent by the price-and-branch roster when that is cheaper."""
+    pricing = [pricing_model(inst, e) for e in range(len(inst.employees))]
+    shares = np.cumsum([options.colgen_share, options.dive_share, options.master_share])
+    cg_end, dive_end, ip_end = (t0 + options.time_limit * share for share in shares.tolist())
+    matrix, master = price_and_branch(rm.arrays, pricing, rm.matrix(state.values), (cg_end, dive_end, ip_end),
+                                      options.num_workers, options.seed)  # fmt: skip
+    stats.update(colgen_rounds=master.iterations, colgen_columns=sum(len(c) for c in master.columns),
+                 colgen_lp=master.root_value if master.root_value is not None else "")  # fmt: skip
+    if matrix is None:
+        return
+    values = complete_solution(rm, matrix, options.seed, max(t0 + options.time_limit - time.perf_counter(), 0.01))
+    if values is None:
+        return
+    objective = model_objective(rm.model, values)
+    stats["colgen_objective"] = objective
+    if objective <= state.objective:
+        state.values, state.objective = values, objective
+
+
+def pricing_model(inst: RosterInstance, e: int) -> PricingModel:
+    """Employee ``e``'s contract alone as a CP-SAT model (no objective), the pricing model of column generation.
+
+    Parameters
+    ----------
+    inst : RosterInstance
+        The instance.
+    e : int
+        Index of the employee.
+
+    Returns
+    -------
+    PricingModel
+        The model and its literal for each allowed (day, shift type).
+    """
+    alone = inst.model_copy(update={"employees": [inst.employees[e]], "shift_on_requests": [],
+                                    "shift_off_requests": [], "cover": []})  # fmt: skip
+    rm = build_roster_model(alone)
+    return rm.model, {(d, s): var for (_, d, s), var in rm.variables.items()}
+
+
+def complete_solution(
+    rm: RosterModel, matrix: NDArray[np.int64], seed: int, time_limit: float = 5.0
+) -> NDArray[np.int64] | None:
+    """The full solution vector (proto order) of a roster: every assignment fixed, the rest solved for.
+
+    Parameters
+    ----------
+    rm : RosterModel
+        The model.
+    matrix : ndarray of int
+        A feasible (E, D) roster.
+    seed : int
+        CP-SAT seed.
+    time_limit : float
+        Seconds (the fixed model solves in milliseconds).
+
+    Returns
+    -------
+    ndarray of int or None
+        The vector, or None when CP-SAT finds none in time (the roster breaks a rule).
+    """
+    sub = rm.model.clone()
+    for (e, d, s), var in rm.variables.items():
+        domain = sub.proto.variables[var.index].domain
+        domain[0] = domain[1] = int(matrix[e, d] == s)
+    res = run_cpsat(sub, min(time_limit, 5.0), 1, seed, {})
+    return res.values if res.objective is not None else None
 
 
 def _run(rm: RosterModel, options: RosterOptions, time_limit: float, stop_after: float | None = None) -> CpSatRun:
