@@ -23,6 +23,7 @@ from optiops.cli.forecast import backtest as backtest_command
 from optiops.cli.forecast import forecast as forecast_command
 from optiops.cli.generate import generate_app
 from optiops.cli.inventory import simulate as simulate_command
+from optiops.cli.plan import plan as plan_command
 from optiops.exceptions import InfeasibleError, InstanceError, OptiopsError, SolverError
 
 app = typer.Typer(
@@ -400,6 +401,7 @@ def show_versions() -> None:
 app.command()(forecast_command)
 app.command()(backtest_command)
 app.command("simulate")(simulate_command)
+app.command("plan")(plan_command)
 
 
 def main() -> None:

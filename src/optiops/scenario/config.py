@@ -204,8 +204,8 @@ class VehicleSpec:
 
 
 DEFAULT_FLEET = (
-    VehicleSpec("van", 120, 150.0, 1.2, 35.0, 30.0, 480, 1080, 0.7),
-    VehicleSpec("e-trike", 40, 50.0, 0.3, 28.0, 18.0, 480, 1080, 0.3),
+    VehicleSpec("van", 120, 150.0, 1.2, 35.0, 30.0, 480, 1260, 0.7),
+    VehicleSpec("e-trike", 40, 50.0, 0.3, 28.0, 18.0, 480, 1260, 0.3),
 )
 
 

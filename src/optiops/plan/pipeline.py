@@ -1,0 +1,141 @@
+"""The network plan: forecast -> inventory -> allocation -> routing -> staffing for a whole scenario.
+
+Every step plays its days both ways (the documented baseline of common practice, and the optimised
+plan), checks its plans with its evaluator, and reports KPI parts; :func:`combine_kpis` adds them up
+into the figures of ``kpis.json``:
+
+- ``cost_per_order``: handling, carrier shipping, split parcels and own-fleet transport per order of
+  the next day (a fleet visit the routing leaves out is handed to the carrier at the base parcel
+  tariff, instead of the routing model's skip penalty); holding, replenishment orders, lost sales
+  and returns per order of the hold-out days; labour per order of the first hold-out week
+  (orders = units / units per order);
+- ``days_of_inventory``, ``stockout_rate`` (share of item-days with unmet demand), ``fill_rate``;
+- ``units_per_labour_hour``; ``split_rate`` (orders shipped in more than one parcel);
+- ``on_time_rate``: orders delivered within their promise (carrier) and own-fleet stops inside their
+  windows, over both.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from optiops.model.scenario import Scenario
+from optiops.plan.base import PlanOptions, StepResult
+from optiops.scenario.config import config_from_dict
+from optiops.scenario.demand import units_per_order
+
+KPI_KEYS = ("cost_per_order", "days_of_inventory", "stockout_rate", "fill_rate", "units_per_labour_hour",
+            "split_rate", "on_time_rate")  # fmt: skip
+# the report's targets (issue 7): relative change of the optimised plan against the baseline
+TARGETS = {
+    "cost_per_order": ("at least 29 % lower", lambda b, o: o <= 0.71 * b),
+    "days_of_inventory": ("at least 35 % lower", lambda b, o: o <= 0.65 * b),
+    "stockout_rate": ("at least 4 points lower", lambda b, o: o <= b - 0.04),
+    "fill_rate": ("equal or better", lambda b, o: o >= b - 1e-9),
+    "units_per_labour_hour": ("at least 30 % higher", lambda b, o: o >= 1.30 * b),
+    "on_time_rate": ("equal or better", lambda b, o: o >= b - 1e-9),
+}
+
+
+@dataclass(frozen=True, eq=False)
+class PlanResult:
+    """The steps' results, the combined KPIs of both plans and the run's figures."""
+
+    scenario: str
+    steps: tuple[StepResult, ...]
+    kpis: dict[str, dict[str, float]]
+    breakdown: dict[str, dict[str, float]]
+    runtime_s: float
+
+    def step(self, name: str) -> StepResult:
+        return next(s for s in self.steps if s.name == name)
+
+
+def with_horizon(scenario: Scenario, horizon: int | None) -> Scenario:
+    """The scenario judged on its first ``horizon`` hold-out days only (later days dropped)."""
+    if horizon is None or horizon >= scenario.holdout_days:
+        return scenario
+    cut = scenario.holdout_days - max(1, horizon)
+    return dataclasses.replace(scenario, days=scenario.days - cut, holdout_days=scenario.holdout_days - cut)
+
+
+def run_plan(scenario: Scenario, options: PlanOptions | None = None, horizon: int | None = None) -> PlanResult:
+    """Run every step on ``scenario`` and combine their KPIs (see the module docstring).
+
+    Parameters
+    ----------
+    scenario
+        A scenario (:func:`optiops.scenario.read.read_scenario`).
+    options
+        Time limit per solve, seed, simulation scenarios, executor for the fan-out steps.
+    horizon
+        Hold-out days to judge (default: all of them).
+    """
+    from optiops.plan.allocation_step import allocation_step
+    from optiops.plan.forecast_step import forecast_step
+    from optiops.plan.inventory_step import inventory_step
+    from optiops.plan.labour_step import labour_step
+    from optiops.plan.orders import next_day_orders
+    from optiops.plan.routing_step import routing_step
+
+    options = options or PlanOptions()
+    t0 = time.perf_counter()
+    scenario = with_horizon(scenario, horizon)
+    steps = [forecast_step(scenario, options), inventory_step(scenario, options)]
+    orders = next_day_orders(scenario, options)
+    allocation = allocation_step(scenario, options, orders)
+    steps += [allocation, routing_step(scenario, options, orders, allocation), labour_step(scenario, options)]
+    upo = units_per_order(config_from_dict(scenario.config))[1] if scenario.config else 1.6
+    kpis, breakdown = combine_kpis({s.name: s for s in steps}, upo, scenario.costs.parcel_base_cost)
+    return PlanResult(scenario.name, tuple(steps), kpis, breakdown, round(time.perf_counter() - t0, 2))
+
+
+def combine_kpis(
+    steps: dict[str, StepResult], upo: float, carrier_parcel_cost: float = 0.0
+) -> tuple[dict[str, dict[str, float]], dict[str, Any]]:
+    """``kpis.json`` figures and the cost-per-order breakdown of both plans from the steps' KPI parts."""
+    from optiops.plan.routing_step import SKIP_PENALTY
+
+    kpis: dict[str, dict[str, float]] = {}
+    breakdown: dict[str, dict[str, float]] = {}
+    for plan in ("baseline", "optimised"):
+        inv, alloc = getattr(steps["inventory"], plan), getattr(steps["allocation"], plan)
+        route, lab = getattr(steps["routing"], plan), getattr(steps["labour"], plan)
+        next_orders = max(alloc["orders"], 1.0)
+        skip_cost = float(steps["routing"].stats.get("skip_cost" if plan == "optimised" else "baseline_skip_cost", 0.0))
+        fleet = route["transport_cost"] - skip_cost + skip_cost / SKIP_PENALTY * carrier_parcel_cost
+        holdout_orders = max(inv["units_demanded"] / upo, 1.0)
+        week_orders = max(lab["units_shipped"] / upo, 1.0)
+        parts = {
+            "handling": alloc["handling_cost"] / next_orders,
+            "transport": (alloc["shipping_cost"] + alloc["split_cost"] + fleet) / next_orders,
+            "inventory": (inv["holding_cost"] + inv["replenishment_cost"] + inv["shortage_cost"]) / holdout_orders,
+            "returns": inv["returns_cost"] / holdout_orders,
+            "labour": lab["labour_cost"] / week_orders,
+        }
+        breakdown[plan] = {k: round(v, 4) for k, v in parts.items()}
+        on_time = (next_orders - alloc["late_orders"] + route["stops"] * route["on_time_rate"]) / (
+            next_orders + route["stops"]
+        )
+        kpis[plan] = {
+            "cost_per_order": round(sum(parts.values()), 4),
+            "days_of_inventory": round(inv["days_of_inventory"], 3),
+            "stockout_rate": round(inv["stockout_rate"], 5),
+            "fill_rate": round(inv["fill_rate"], 5),
+            "units_per_labour_hour": round(lab["units_per_labour_hour"], 4),
+            "split_rate": round(alloc["split_rate"], 5),
+            "on_time_rate": round(on_time, 5),
+        }
+    return kpis, breakdown
+
+
+def target_checks(kpis: dict[str, dict[str, float]]) -> dict[str, dict[str, Any]]:
+    """For each KPI with a target: the target text and whether the optimised plan meets it."""
+    out = {}
+    for key, (text, ok) in TARGETS.items():
+        b, o = kpis["baseline"][key], kpis["optimised"][key]
+        out[key] = {"target": text, "met": bool(ok(b, o))}
+    return out

@@ -1,0 +1,442 @@
+"""Routing step of the network plan: the next day's own-fleet tours of every warehouse with vehicles.
+
+A warehouse's own vans and e-trikes deliver the parcels it ships to the zones whose
+``fleet_warehouse`` it is (parcels the allocation sends there from another warehouse go by carrier
+and are priced there) and pick up the day's returns in those zones (:class:`~optiops.plan.orders.DayOrders`
+``pickups``).  Each plan routes the parcels of its own allocation (``allocation.csv``, plan
+``baseline`` or ``optimised``), so the step plays the day end to end both ways.
+
+The routing instance of a warehouse (:func:`fleet_instance`): the warehouse is the depot (open
+from ``open_minute`` to ``close_minute``); one stop per customer point visited, delivering its
+parcels and picking up its returned units (one capacity unit each), with the point's service time
+and window; one vehicle type per ``vehicles.csv`` row (capacity in parcels, fixed cost, cost per km
+and per minute, shift).  Distances are straight-line km times the road factor; the instance has one
+travel-time matrix, so every vehicle of a warehouse drives at its slowest type's speed (schedules
+stay valid for every type).  A stop no vehicle type can serve on a trip of its own (its window
+closes before a vehicle can arrive, or it leaves no time to return before the shift ends) is left
+out of the instance and counted as skipped, without cost (:func:`reachable`).  Every other stop may
+be skipped at :data:`SKIP_PENALTY` per parcel and returned unit (a failed visit: redelivery and a
+broken promise); the penalty is high so that a plan skips only what it cannot fit.
+
+- **baseline**: nearest neighbour: each vehicle in turn (largest first) leaves at its shift start and
+  drives to the nearest stop it can still serve inside its window, with room on board (deliveries
+  plus pickups) and time to return before its shift ends, until none is left.
+- **optimised**: :func:`optiops.solve` (``backend="auto"``) per warehouse, fanned out through
+  :func:`optiops.parallel.make_executor`; kept only when the evaluator finds it feasible and no
+  dearer than the nearest-neighbour plan of the same instance.
+
+Both plans are scored by :func:`optiops.evaluate`; ``transport_cost`` is its objective (vehicle
+fixed costs, km, driver hours and skip penalties).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+import optiops
+from optiops.evaluate import Evaluation, build_plan, plan_sequences
+from optiops.exceptions import InstanceError
+from optiops.model.plan import RoutePlan, RoutingPlan, Visit
+from optiops.model.routing import Depot, RoutingInstance, Stop, Travel, VehicleType
+from optiops.model.routing_arrays import RoutingArrays, routing_arrays
+from optiops.model.scenario import Scenario
+from optiops.parallel import make_executor
+from optiops.plan.base import PlanOptions, StepResult
+from optiops.plan.orders import DayOrders
+from optiops.plotting import figure_png, plot_route_map
+from optiops.routing import SolveOptions
+
+SKIP_PENALTY = 100.0  # CNY per parcel or returned unit of a visit not made: courier redelivery, broken promise
+PLANS = ("baseline", "optimised")
+EPS = 1e-6  # minutes: tolerance of the on-time test
+ROUTE_COLUMNS = ["plan", "warehouse", "vehicle_type", "vehicle", "position", "node", "kind", "arrival", "start",
+                 "departure", "load"]  # fmt: skip
+
+
+@dataclass(frozen=True, eq=False)
+class ScoredPlan:
+    """A routing plan with the evaluator's schedule, and the evaluator's verdict."""
+
+    plan: RoutingPlan
+    evaluation: Evaluation
+
+
+def fleet_stops(scenario: Scenario, orders: DayOrders, allocation: pd.DataFrame, warehouse: str) -> pd.DataFrame:
+    """The customer points a warehouse's fleet visits: parcels to deliver and returned units to pick up.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        Zones (``fleet_warehouse``) and customer points.
+    orders : DayOrders
+        The day's orders (zone, customer point) and returns pickups.
+    allocation : pandas.DataFrame
+        One plan's rows of ``allocation.csv`` (``order``, ``warehouse``, ...).
+    warehouse : str
+        The warehouse.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per customer point: ``customer``, ``x``, ``y``, ``service_time``, ``tw_start``,
+        ``tw_end``, ``delivery`` (parcels: orders shipped from ``warehouse`` to its fleet zones),
+        ``pickup`` (returned units).
+
+    Raises
+    ------
+    InstanceError
+        When a parcel or pickup of a fleet zone has no customer point.
+    """
+    fleet_zones = scenario.zones.loc[scenario.zones["fleet_warehouse"] == warehouse, "zone"]
+    parcels = allocation.loc[allocation["warehouse"] == warehouse, ["order"]].drop_duplicates()
+    parcels = parcels.merge(orders.orders, on="order")
+    parcels = parcels[parcels["zone"].isin(fleet_zones)]
+    pickups = orders.pickups[orders.pickups["warehouse"] == warehouse]
+    deliveries = pd.DataFrame({"customer": parcels["customer"], "delivery": 1, "pickup": 0})
+    returns = pd.DataFrame({"customer": pickups["customer"], "delivery": 0, "pickup": pickups["units"]})
+    visits = pd.concat([deliveries, returns])
+    if (visits["customer"] == "").any():
+        raise InstanceError(f"customers: a zone delivered by {warehouse}'s fleet has no customer points", scenario.name)
+    per_point = visits.groupby("customer", as_index=False)[["delivery", "pickup"]].sum()
+    points = scenario.customers[["customer", "x", "y", "service_time", "tw_start", "tw_end"]]
+    return points.merge(per_point, on="customer").reset_index(drop=True)
+
+
+def fleet_instance(scenario: Scenario, warehouse: str, stops: pd.DataFrame, name: str = "") -> RoutingInstance:
+    """The routing instance of one warehouse's fleet for one day.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        Warehouses (location, opening hours), vehicles, ``costs.road_factor``.
+    warehouse : str
+        The depot; it must have vehicles.
+    stops : pandas.DataFrame
+        :func:`fleet_stops` of the warehouse (at least one row).
+    name : str
+        Instance name; default ``<scenario>-<warehouse>``.
+
+    Returns
+    -------
+    RoutingInstance
+        Minutes and km; rounding ``exact``; every stop optional at :data:`SKIP_PENALTY`.
+    """
+    wh = scenario.warehouses[scenario.warehouses["warehouse"] == warehouse].to_dict("records")[0]
+    fleet = scenario.vehicles[(scenario.vehicles["warehouse"] == warehouse) & (scenario.vehicles["count"] > 0)]
+    xy = np.vstack([[wh["x"], wh["y"]], stops[["x", "y"]].to_numpy(dtype=float)])
+    km = scenario.costs.road_factor * np.hypot(xy[:, None, 0] - xy[None, :, 0], xy[:, None, 1] - xy[None, :, 1])
+    speed = float(fleet["speed_kmh"].min()) / 60.0  # km per minute
+    return RoutingInstance(
+        name=name or f"{scenario.name}-{warehouse}", rounding="exact",
+        travel=Travel(metric="matrix", distance_matrix=np.round(km, 6).tolist(), speed=speed),
+        depots=[Depot(id=warehouse, x=float(wh["x"]), y=float(wh["y"]),
+                      time_window=(float(wh["open_minute"]), float(wh["close_minute"])))],
+        vehicle_types=[_vehicle_type(v, warehouse) for v in fleet.to_dict("records")],
+        stops=[_stop(s) for s in stops.to_dict("records")],
+    )  # fmt: skip
+
+
+def _vehicle_type(v: Mapping[Hashable, Any], depot: str) -> VehicleType:
+    """A vehicles.csv row as a vehicle type (costs per km and per minute)."""
+    return VehicleType(id=str(v["vehicle_type"]), count=int(v["count"]), capacity=int(v["capacity"]),
+                       fixed_cost=float(v["fixed_cost"]), cost_per_distance=float(v["cost_per_km"]),
+                       cost_per_time=round(float(v["cost_per_hour"]) / 60.0, 6), start_depot=depot,
+                       shift=(float(v["shift_start"]), float(v["shift_end"])))  # fmt: skip
+
+
+def _stop(s: Mapping[Hashable, Any]) -> Stop:
+    """A fleet_stops row as an optional stop, skipped at SKIP_PENALTY per parcel and returned unit."""
+    units = int(s["delivery"]) + int(s["pickup"])
+    return Stop(id=str(s["customer"]), x=float(s["x"]), y=float(s["y"]), delivery=int(s["delivery"]),
+                pickup=int(s["pickup"]), service_time=float(s["service_time"]),
+                time_windows=[(float(s["tw_start"]), float(s["tw_end"]))], required=False,
+                skip_penalty=SKIP_PENALTY * units)  # fmt: skip
+
+
+def nearest_neighbour_plan(inst: RoutingInstance) -> RoutingPlan:
+    """The baseline routes: nearest feasible stop next, one vehicle after the other (largest first).
+
+    Parameters
+    ----------
+    inst : RoutingInstance
+        A single-dimension instance with stops (no paired shipments).
+
+    Returns
+    -------
+    RoutingPlan
+        Routes only (visits from depot to depot); score it with :func:`optiops.evaluate`.
+    """
+    a = routing_arrays(inst)
+    lo, hi = _first_windows(a)  # the first window only: a route that keeps it stays feasible
+    room = (a.delivery + a.pickup).sum(axis=1)  # deliveries and pickups both on board: conservative
+    left = np.arange(a.n_nodes) >= a.n_depots
+    routes = []
+    for t in np.argsort(-a.vt_cap.sum(axis=1), kind="stable"):
+        for v in range(int(a.vt_count[t])):
+            nodes = _one_route(a, int(t), left, lo, hi, room)
+            if nodes:
+                depot_in, depot_out = a.node_ids[a.vt_start[t]], a.node_ids[a.vt_end[t]]
+                visits = [Visit(node=depot_in, kind="depot"), *[Visit(node=a.node_ids[n]) for n in nodes],
+                          Visit(node=depot_out, kind="depot")]  # fmt: skip
+                routes.append(RoutePlan(vehicle_type=a.vt_ids[t], vehicle=v, visits=visits))
+    return RoutingPlan(instance=inst.name, backend="nearest-neighbour", rounding=a.rounding, routes=routes)
+
+
+def _one_route(a: RoutingArrays, t: int, left: np.ndarray, lo: np.ndarray, hi: np.ndarray,
+               room: np.ndarray) -> list[int]:  # fmt: skip
+    """Grow one route of vehicle type t greedily; marks the stops it takes in ``left``."""
+    depot_end, start = a.vt_end[t], a.vt_shift_lo_int[t]
+    now, at, load, nodes = start, a.vt_start[t], 0, []
+    while (cand := np.flatnonzero(left)).size:
+        begin = np.maximum(now + a.time_int[at, cand], lo[cand])
+        back = begin + a.service_int[cand] + a.time_int[cand, depot_end]
+        ok = (begin <= hi[cand]) & (load + room[cand] <= a.vt_cap[t].sum()) & (back <= a.vt_shift_hi_int[t])
+        ok &= back - start <= a.vt_max_dur_int[t]
+        if not ok.any():
+            break
+        k = int(np.argmin(np.where(ok, a.dist_int[at, cand], np.iinfo(np.int64).max)))
+        node = int(cand[k])
+        nodes.append(node)
+        left[node] = False
+        now, at, load = int(begin[k] + a.service_int[node]), node, load + int(room[node])
+    return nodes
+
+
+def score(inst: RoutingInstance, plan: RoutingPlan) -> ScoredPlan:
+    """Evaluate a plan with :func:`optiops.evaluate` and attach the evaluator's schedule.
+
+    Parameters
+    ----------
+    inst : RoutingInstance
+        The instance.
+    plan : RoutingPlan
+        Routes (a backend's plan or :func:`nearest_neighbour_plan`).
+
+    Returns
+    -------
+    ScoredPlan
+        The plan rebuilt with the evaluator's arrivals, starts, loads, costs and status.
+    """
+    ev = optiops.evaluate(inst, plan)
+    arrays = routing_arrays(inst, plan.rounding or inst.rounding)
+    meta = {"instance": plan.instance, "backend": plan.backend, "seed": plan.seed, "time_limit_s": plan.time_limit_s,
+            "runtime_s": plan.runtime_s, "solver_objective": plan.solver_objective}  # fmt: skip
+    return ScoredPlan(build_plan(arrays, plan_sequences(arrays, plan), ev, **meta), ev)
+
+
+def solve_fleet(inst: RoutingInstance, time_limit: float, seed: int) -> RoutingPlan:
+    """Solve one warehouse's instance with ``optiops.solve`` (a top-level function, for worker processes).
+
+    Parameters
+    ----------
+    inst : RoutingInstance
+        The instance.
+    time_limit : float
+        Seconds.
+    seed : int
+        Solver seed.
+
+    Returns
+    -------
+    RoutingPlan
+        The backend's plan.
+    """
+    return optiops.solve(inst, options=SolveOptions(backend="auto", time_limit=time_limit, seed=seed)).plan
+
+
+def routing_step(scenario: Scenario, options: PlanOptions, orders: DayOrders, allocation: StepResult) -> StepResult:
+    """Route every fleet warehouse's deliveries and returns pickups of the next day, both ways.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario (zones with their fleet warehouse, customer points, warehouses, vehicles, costs).
+    options : PlanOptions
+        ``time_limit`` per warehouse solve, ``seed``, and where the solves run (``executor``,
+        ``workers``, ``address``).
+    orders : DayOrders
+        The day's orders and pickups (:func:`optiops.plan.orders.next_day_orders`).
+    allocation : StepResult
+        The allocation step's result; its ``allocation.csv`` says which warehouse ships each parcel
+        in each plan.
+
+    Returns
+    -------
+    StepResult
+        Name ``routing``; KPI parts ``stops``, ``routes``, ``transport_cost``, ``distance_km``,
+        ``on_time_rate``, ``skipped`` for both plans; figures ``route_map_<W>.png`` of the optimised
+        routes; table ``routes.csv``; solver statistics per warehouse.
+    """
+    table = allocation.tables["allocation.csv"]
+    notes = [
+        "Routing baseline: nearest neighbour, one vehicle after the other (largest first), each to the nearest "
+        "stop it can still serve in its window with room on board and time to return before its shift ends.",
+        f"A reachable customer visit not made costs {SKIP_PENALTY:g} per parcel and returned unit (redelivery, "
+        "broken promise) in transport_cost.",
+    ]
+    instances, unreachable = {}, {}
+    for p in PLANS:
+        instances[p], unreachable[p] = fleet_instances(scenario, orders, table[table["plan"] == p])
+    notes += [f"{w}: {n} {p} stop(s) no vehicle can serve inside its window and shift; counted as skipped"
+              for p in PLANS for w, n in unreachable[p].items() if n]  # fmt: skip
+    base = {w: score(inst, nearest_neighbour_plan(inst)) for w, inst in instances["baseline"].items()}
+    best, fallback = _optimised(instances["optimised"], options)
+    notes += [f"{w}: the solver's routes were not better than nearest neighbour; kept those" for w in fallback]
+    return StepResult(
+        name="routing",
+        baseline=_kpis(instances["baseline"], base, sum(unreachable["baseline"].values())),
+        optimised=_kpis(instances["optimised"], best, sum(unreachable["optimised"].values())),
+        figures={f"route_map_{w}.png": _route_map(instances["optimised"][w], s.plan) for w, s in best.items()},
+        tables={"routes.csv": pd.concat([_route_rows(base, "baseline"), _route_rows(best, "optimised")],
+                                        ignore_index=True)},
+        stats=_stats(best, base, fallback, options),
+        notes=notes,
+    )  # fmt: skip
+
+
+def fleet_instances(scenario: Scenario, orders: DayOrders,
+                     allocation: pd.DataFrame) -> tuple[dict[str, RoutingInstance], dict[str, int]]:  # fmt: skip
+    """One plan's routing instance per fleet warehouse (its reachable stops only), and its unreachable stops.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario.
+    orders : DayOrders
+        The day's orders and pickups.
+    allocation : pandas.DataFrame
+        One plan's rows of ``allocation.csv``.
+
+    Returns
+    -------
+    tuple of dict
+        Instance by warehouse (warehouses with reachable stops), and the count of stops left out by
+        warehouse (:func:`reachable`; all of a warehouse's stops when it has no vehicles).
+    """
+    equipped = set(scenario.vehicles.loc[scenario.vehicles["count"] > 0, "warehouse"])
+    instances, unreachable = {}, {}
+    for w in sorted(w for w in set(scenario.zones["fleet_warehouse"]) if w):
+        stops = fleet_stops(scenario, orders, allocation, w)
+        name = f"{scenario.name}-{w}-{orders.day.date()}"
+        ok = reachable(fleet_instance(scenario, w, stops, name)) if w in equipped and len(stops) else np.zeros(0, bool)
+        unreachable[w] = int(len(stops) - ok.sum())
+        if ok.any():
+            instances[w] = fleet_instance(scenario, w, stops[ok].reset_index(drop=True), name)
+    return instances, unreachable
+
+
+def reachable(inst: RoutingInstance) -> np.ndarray:
+    """Stops some vehicle type can serve on a trip of its own: inside the window, back before its shift ends.
+
+    Parameters
+    ----------
+    inst : RoutingInstance
+        A fleet instance (stops with at most one window each are judged by their first window).
+
+    Returns
+    -------
+    numpy.ndarray
+        (stops,) bool, in the order of ``inst.stops``.
+    """
+    a = routing_arrays(inst)
+    stops = np.arange(a.n_depots, a.n_nodes)
+    lo, hi = _first_windows(a)
+    ok = np.zeros(len(stops), dtype=bool)
+    for t in range(len(a.vt_ids)):
+        begin = np.maximum(a.vt_shift_lo_int[t] + a.time_int[a.vt_start[t], stops], lo[stops])
+        back = begin + a.service_int[stops] + a.time_int[stops, a.vt_end[t]]
+        room = (a.delivery + a.pickup)[stops].sum(axis=1) <= a.vt_cap[t].sum()
+        ok |= (
+            (begin <= hi[stops])
+            & (back <= a.vt_shift_hi_int[t])
+            & (back - a.vt_shift_lo_int[t] <= a.vt_max_dur_int[t])
+            & room
+        )
+    return ok
+
+
+def _first_windows(a: RoutingArrays) -> tuple[np.ndarray, np.ndarray]:
+    """(start, end) of every node's first window in solver units; the whole horizon without one."""
+    has_tw = np.diff(a.tw_ptr) > 0
+    first = a.tw_ptr[:-1][has_tw]
+    lo, hi = np.zeros(a.n_nodes, dtype=np.int64), np.full(a.n_nodes, a.horizon_int, dtype=np.int64)
+    lo[has_tw], hi[has_tw] = a.tw_lo_int[first], a.tw_hi_int[first]
+    return lo, hi
+
+
+def _optimised(instances: dict[str, RoutingInstance], options: PlanOptions) -> tuple[dict[str, ScoredPlan], list[str]]:
+    """Solve every warehouse through the executor; keep nearest neighbour where the solver is not better."""
+    with make_executor(options.executor, options.workers, address=options.address) as pool:
+        futures = {w: pool.submit(solve_fleet, inst, options.time_limit, options.seed) for w, inst in instances.items()}
+        plans = {w: f.result() for w, f in futures.items()}
+    best, fallback = {}, []
+    for w, inst in instances.items():
+        solved, nn = score(inst, plans[w]), score(inst, nearest_neighbour_plan(inst))
+        ev = solved.evaluation
+        if not ev.feasible or ev.objective > nn.evaluation.objective + 1e-9:
+            best[w] = ScoredPlan(nn.plan.model_copy(update={"runtime_s": plans[w].runtime_s}), nn.evaluation)
+            fallback.append(w)
+        else:
+            best[w] = solved
+    return best, fallback
+
+
+def _on_time(inst: RoutingInstance, plan: RoutingPlan) -> int:
+    """Stops whose service starts inside one of their windows."""
+    windows = {s.id: s.time_windows for s in inst.stops}
+    starts = [(v.node, v.start) for r in plan.routes for v in r.visits if v.kind != "depot" and v.start is not None]
+    return sum(
+        1 for node, t in starts if not windows[node] or any(lo - EPS <= t <= hi + EPS for lo, hi in windows[node])
+    )
+
+
+def _kpis(instances: dict[str, RoutingInstance], scored: dict[str, ScoredPlan], unrouted: int) -> dict[str, float]:
+    """The KPI parts of one plan over all warehouses; ``unrouted`` stops no vehicle could serve."""
+    stops = sum(len(inst.stops) for inst in instances.values()) + unrouted
+    on_time = sum(_on_time(instances[w], s.plan) for w, s in scored.items())
+    return {
+        "stops": float(stops),
+        "routes": float(sum(len(s.plan.routes) for s in scored.values())),
+        "transport_cost": sum(s.evaluation.objective for s in scored.values()),
+        "distance_km": sum(s.evaluation.distance for s in scored.values()),
+        "on_time_rate": on_time / stops if stops else 1.0,
+        "skipped": float(sum(len(s.evaluation.skipped) for s in scored.values()) + unrouted),
+    }
+
+
+def _route_rows(scored: dict[str, ScoredPlan], name: str) -> pd.DataFrame:
+    """One row per visit of every route."""
+    rows = [(name, w, r.vehicle_type, r.vehicle, k, v.node, v.kind, v.arrival, v.start, v.departure,
+             v.load[0] if v.load else None)
+            for w, s in scored.items() for r in s.plan.routes for k, v in enumerate(r.visits)]  # fmt: skip
+    return pd.DataFrame(rows, columns=ROUTE_COLUMNS)
+
+
+def _route_map(inst: RoutingInstance, plan: RoutingPlan) -> bytes:
+    """PNG of the plan's routes over the instance."""
+    return figure_png(lambda ax: plot_route_map(inst, plan, ax))
+
+
+def _stats(best: dict[str, ScoredPlan], base: dict[str, ScoredPlan], fallback: list[str],
+           options: PlanOptions) -> dict[str, object]:  # fmt: skip
+    """Solver statistics per warehouse and in total."""
+    per_wh = {w: {"status": s.plan.status, "backend": s.plan.backend, "objective": s.evaluation.objective,
+                  "runtime": s.plan.runtime_s, "stops_served": sum(len(r.visits) - 2 for r in s.plan.routes),
+                  "fallback": w in fallback} for w, s in best.items()}  # fmt: skip
+    feasible = all(s.evaluation.feasible for s in best.values())
+    return {
+        "status": "feasible" if feasible else "infeasible",
+        "objective": sum(s.evaluation.objective for s in best.values()),
+        "bound": None, "gap": None,
+        "runtime": sum(s.plan.runtime_s or 0.0 for s in best.values()),
+        "time_limit": options.time_limit,
+        "skip_cost": sum(s.evaluation.skip_cost for s in best.values()),
+        "baseline_objective": sum(s.evaluation.objective for s in base.values()),
+        "baseline_skip_cost": sum(s.evaluation.skip_cost for s in base.values()),
+        "warehouses": per_wh,
+    }  # fmt: skip

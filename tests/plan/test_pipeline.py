@@ -1,0 +1,137 @@
+"""Network plan: inventory and staffing steps, KPI arithmetic, the HTML report and the CLI end to end."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from optiops.cli.main import app
+from optiops.plan.base import PlanOptions, StepResult
+from optiops.plan.inventory_step import inventory_step
+from optiops.plan.labour_step import labour_step
+from optiops.plan.pipeline import KPI_KEYS, combine_kpis, target_checks
+from optiops.scenario.read import read_scenario
+
+SMALL = Path(__file__).resolve().parents[2] / "instances" / "scenarios" / "small"
+
+
+@pytest.fixture(scope="module")
+def small():  # type: ignore[no-untyped-def]
+    return read_scenario(SMALL)
+
+
+def test_inventory_step_judges_both_plans_on_the_same_days(small) -> None:  # type: ignore[no-untyped-def]
+    """Same KPI keys and the same demand for both plans; shares in [0, 1]; a stock chart."""
+    r = inventory_step(small, PlanOptions(scenarios=40))
+    assert set(r.baseline) == set(r.optimised)
+    assert r.baseline["units_demanded"] == pytest.approx(r.optimised["units_demanded"])
+    for plan in (r.baseline, r.optimised):
+        assert 0 <= plan["fill_rate"] <= 1 and 0 <= plan["stockout_rate"] <= 1 and plan["days_of_inventory"] > 0
+    assert r.figures["stock.png"].startswith(b"\x89PNG")
+    assert len(r.tables["inventory_policies.csv"]) == r.stats["items"]
+
+
+def test_flexible_shifts_never_pay_more_than_fixed_ones(small) -> None:  # type: ignore[no-untyped-def]
+    """The flexible shift set contains the fixed shifts, so its optimum pays at most the baseline's hours."""
+    r = labour_step(small, PlanOptions(time_limit=5.0))
+    assert r.optimised["labour_hours"] <= r.baseline["labour_hours"] + 1e-9
+    assert r.optimised["units_shipped"] == r.baseline["units_shipped"] > 0
+    assert r.optimised["units_per_labour_hour"] >= r.baseline["units_per_labour_hour"]
+
+
+def step(name: str, **both: float) -> StepResult:
+    return StepResult(name, dict(both), dict(both))
+
+
+def test_cost_per_order_adds_the_parts_per_their_own_orders() -> None:
+    """Next-day costs per next-day order, hold-out costs per hold-out order, labour per week order."""
+    steps = {
+        "inventory": step(
+            "inventory",
+            units_demanded=320.0,
+            holding_cost=100.0,
+            replenishment_cost=60.0,
+            shortage_cost=40.0,
+            returns_cost=20.0,
+            days_of_inventory=30.0,
+            stockout_rate=0.02,
+            fill_rate=0.97,
+        ),
+        "allocation": step(
+            "allocation",
+            orders=50.0,
+            handling_cost=100.0,
+            shipping_cost=200.0,
+            split_cost=10.0,
+            late_orders=5.0,
+            split_rate=0.1,
+        ),
+        "routing": step("routing", transport_cost=40.0, stops=10.0, on_time_rate=0.9),
+        "labour": step("labour", labour_cost=400.0, units_shipped=160.0, units_per_labour_hour=5.0),
+    }
+    kpis, parts = combine_kpis(steps, upo=1.6)
+    # 200 hold-out orders, 100 week orders
+    assert parts["baseline"] == pytest.approx(
+        {"handling": 2.0, "transport": 5.0, "inventory": 1.0, "returns": 0.1, "labour": 4.0}
+    )
+    assert kpis["baseline"]["cost_per_order"] == pytest.approx(12.1)
+    assert kpis["baseline"]["on_time_rate"] == pytest.approx((45 + 9) / 60)
+    assert set(kpis["baseline"]) == set(KPI_KEYS)
+    assert target_checks(kpis)["fill_rate"]["met"] and not target_checks(kpis)["cost_per_order"]["met"]
+
+
+class Sections(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: list[str] = []
+        self.images: list[str] = []
+        self.external: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "section" and a.get("id"):
+            self.ids.append(str(a["id"]))
+        if tag == "img":
+            self.images.append(str(a.get("src", "")))
+        for key in ("src", "href"):
+            if a.get(key) and re.match(r"https?://", str(a[key])):
+                self.external.append(str(a[key]))
+
+
+def test_plan_cli_writes_kpis_and_a_self_contained_report(tmp_path: Path) -> None:
+    """optiops plan on the small scenario: kpis.json with both plans and every key; sections and images inline."""
+    out = tmp_path / "plan"
+    res = CliRunner().invoke(app, ["plan", str(SMALL), "--out", str(out), "--time-limit", "2", "--scenarios", "30",
+                                   "--horizon", "14"])  # fmt: skip
+    assert res.exit_code == 0, res.output
+    kpis = json.loads((out / "kpis.json").read_text())
+    assert set(kpis) == {"baseline", "optimised"}
+    for plan in kpis.values():
+        assert set(KPI_KEYS) <= set(plan)
+        assert 0 <= plan["fill_rate"] <= 1 and 0 <= plan["on_time_rate"] <= 1 and plan["cost_per_order"] > 0
+    parser = Sections()
+    parser.feed((out / "report.html").read_text(encoding="utf-8"))
+    assert {"kpis", "cost", "forecast", "inventory", "allocation", "routing", "labour", "solvers"} <= set(parser.ids)
+    assert parser.images and all(src.startswith("data:image/png;base64,") for src in parser.images)
+    assert all(base64.b64decode(src.split(",", 1)[1])[:4] == b"\x89PNG" for src in parser.images)
+    assert parser.external == []
+
+
+def test_plan_cli_names_a_broken_table(tmp_path: Path) -> None:
+    """A scenario folder with a corrupted table: exit 2, the message names file and column, nothing written."""
+    import shutil
+
+    folder = tmp_path / "sc"
+    shutil.copytree(SMALL, folder)
+    skus = folder / "skus.csv"
+    skus.write_text(skus.read_text().replace("SKU01,apparel,91.9", "SKU01,apparel,-5", 1))
+    res = CliRunner().invoke(app, ["plan", str(folder), "--out", str(tmp_path / "out")])
+    assert res.exit_code == 2
+    assert "skus.csv" in res.output and "price" in res.output
+    assert not (tmp_path / "out").exists()
