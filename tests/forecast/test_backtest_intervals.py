@@ -68,3 +68,14 @@ def test_coverage_near_nominal_on_stationary_demand() -> None:
     for c in (80, 95):
         inside = np.mean((test >= pred[f"lo-{c}"]) & (test <= pred[f"hi-{c}"]))
         assert abs(inside - c / 100) < 0.06, (c, inside)
+
+
+def test_mostly_zero_demand_interval_covers_the_zeros() -> None:
+    """With 90 % zeros the 80 % interval is [0, <1]: it covers every zero and nothing else (over-covers)."""
+    rng = np.random.default_rng(3)
+    y = (rng.random((100, 48)) < 0.1).astype(float)
+    train, test = history_of(*y[:, :36].tolist()), y[:, 36:]
+    pred = SES(intervals=Backtest(h=12, n_windows=12)).fit(train).predict(12, level=[80])
+    assert np.all(pred["lo-80"] == 0.0) and np.mean(pred["hi-80"] < 1.0) > 0.9
+    inside = (test >= pred["lo-80"]) & (test <= pred["hi-80"])
+    assert np.mean(inside) >= np.mean(test == 0) - 0.02
