@@ -489,6 +489,7 @@ def run_orders_case(instance: str, backend: str, time_limit: float, threads: int
     """
     from optiops.allocation.check_orders import check_orders
     from optiops.allocation.orders import solve_orders
+    from optiops.kernels import warmup
     from optiops.solvers import MipOptions
 
     row: dict[str, Any] = {"suite": SUITE, "instance": instance, "backend": backend, "seed": seed,
@@ -497,6 +498,7 @@ def run_orders_case(instance: str, backend: str, time_limit: float, threads: int
         t0 = time.perf_counter()
         arr = generate_orders(order_case(instance), seed=instance_seed, name=instance)
         row.update(generate_s=_r(time.perf_counter() - t0), orders=arr.n_orders, lines=arr.n_lines)
+        warmup()  # load the numba kernels outside the time limit
         plan = solve_orders(arr, backend, MipOptions(time_limit=time_limit, threads=threads, seed=seed))
         check = check_orders(arr, plan)
         feasible = check.feasible and plan.status in ("optimal", "feasible")

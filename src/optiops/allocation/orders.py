@@ -28,10 +28,12 @@ Two methods share this formulation:
   ``full_max_vars`` variables.
 - ``core`` (large days: 100,000 orders give 2.5 million variables, far beyond what HiGHS solves in
   minutes; see ``docs/allocation.md``): a Lagrangian relaxation of the stock and capacity rows
-  (:func:`~optiops.allocation.check_orders.lagrangian_bound`) gives a lower bound valid for the whole
-  model and prices for scarce stock and capacity; a greedy plan directed by those prices is the start;
-  then a large neighbourhood search re-solves, on the backend, the same formulation for the orders
-  around one or a few warehouses at a time, restricted to their core (the (order, warehouse) pairs
+  (:func:`~optiops.allocation.lagrangian.lagrangian_bound`) gives a lower bound valid for the whole
+  model and prices for scarce stock and capacity; a greedy plan directed by those prices, improved by
+  one-order reinsertion (:func:`~optiops.allocation.neighbourhoods.reinsert`), is the start; then a
+  large neighbourhood search re-solves, on the backend, the same formulation for a few thousand
+  related orders at a time (around one or a few warehouses, or holding contested SKUs: see
+  :mod:`optiops.allocation.neighbourhoods`), restricted to their core (the (order, warehouse) pairs
   whose Lagrangian reduced cost is within ``core_margin`` of the order's best, plus the current ones),
   with the stock and capacity the other orders leave; the time left raises the bound.  The plan is
   feasible for the whole model; its gap is measured against the Lagrangian bound.  The core is the
@@ -52,16 +54,18 @@ from numpy.typing import NDArray
 from scipy.sparse.csgraph import maximum_flow
 
 from optiops._logging import logger
-from optiops.allocation.check_orders import (
-    Pricing,
-    check_orders,
-    diagnose_orders,
-    lagrangian_bound,
-    priced_plan,
-    reduced_costs,
-)
+from optiops.allocation.check_orders import check_orders, diagnose_orders
 from optiops.allocation.facility import choose_backend
 from optiops.allocation.generate import greedy_allocation
+from optiops.allocation.lagrangian import Pricing, lagrangian_bound, priced_plan, reduced_costs
+from optiops.allocation.neighbourhoods import (
+    Relatedness,
+    free_orders,
+    pass_keys,
+    reinsert,
+    relatedness,
+    sub_instance,
+)
 from optiops.exceptions import InfeasibleError, SolverError
 from optiops.model.orders import (
     OrderAllocationInstance,
@@ -106,6 +110,9 @@ class OrderModelOptions:
         ends 30 s 6 % above the bound on the full model, the core method 0.3 %.
     core_margin : float
         Core pairs: Lagrangian reduced cost within this share of the mean cheapest parcel cost.
+        Smaller cores mean smaller neighbourhood MIPs and more of them in the time: at 100k orders
+        0.05 ended 120 s at about 1.0 % where 0.1 ended at 1.2-1.35 %; at 10k orders (30 s) 0.1 did
+        slightly better (0.28 % against 0.36 %, single runs on a shared machine).
     lagrangian_share : float
         Share of the time limit the first Lagrangian phase may take.
     lagrangian_iterations : int
@@ -122,9 +129,9 @@ class OrderModelOptions:
     line_vars: LineVars = "binary"
     mip_start: bool = True
     full_max_vars: int = 50_000
-    core_margin: float = 0.1
-    lagrangian_share: float = 0.25
-    lagrangian_iterations: int = 1000
+    core_margin: float = 0.05
+    lagrangian_share: float = 0.2
+    lagrangian_iterations: int = 100_000
     lns_orders: int = 5_000
     lns_time: float = 10.0
     bound_share: float = 0.1
@@ -329,9 +336,13 @@ def _solve_core(arr: OrderArrays, mip: MipBackend, options: MipOptions, mo: Orde
     if not starts:
         raise SolverError("neither greedy plan ships every line, so the core method has no start; use method='full'")
     start_cost, _, line_wh = min(starts)
+    line_wh = reinsert(arr, line_wh, options.seed)
     t4 = time.perf_counter()
+    logger.debug("bound %.2f after %d steps; start %.2f, after reinsertion %.2f", pricing.bound, pricing.iterations,
+                 start_cost, _cost(arr, line_wh))  # fmt: skip
     keep = reduced <= mo.core_margin * np.where(arr.order_allowed, arr.parcel_cost, np.inf).min(axis=1).mean()
-    line_wh, found, lns = _improve(arr, line_wh, keep, mip, options, mo, t1 + (1 - mo.bound_share) * limit)
+    rel = relatedness(arr, keep, mo.lns_orders, pricing.best_lam, pricing.best_mu)
+    line_wh, found, lns = _improve(arr, line_wh, keep, rel, mip, options, mo, t1 + (1 - mo.bound_share) * limit)
     t5 = time.perf_counter()
     lagrangian_bound(arr, pricing, _cost(arr, line_wh), 100 * mo.lagrangian_iterations, deadline)
     stats = {**lns, "lagrangian_s": (t3 - t2) + (time.perf_counter() - t5), "lagrangian_iterations": pricing.iterations}
@@ -341,78 +352,58 @@ def _solve_core(arr: OrderArrays, mip: MipBackend, options: MipOptions, mo: Orde
                     lns["formulation_s"], (t2 - t1) + (t4 - t3), stats)  # fmt: skip
 
 
-def _improve(arr: OrderArrays, line_wh: IntArray, keep: NDArray[np.bool_], mip: MipBackend, options: MipOptions,
-             mo: OrderModelOptions, deadline: float) -> tuple[IntArray, bool, dict[str, float]]:  # fmt: skip
-    """Large neighbourhood search: re-solve the orders around a few warehouses at a time, until ``deadline``.
+def _improve(arr: OrderArrays, line_wh: IntArray, keep: NDArray[np.bool_], rel: Relatedness, mip: MipBackend,
+             options: MipOptions, mo: OrderModelOptions,
+             deadline: float) -> tuple[IntArray, bool, dict[str, float]]:  # fmt: skip
+    """Large neighbourhood search: re-solve a few thousand related orders at a time, until ``deadline``.
 
-    A neighbourhood takes a warehouse and the ``k - 1`` others most often in the same orders' cores,
-    and frees the orders whose cheapest warehouse is one of them and every order with a line at one of
-    them; ``k`` is chosen so that about ``lns_orders`` orders are free.
-    The free orders get their core pairs and their current ones, the stock and capacity the others
-    leave, and the current plan as start; a better answer replaces the plan (Shaw 1998).
+    Warehouse groups and contested-SKU neighbourhoods alternate (:mod:`optiops.allocation.neighbourhoods`).  The free
+    orders get their core pairs and their current ones, the stock and capacity the others leave, and
+    the current plan as start; the answer, after one-order reinsertion, replaces the plan when it is
+    cheaper (Shaw 1998).  Passes repeat until one improves nothing.
     """
     rng = np.random.default_rng(options.seed)
-    n_w = arr.n_warehouses
-    home = np.argmin(np.where(arr.order_allowed, arr.parcel_cost, np.inf), axis=1)
-    k = int(np.clip(round(n_w * mo.lns_orders / arr.n_orders), 1, n_w))
     best, found = _cost(arr, line_wh), False
     stats = {"neighbourhoods": 0.0, "formulation_s": 0.0, "translate_s": 0.0, "mip_s": 0.0, "vars": 0.0}
-    # warehouses that many orders could use alike go together: affinity = orders with both in their core
-    affinity = keep.T.astype(np.float64) @ keep.astype(np.float64)
     improved = True
-    while improved and time.perf_counter() < deadline:  # passes until one improves nothing
+    while improved and time.perf_counter() < deadline:
         improved, seen = False, set()
-        for seed in rng.permutation(n_w):
-            others = [w for w in np.argsort(-affinity[seed], kind="stable").tolist() if w != seed]
-            group = frozenset([int(seed), *others[: k - 1]])
+        for key in pass_keys(rel, rng):
             if time.perf_counter() >= deadline:
                 break
-            near = np.isin(np.arange(n_w), list(group))
-            free = near[home]
-            free[arr.line_order[near[line_wh]]] = True
-            current = np.zeros_like(keep)
-            current[arr.line_order, line_wh] = True
-            free &= (keep | current).sum(axis=1) > 1  # an order with one choice stays as it is
-            if group in seen or not free.any():
+            members, free = free_orders(arr, rel, key, line_wh, keep, rng)
+            if (key[0], members) in seen or not free.any():
                 continue
-            seen.add(group)
-            t = time.perf_counter()
-            sub, _, lines = _sub_instance(arr, free, line_wh)
-            sub_keep = keep[free]
-            sub_keep[sub.line_order, line_wh[lines]] = True
-            om = build_order_model(sub, mo.line_vars, keep=sub_keep[sub.line_order])
-            start = _start_vector(sub, om, line_wh[lines])
-            stats["formulation_s"] += time.perf_counter() - t
-            sub_options = replace(options, time_limit=max(min(deadline - time.perf_counter(), mo.lns_time), 0.1))
-            res = _run(mip, om.model, sub_options, start if mo.mip_start else None)
-            stats["neighbourhoods"] += 1
-            stats["translate_s"] += res.build_s
-            stats["mip_s"] += res.solve_s
-            stats["vars"] = max(stats["vars"], om.model.n_vars)
-            if res.has_solution and res.x is not None:
-                trial = line_wh.copy()
-                trial[lines] = _line_warehouses(sub, om, res.x)
-                if (cost := _cost(arr, trial)) < best - 1e-9:
-                    line_wh, best, found, improved = trial, cost, True, True
+            seen.add((key[0], members))
+            trial = _repair(arr, free, line_wh, keep, mip, options, mo, deadline, stats)
+            if trial is not None and (cost := _cost(arr, trial)) < best - 1e-9:
+                line_wh, best, found, improved = trial, cost, True, True
+            logger.debug("%s %s: %d orders, plan %.2f", key[0], sorted(members), int(free.sum()), best)
     return line_wh, found, stats
 
 
-def _sub_instance(
-    arr: OrderArrays, free: NDArray[np.bool_], line_wh: IntArray
-) -> tuple[OrderArrays, IntArray, IntArray]:
-    """The instance of the ``free`` orders, with the stock and capacity the others leave; (it, orders, lines)."""
-    n_w, n_s = arr.n_warehouses, len(arr.sku_ids)
-    kept = ~free[arr.line_order]
-    used = np.bincount(line_wh[kept] * n_s + arr.line_sku[kept], weights=arr.line_qty[kept], minlength=n_w * n_s)
-    load = np.bincount(np.unique(arr.line_order[kept] * n_w + line_wh[kept]) % n_w, minlength=n_w)
-    orders, lines = np.flatnonzero(free), np.flatnonzero(~kept)
-    sub = replace(
-        arr, order_ids=[arr.order_ids[o] for o in orders], stock=arr.stock - used.reshape(n_w, n_s),
-        capacity=arr.capacity - load, order_zone=arr.order_zone[orders], order_class=arr.order_class[orders],
-        line_ptr=np.concatenate([[0], np.cumsum(np.diff(arr.line_ptr)[orders])]).astype(np.int64),
-        line_sku=arr.line_sku[lines], line_qty=arr.line_qty[lines],
-    )  # fmt: skip
-    return sub, orders, lines
+def _repair(arr: OrderArrays, free: NDArray[np.bool_], line_wh: IntArray, keep: NDArray[np.bool_], mip: MipBackend,
+            options: MipOptions, mo: OrderModelOptions, deadline: float,
+            stats: dict[str, float]) -> IntArray | None:  # fmt: skip
+    """The plan with the ``free`` orders re-solved on their core (then reinserted), or None without an answer."""
+    t = time.perf_counter()
+    sub, _, lines = sub_instance(arr, free, line_wh)
+    sub_keep = keep[free]
+    sub_keep[sub.line_order, line_wh[lines]] = True
+    om = build_order_model(sub, mo.line_vars, keep=sub_keep[sub.line_order])
+    start = _start_vector(sub, om, line_wh[lines])
+    stats["formulation_s"] += time.perf_counter() - t
+    sub_options = replace(options, time_limit=max(min(deadline - time.perf_counter(), mo.lns_time), 0.1))
+    res = _run(mip, om.model, sub_options, start if mo.mip_start else None)
+    stats["neighbourhoods"] += 1
+    stats["translate_s"] += res.build_s
+    stats["mip_s"] += res.solve_s
+    stats["vars"] = max(stats["vars"], om.model.n_vars)
+    if not res.has_solution or res.x is None:
+        return None
+    trial = line_wh.copy()
+    trial[lines] = _line_warehouses(sub, om, res.x)
+    return reinsert(arr, trial, options.seed)
 
 
 def _raise_on_failure(mip: MipBackend, res: MipResult, arr: OrderArrays) -> None:

@@ -2,6 +2,8 @@
 
 from optiops.kernels.intermittent import adida_levels, croston_levels, ses_levels, tsb_levels
 from optiops.kernels.intermittent import warmup as _warmup_intermittent
+from optiops.kernels.inventory import warmup_compile as _warmup_inventory
+from optiops.kernels.orders import warmup as _warmup_orders
 from optiops.kernels.routing import N_ROUTE_COLS, evaluate_routes, visit_positions
 from optiops.kernels.routing import warmup as _warmup_routing
 
@@ -10,6 +12,8 @@ def warmup() -> None:
     """Compile or load every kernel before timed work."""
     _warmup_routing()
     _warmup_intermittent()
+    _warmup_inventory()
+    _warmup_orders()
 
 
 __all__ = [

@@ -1,0 +1,254 @@
+"""Moves of the order allocation search that need no MIP: which orders to free, and one-order reinsertion.
+
+The large neighbourhood search of :mod:`optiops.allocation.orders` re-solves a few thousand orders at a
+time on the MIP backend.  Two kinds of neighbourhoods alternate (Shaw 1998: free orders that are
+related, so that the freed ones can trade stock and capacity among themselves):
+
+- *warehouse groups*: a warehouse and the ``k - 1`` others most often in the same orders' cores; free
+  the orders whose cheapest warehouse is one of them and every order with a line at one of them;
+- *contested SKUs*: the SKUs of orders whose allocation in the plan costs more, at the Lagrangian
+  prices, than their priced optimum (where the gap to the bound lies: stock those orders would take
+  is held by others), drawn by that deviation until about ``lns_orders`` orders hold one of them.
+
+:func:`reinsert` is the cheap move between neighbourhoods: every order in turn goes to its cheapest
+allocation within the stock and capacity the others leave (exact, by the subset programme of
+:func:`optiops.kernels.orders.reinsert_orders`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+from numpy.typing import NDArray
+
+from optiops.allocation.lagrangian import MAX_DP_LINES
+from optiops.kernels.orders import priced_optima, reinsert_orders
+from optiops.model.orders import FloatArray, IntArray, OrderArrays
+
+Key = tuple[str, int]  # ("warehouse", seed warehouse) or ("skus", 0)
+DEVIATION_TOL = 1e-6  # an order whose priced cost in the plan exceeds its priced optimum by more deviates
+
+
+@dataclass(frozen=True, eq=False)
+class Relatedness:
+    """What choosing neighbourhoods needs.
+
+    ``affinity[v, w]`` counts the orders with both ``v`` and ``w`` in their core; ``optimum`` is each
+    order's priced optimum at the prices ``lam`` (S, W), ``mu`` (W,); ``open_base`` (O, W) the cost of a
+    parcel with the split penalty.
+    """
+
+    home: IntArray
+    affinity: FloatArray
+    group_size: int
+    lns_orders: int
+    optimum: FloatArray
+    lam: FloatArray
+    mu: FloatArray
+    open_base: FloatArray
+    sku_orders: FloatArray
+
+
+def relatedness(arr: OrderArrays, keep: NDArray[np.bool_], lns_orders: int, lam: FloatArray,
+                mu: FloatArray) -> Relatedness:  # fmt: skip
+    """How orders, warehouses and SKUs relate, for :func:`free_orders`.
+
+    Parameters
+    ----------
+    arr : OrderArrays
+        The instance.
+    keep : numpy.ndarray of bool
+        (O, W) the core pairs.
+    lns_orders : int
+        About how many orders a neighbourhood frees.
+    lam, mu : numpy.ndarray
+        Stock (W, S) and capacity (W,) prices of the Lagrangian bound.
+
+    Returns
+    -------
+    Relatedness
+        Home warehouses, affinities, warehouses per group, the orders' priced optima.
+    """
+    n_w = arr.n_warehouses
+    home = np.argmin(np.where(arr.order_allowed, arr.parcel_cost, np.inf), axis=1)
+    k = int(np.clip(round(n_w * lns_orders / arr.n_orders), 1, n_w))
+    core = keep.astype(np.float64)
+    open_base = np.where(arr.order_allowed, arr.parcel_cost + arr.split_penalty, np.inf)
+    lam_t = np.ascontiguousarray(lam.T)
+    cand = np.ascontiguousarray(arr.line_candidates)
+    optimum = priced_optima(arr.line_ptr, arr.line_sku, arr.line_qty, cand, open_base, lam_t, mu, MAX_DP_LINES)[0]
+    sku_orders = np.bincount(arr.line_sku, minlength=len(arr.sku_ids)).astype(np.float64)
+    return Relatedness(home, core.T @ core, k, lns_orders, optimum, lam_t, mu, open_base, sku_orders)
+
+
+def deviation(arr: OrderArrays, rel: Relatedness, line_wh: IntArray) -> FloatArray:
+    """(O,) each order's priced cost in the plan minus its priced optimum (at least 0 up to rounding).
+
+    Summed over the orders, plus the prices of the stock and capacity the plan leaves unused, this is
+    the plan's gap to the Lagrangian bound at these prices: the orders that deviate are where it lies.
+    """
+    n_w = arr.n_warehouses
+    keys = np.unique(arr.line_order * n_w + line_wh)
+    po, pw = keys // n_w, keys % n_w
+    priced = np.bincount(po, weights=rel.open_base[po, pw] + rel.mu[pw], minlength=arr.n_orders)
+    priced += np.bincount(arr.line_order, weights=arr.line_qty * rel.lam[arr.line_sku, line_wh], minlength=arr.n_orders)
+    return priced - rel.optimum
+
+
+def pass_keys(rel: Relatedness, rng: np.random.Generator) -> list[Key]:
+    """One pass: every warehouse group in random order, each followed by a contested-SKU neighbourhood.
+
+    Parameters
+    ----------
+    rel : Relatedness
+        From :func:`relatedness`.
+    rng : numpy.random.Generator
+        Draws the sequence.
+
+    Returns
+    -------
+    list of (str, int)
+        Neighbourhood keys for :func:`free_orders`.
+    """
+    return [key for w in rng.permutation(len(rel.affinity)) for key in [("warehouse", int(w)), ("skus", 0)]]
+
+
+def free_orders(arr: OrderArrays, rel: Relatedness, key: Key, line_wh: IntArray, keep: NDArray[np.bool_],
+                rng: np.random.Generator) -> tuple[frozenset[int], NDArray[np.bool_]]:  # fmt: skip
+    """The orders a neighbourhood frees, and its members (warehouses or SKUs) to recognise it again.
+
+    A warehouse group is a warehouse and the ``k - 1`` others most often in the same orders' cores; it
+    frees the orders whose cheapest warehouse is one of them and every order with a line at one of
+    them.  A contested-SKU neighbourhood draws deviating orders (by their deviation) and gathers their
+    SKUs until about ``lns_orders`` orders hold one of them; it frees those orders, so that the ones
+    that hold the scarce stock can make room for the ones that deviate.
+
+    Parameters
+    ----------
+    arr : OrderArrays
+        The instance.
+    rel : Relatedness
+        From :func:`relatedness`.
+    key : (str, int)
+        ``("warehouse", w)`` or ``("skus", 0)``.
+    line_wh : numpy.ndarray
+        (L,) the current plan.
+    keep : numpy.ndarray of bool
+        (O, W) the core pairs.
+    rng : numpy.random.Generator
+        Draws the deviating orders.
+
+    Returns
+    -------
+    members : frozenset of int
+        Warehouses of the group or SKUs.
+    free : numpy.ndarray of bool
+        (O,) the freed orders; an order with one choice (core or current) stays as it is.
+    """
+    kind, seed = key
+    if kind == "warehouse":
+        others = [w for w in np.argsort(-rel.affinity[seed], kind="stable").tolist() if w != seed]
+        members = frozenset([seed, *others[: rel.group_size - 1]])
+        near = np.isin(np.arange(arr.n_warehouses), list(members))
+        free = near[rel.home]
+        free[arr.line_order[near[line_wh]]] = True
+    else:
+        members = _contested_skus(arr, rel, line_wh, rng)
+        chosen = np.zeros(len(arr.sku_ids), dtype=bool)
+        chosen[list(members)] = True
+        free = np.zeros(arr.n_orders, dtype=bool)
+        free[arr.line_order[chosen[arr.line_sku]]] = True
+    current = np.zeros_like(keep)
+    current[arr.line_order, line_wh] = True
+    return members, free & ((keep | current).sum(axis=1) > 1)
+
+
+def _contested_skus(arr: OrderArrays, rel: Relatedness, line_wh: IntArray, rng: np.random.Generator) -> frozenset[int]:
+    """SKUs of deviating orders drawn by deviation, until about ``lns_orders`` orders hold one of them."""
+    dev = np.maximum(deviation(arr, rel, line_wh), 0.0)
+    dev[dev < DEVIATION_TOL] = 0.0
+    if not dev.any():
+        return frozenset()
+    draws = rng.choice(arr.n_orders, size=min(int((dev > 0).sum()), rel.lns_orders), replace=False, p=dev / dev.sum())
+    skus: set[int] = set()
+    held = 0.0
+    for o in draws.tolist():
+        for s in arr.line_sku[arr.line_ptr[o] : arr.line_ptr[o + 1]].tolist():
+            if s not in skus:
+                skus.add(s)
+                held += rel.sku_orders[s]
+        if held >= rel.lns_orders:
+            break
+    return frozenset(skus)
+
+
+def reinsert(arr: OrderArrays, line_wh: IntArray, seed: int | None = None, passes: int = 5) -> IntArray:
+    """Move orders one at a time to their cheapest allocation within what the others leave, in passes.
+
+    Parameters
+    ----------
+    arr : OrderArrays
+        The instance.
+    line_wh : numpy.ndarray
+        (L,) a complete, feasible plan (not changed).
+    seed : int, optional
+        Seeds the random sequence of the orders in each pass.
+    passes : int
+        Most passes; they stop early once a pass saves nothing.
+
+    Returns
+    -------
+    numpy.ndarray
+        (L,) a plan that costs at most as much, as feasible.
+    """
+    rng = np.random.default_rng(seed)
+    line_wh = line_wh.copy()
+    n_w, n_s = arr.n_warehouses, len(arr.sku_ids)
+    used = np.bincount(arr.line_sku * n_w + line_wh, weights=arr.line_qty, minlength=n_s * n_w).reshape(n_s, n_w)
+    stock_left = np.ascontiguousarray(arr.stock.T) - used
+    cap_left = arr.capacity - np.bincount(np.unique(arr.line_order * n_w + line_wh) % n_w, minlength=n_w)
+    open_base = np.where(arr.order_allowed, arr.parcel_cost + arr.split_penalty, np.inf)
+    cand = np.ascontiguousarray(arr.line_candidates)
+    for _ in range(passes):
+        order = rng.permutation(arr.n_orders).astype(np.int64)
+        saving = reinsert_orders(arr.line_ptr, arr.line_sku, arr.line_qty, cand, open_base, order, line_wh,
+                                 stock_left, cap_left, MAX_DP_LINES)  # fmt: skip
+        if saving <= 1e-9:
+            break
+    return line_wh
+
+
+def sub_instance(
+    arr: OrderArrays, free: NDArray[np.bool_], line_wh: IntArray
+) -> tuple[OrderArrays, IntArray, IntArray]:
+    """The instance of the ``free`` orders, with the stock and capacity the others leave.
+
+    Parameters
+    ----------
+    arr : OrderArrays
+        The instance.
+    free : numpy.ndarray of bool
+        (O,) the orders to free.
+    line_wh : numpy.ndarray
+        (L,) the current plan; the other orders keep their part of it.
+
+    Returns
+    -------
+    sub : OrderArrays
+        The free orders with the stock and capacity left to them.
+    orders, lines : numpy.ndarray
+        Indices of the free orders and their lines in ``arr``.
+    """
+    n_w, n_s = arr.n_warehouses, len(arr.sku_ids)
+    kept = ~free[arr.line_order]
+    used = np.bincount(line_wh[kept] * n_s + arr.line_sku[kept], weights=arr.line_qty[kept], minlength=n_w * n_s)
+    load = np.bincount(np.unique(arr.line_order[kept] * n_w + line_wh[kept]) % n_w, minlength=n_w)
+    orders, lines = np.flatnonzero(free), np.flatnonzero(~kept)
+    sub = replace(
+        arr, order_ids=[arr.order_ids[o] for o in orders], stock=arr.stock - used.reshape(n_w, n_s),
+        capacity=arr.capacity - load, order_zone=arr.order_zone[orders], order_class=arr.order_class[orders],
+        line_ptr=np.concatenate([[0], np.cumsum(np.diff(arr.line_ptr)[orders])]).astype(np.int64),
+        line_sku=arr.line_sku[lines], line_qty=arr.line_qty[lines],
+    )  # fmt: skip
+    return sub, orders, lines

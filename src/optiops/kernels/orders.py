@@ -1,0 +1,357 @@
+"""Priced per-order subproblems of the order allocation Lagrangian (one core, numba).
+
+Relaxing the stock and capacity rows of the order allocation model with prices ``lam`` (per SKU and
+warehouse) and ``mu`` (per warehouse) leaves one small problem per order: open parcels (warehouse ``w``
+at ``open_base[o, w] + mu[w]``) and send each line to an open one that may ship it (at ``q_l lam[sku, w]``).
+It is solved exactly by a dynamic programme over subsets of the order's lines: ``best[T]`` is the
+cheapest single parcel for the lines of ``T``, and ``dp[S] = min best[T] + dp[S \\ T]`` over the subsets
+``T`` of ``S`` that hold ``S``'s lowest line (two parts shipped from one warehouse are never cheaper
+than their union, so a partition into parts is exact).  An order of more than ``max_lines`` lines gets
+a weaker but valid value: its cheapest parcel plus each line's cheapest price.
+
+Ties break towards the lowest warehouse index and the lowest subset bit mask, as in the pure-Python
+reference (:mod:`optiops.kernels._reference_orders`).  Prices arrive SKU-major, ``lam[sku, w]``, so
+that one line reads one contiguous row.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+INF = np.inf
+
+
+@njit(cache=True)
+def _low_index(t: int) -> int:
+    """Index of the lowest set bit of ``t > 0``."""
+    j = 0
+    while not (t >> j) & 1:
+        j += 1
+    return j
+
+
+@njit(cache=True)
+def _subset_tables(
+    lo: int,
+    k: int,
+    line_sku: np.ndarray,
+    line_qty: np.ndarray,
+    cand: np.ndarray,
+    open_cost: np.ndarray,
+    lam: np.ndarray,
+    cost: np.ndarray,
+    best: np.ndarray,
+    arg: np.ndarray,
+) -> None:
+    """Line costs of every subset at every warehouse, and the cheapest single parcel of each subset."""
+    n_w = open_cost.shape[0]
+    for w in range(n_w):
+        cost[0, w] = 0.0
+    for t in range(1, 1 << k):
+        low = t & -t
+        line = lo + _low_index(t)
+        s, q = line_sku[line], line_qty[line]
+        b, a = INF, 0
+        for w in range(n_w):
+            c = cost[t ^ low, w] + (q * lam[s, w] if cand[line, w] else INF)
+            cost[t, w] = c
+            v = open_cost[w] + c
+            if v < b:
+                b, a = v, w
+        best[t], arg[t] = b, a
+
+
+@njit(cache=True)
+def _partition(k: int, best: np.ndarray, dp: np.ndarray, choice: np.ndarray) -> None:
+    """``dp`` over all subsets of ``k`` lines, and the part holding each subset's lowest line."""
+    dp[0] = 0.0
+    for s in range(1, 1 << k):
+        low = s & -s
+        bv, bc = INF, s
+        t = 0
+        while True:  # the subsets of s in increasing order
+            t = (t - s) & s
+            if t == 0:
+                break
+            if t & low:
+                v = best[t] + dp[s ^ t]
+                if v < bv:
+                    bv, bc = v, t
+        dp[s], choice[s] = bv, bc
+
+
+@njit(cache=True)
+def _open_costs(o: int, open_base: np.ndarray, mu: np.ndarray, out: np.ndarray) -> None:
+    """Priced cost of a parcel of order ``o`` from every warehouse."""
+    for w in range(out.shape[0]):
+        out[w] = open_base[o, w] + mu[w]
+
+
+@njit(cache=True)
+def _weak_order(
+    lo: int,
+    k: int,
+    line_sku: np.ndarray,
+    line_qty: np.ndarray,
+    cand: np.ndarray,
+    open_cost: np.ndarray,
+    lam: np.ndarray,
+    line_wh: np.ndarray,
+) -> float:
+    """Value of an order too long for the programme (cheapest parcel + cheapest line prices); sets ``line_wh``."""
+    n_w = open_cost.shape[0]
+    value = INF
+    for w in range(n_w):
+        value = min(value, open_cost[w])
+    for j in range(k):
+        line = lo + j
+        s, q = line_sku[line], line_qty[line]
+        cheapest, b, a = INF, INF, 0
+        for w in range(n_w):
+            c = q * lam[s, w] if cand[line, w] else INF
+            cheapest = min(cheapest, c)
+            if open_cost[w] + c < b:
+                b, a = open_cost[w] + c, w
+        value += cheapest
+        line_wh[line] = a
+    return value
+
+
+@njit(cache=True)
+def priced_optima(
+    line_ptr: np.ndarray,
+    line_sku: np.ndarray,
+    line_qty: np.ndarray,
+    cand: np.ndarray,
+    open_base: np.ndarray,
+    lam: np.ndarray,
+    mu: np.ndarray,
+    max_lines: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Every order's priced optimum, the lines' warehouses in it, and the use of stock and capacity.
+
+    Parameters
+    ----------
+    line_ptr : numpy.ndarray of int64
+        (O + 1,) lines of order ``o`` are ``line_ptr[o]:line_ptr[o + 1]``.
+    line_sku : numpy.ndarray of int64
+        (L,) SKU of each line.
+    line_qty : numpy.ndarray of float64
+        (L,) units of each line.
+    cand : numpy.ndarray of bool
+        (L, W) line may ship from warehouse.
+    open_base : numpy.ndarray of float64
+        (O, W) cost of a parcel (handling, shipping, split penalty); ``inf`` where the promise forbids it.
+    lam : numpy.ndarray of float64
+        (S, W) stock prices, SKU-major.
+    mu : numpy.ndarray of float64
+        (W,) capacity prices.
+    max_lines : int
+        Longest order solved exactly (at most 20).
+
+    Returns
+    -------
+    values : numpy.ndarray of float64
+        (O,) each order's priced optimum.
+    line_wh : numpy.ndarray of int64
+        (L,) warehouse of each line in it.
+    load : numpy.ndarray of float64
+        (W,) parcels opened per warehouse.
+    used : numpy.ndarray of float64
+        (S, W) units shipped per SKU and warehouse.
+    """
+    n_o, n_w = open_base.shape
+    values = np.zeros(n_o)
+    line_wh = np.zeros(line_sku.shape[0], dtype=np.int64)
+    load, used = np.zeros(n_w), np.zeros(lam.shape)
+    size = 1 << max_lines
+    cost, best, arg = np.empty((size, n_w)), np.empty(size), np.zeros(size, dtype=np.int64)
+    dp, choice = np.empty(size), np.zeros(size, dtype=np.int64)
+    open_cost, opened = np.empty(n_w), np.zeros(n_w, dtype=np.bool_)
+    for o in range(n_o):
+        lo, k = line_ptr[o], line_ptr[o + 1] - line_ptr[o]
+        _open_costs(o, open_base, mu, open_cost)
+        if k > max_lines:
+            values[o] = _weak_order(lo, k, line_sku, line_qty, cand, open_cost, lam, line_wh)
+        else:
+            _subset_tables(lo, k, line_sku, line_qty, cand, open_cost, lam, cost, best, arg)
+            _partition(k, best, dp, choice)
+            values[o] = dp[(1 << k) - 1]
+            left = (1 << k) - 1
+            while left:  # follow the choices back: each part is one parcel
+                t = choice[left]
+                for j in range(k):
+                    if (t >> j) & 1:
+                        line_wh[lo + j] = arg[t]
+                left ^= t
+        for line in range(lo, lo + k):
+            w = line_wh[line]
+            used[line_sku[line], w] += line_qty[line]
+            if not opened[w]:
+                opened[w] = True
+                load[w] += 1.0
+        for line in range(lo, lo + k):
+            opened[line_wh[line]] = False
+    return values, line_wh, load, used
+
+
+@njit(cache=True)
+def priced_reduced(
+    line_ptr: np.ndarray,
+    line_sku: np.ndarray,
+    line_qty: np.ndarray,
+    cand: np.ndarray,
+    open_base: np.ndarray,
+    lam: np.ndarray,
+    mu: np.ndarray,
+    max_lines: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Lagrangian reduced cost of a parcel from every warehouse, and the priced cost of the whole order there.
+
+    Arguments as :func:`priced_optima`.
+
+    Returns
+    -------
+    reduced : numpy.ndarray of float64
+        (O, W) the order's best priced value with a parcel from ``w`` minus its optimum; ``inf`` where
+        ``w`` can ship none of its lines; 0 (where it can) for orders of more than ``max_lines`` lines.
+    whole : numpy.ndarray of float64
+        (O, W) priced cost of shipping the whole order from ``w``; ``inf`` where it cannot.
+    """
+    n_o, n_w = open_base.shape
+    reduced, whole = np.full((n_o, n_w), INF), np.full((n_o, n_w), INF)
+    size = 1 << max_lines
+    cost, best, arg = np.empty((size, n_w)), np.empty(size), np.zeros(size, dtype=np.int64)
+    dp, choice = np.empty(size), np.zeros(size, dtype=np.int64)
+    open_cost = np.empty(n_w)
+    for o in range(n_o):
+        lo, k = line_ptr[o], line_ptr[o + 1] - line_ptr[o]
+        _open_costs(o, open_base, mu, open_cost)
+        if k > max_lines:
+            for w in range(n_w):
+                c = open_cost[w]
+                for line in range(lo, lo + k):
+                    c += line_qty[line] * lam[line_sku[line], w] if cand[line, w] else INF
+                    if cand[line, w]:
+                        reduced[o, w] = 0.0
+                whole[o, w] = c
+            continue
+        _subset_tables(lo, k, line_sku, line_qty, cand, open_cost, lam, cost, best, arg)
+        _partition(k, best, dp, choice)
+        full = (1 << k) - 1
+        for w in range(n_w):
+            whole[o, w] = open_cost[w] + cost[full, w]
+            r = INF
+            for t in range(1, full + 1):
+                r = min(r, open_cost[w] + cost[t, w] + dp[full ^ t])
+            reduced[o, w] = r - dp[full]
+    return reduced, whole
+
+
+def warmup() -> None:
+    """Compile (or load from the cache) both kernels on a one-order day."""
+    args = (
+        np.array([0, 2], dtype=np.int64), np.array([0, 1], dtype=np.int64), np.ones(2),
+        np.ones((2, 2), dtype=np.bool_), np.ones((1, 2)), np.zeros((2, 2)), np.zeros(2), 4,
+    )  # fmt: skip
+    priced_optima(*args)
+    priced_reduced(*args)
+
+
+@njit(cache=True)
+def _order_use(o: int, lo: int, k: int, line_sku: np.ndarray, line_qty: np.ndarray, line_wh: np.ndarray,
+               open_base: np.ndarray, stock_left: np.ndarray, cap_left: np.ndarray, sign: float,
+               opened: np.ndarray) -> float:  # fmt: skip
+    """Give back (``sign`` 1) or take (-1) an order's stock and parcels; its cost (one parcel per warehouse)."""
+    cost = 0.0
+    for line in range(lo, lo + k):
+        w = line_wh[line]
+        stock_left[line_sku[line], w] += sign * line_qty[line]
+        if not opened[w]:
+            opened[w] = True
+            cap_left[w] += sign
+            cost += open_base[o, w]
+    for line in range(lo, lo + k):
+        opened[line_wh[line]] = False
+    return cost
+
+
+@njit(cache=True)
+def reinsert_orders(line_ptr: np.ndarray, line_sku: np.ndarray, line_qty: np.ndarray, cand: np.ndarray,
+                    open_base: np.ndarray, orders: np.ndarray, line_wh: np.ndarray, stock_left: np.ndarray,
+                    cap_left: np.ndarray, max_lines: int) -> float:  # fmt: skip
+    """Move each order in turn to its cheapest allocation within the stock and capacity the others leave.
+
+    The order is taken out of the plan, its best allocation found exactly by the subset programme at
+    true costs (a line may ship from ``w`` where the promise allows it and ``w`` has its quantity left;
+    a parcel needs a unit of capacity left) and put back when it is cheaper than the current one
+    (lines of an order are distinct SKUs, so their stock checks are independent).
+
+    Parameters
+    ----------
+    line_ptr, line_sku, line_qty, cand, open_base : numpy.ndarray
+        As for :func:`priced_optima`.
+    orders : numpy.ndarray of int64
+        Orders to try, in this sequence.
+    line_wh : numpy.ndarray of int64
+        (L,) the plan, changed in place.
+    stock_left : numpy.ndarray of float64
+        (S, W) stock the plan leaves, changed in place.
+    cap_left : numpy.ndarray of float64
+        (W,) parcels the plan leaves, changed in place.
+    max_lines : int
+        Longer orders stay as they are.
+
+    Returns
+    -------
+    float
+        The saving (at least 0).
+    """
+    n_w = open_base.shape[1]
+    size = 1 << max_lines
+    cost, best, arg = np.empty((size, n_w)), np.empty(size), np.zeros(size, dtype=np.int64)
+    dp, choice = np.empty(size), np.zeros(size, dtype=np.int64)
+    open_cost, opened = np.empty(n_w), np.zeros(n_w, dtype=np.bool_)
+    price = np.zeros(stock_left.shape)  # true costs: no stock prices
+    saving = 0.0
+    for o in orders:
+        lo, k = line_ptr[o], line_ptr[o + 1] - line_ptr[o]
+        if k > max_lines:
+            continue
+        current = _order_use(o, lo, k, line_sku, line_qty, line_wh, open_base, stock_left, cap_left, 1.0, opened)
+        for w in range(n_w):
+            open_cost[w] = open_base[o, w] if cap_left[w] >= 1.0 else INF
+        _subset_tables(lo, k, line_sku, line_qty, cand, open_cost, price, cost, best, arg)
+        for t in range(1, 1 << k):  # stock left: a subset is shippable from w only if each of its lines is
+            for w in range(n_w):
+                if cost[t, w] == 0.0:
+                    for j in range(k):
+                        if (t >> j) & 1 and stock_left[line_sku[lo + j], w] < line_qty[lo + j]:
+                            cost[t, w] = INF
+                            break
+        _best_parcels(k, open_cost, cost, best, arg)
+        _partition(k, best, dp, choice)
+        if dp[(1 << k) - 1] < current - 1e-9:
+            saving += current - dp[(1 << k) - 1]
+            left = (1 << k) - 1
+            while left:
+                t = choice[left]
+                for j in range(k):
+                    if (t >> j) & 1:
+                        line_wh[lo + j] = arg[t]
+                left ^= t
+        _order_use(o, lo, k, line_sku, line_qty, line_wh, open_base, stock_left, cap_left, -1.0, opened)
+    return saving
+
+
+@njit(cache=True)
+def _best_parcels(k: int, open_cost: np.ndarray, cost: np.ndarray, best: np.ndarray, arg: np.ndarray) -> None:
+    """Cheapest single parcel of every subset, from the subset costs."""
+    for t in range(1, 1 << k):
+        b, a = INF, 0
+        for w in range(open_cost.shape[0]):
+            v = open_cost[w] + cost[t, w]
+            if v < b:
+                b, a = v, w
+        best[t], arg[t] = b, a

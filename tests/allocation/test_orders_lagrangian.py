@@ -1,0 +1,94 @@
+"""Order allocation: the Lagrangian bound, one-order reinsertion and the neighbourhoods of the core method."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+
+from optiops.allocation.check_orders import check_orders
+from optiops.allocation.generate import OrderGeneratorConfig, generate_orders, greedy_allocation
+from optiops.allocation.lagrangian import Pricing, lagrangian_bound, priced_plan, reduced_costs
+from optiops.allocation.neighbourhoods import deviation, free_orders, reinsert, relatedness, sub_instance
+from optiops.allocation.orders import OrderModelOptions, _cost, _shipments, solve_orders
+from optiops.model.orders import OrderAllocationPlan, OrderArrays
+from optiops.solvers import MipOptions
+
+
+@pytest.fixture(scope="module")
+def day() -> OrderArrays:
+    """A small generated day: 300 orders over 4 warehouses."""
+    return generate_orders(OrderGeneratorConfig(n_orders=300, n_warehouses=4), seed=3)
+
+
+@pytest.fixture(scope="module")
+def pricing(day: OrderArrays) -> Pricing:
+    """200 subgradient steps from zero prices towards the greedy plan's cost."""
+    upper = _cost(day, greedy_allocation(day, retries=10).line_wh)
+    p = Pricing(np.zeros_like(day.stock), np.zeros_like(day.capacity))
+    return lagrangian_bound(day, p, upper, 200, time.perf_counter() + 30)
+
+
+def test_bound_is_below_the_optimum(day: OrderArrays, pricing: Pricing) -> None:
+    """The Lagrangian bound never exceeds the cost the whole model proves optimal."""
+    plan = solve_orders(day, "highs", MipOptions(time_limit=20, threads=1), OrderModelOptions(method="full"))
+    assert plan.status == "optimal" and plan.objective is not None
+    assert pricing.iterations == 200 and pricing.bound <= plan.objective + 1e-6
+
+
+def test_reduced_costs_are_zero_at_the_priced_optimum(day: OrderArrays, pricing: Pricing) -> None:
+    """Every order's priced optimum uses warehouses of reduced cost 0, and no reduced cost is negative."""
+    reduced, whole = reduced_costs(day, pricing.best_lam, pricing.best_mu)
+    line_wh = priced_plan(day, pricing.best_lam, pricing.best_mu)
+    assert np.allclose(reduced[day.line_order, line_wh], 0.0)
+    assert (reduced[np.isfinite(reduced)] >= -1e-9).all() and (np.isinf(whole) | (whole > 0)).all()
+
+
+def test_reinsertion_keeps_the_plan_feasible_and_no_dearer(day: OrderArrays) -> None:
+    """One-order reinsertion of the greedy plan passes the checker and costs at most the greedy plan."""
+    greedy = greedy_allocation(day, retries=10).line_wh
+    line_wh = reinsert(day, greedy, seed=1)
+    check = check_orders(day, OrderAllocationPlan(shipments=_shipments(day, line_wh)))
+    assert check.feasible and check.objective <= _cost(day, greedy) + 1e-9
+
+
+def test_plan_deviation_sums_to_the_gap(day: OrderArrays, pricing: Pricing) -> None:
+    """Deviations plus the prices of unused stock and capacity are the plan's gap to the bound at those prices."""
+    lam, mu = pricing.best_lam, pricing.best_mu
+    line_wh = greedy_allocation(day, retries=10).line_wh
+    keep = np.ones((day.n_orders, day.n_warehouses), dtype=bool)
+    dev = deviation(day, relatedness(day, keep, 100, lam, mu), line_wh)
+    n_w, n_s = day.n_warehouses, len(day.sku_ids)
+    used = np.bincount(line_wh * n_s + day.line_sku, weights=day.line_qty, minlength=n_w * n_s).reshape(n_w, n_s)
+    load = np.bincount(np.unique(day.line_order * n_w + line_wh) % n_w, minlength=n_w)
+    slack = float((lam * (day.stock - used)).sum() + mu @ (day.capacity - load))
+    assert (dev >= -1e-9).all()
+    assert dev.sum() + slack == pytest.approx(_cost(day, line_wh) - pricing.bound)
+
+
+def test_neighbourhoods_free_the_related_orders(day: OrderArrays, pricing: Pricing) -> None:
+    """A warehouse group frees every order shipping from it; a contested-SKU one only orders holding its SKUs."""
+    line_wh = greedy_allocation(day, retries=10).line_wh
+    keep = np.ones((day.n_orders, day.n_warehouses), dtype=bool)
+    rel = relatedness(day, keep, 100, pricing.best_lam, pricing.best_mu)
+    rng = np.random.default_rng(1)
+    members, free = free_orders(day, rel, ("warehouse", 0), line_wh, keep, rng)
+    assert 0 in members and free[day.line_order[line_wh == 0]].all()
+    skus, free = free_orders(day, rel, ("skus", 0), line_wh, keep, rng)
+    holds = np.zeros(day.n_orders, dtype=bool)
+    holds[day.line_order[np.isin(day.line_sku, list(skus))]] = True
+    assert not (free & ~holds).any()
+
+
+def test_sub_instance_leaves_the_others_stock(day: OrderArrays) -> None:
+    """The freed orders see the stock and capacity the other orders leave."""
+    line_wh = greedy_allocation(day, retries=10).line_wh
+    free = np.arange(day.n_orders) % 3 == 0
+    sub, orders, lines = sub_instance(day, free, line_wh)
+    kept = ~free[day.line_order]
+    n_w, n_s = day.n_warehouses, len(day.sku_ids)
+    used = np.bincount(line_wh[kept] * n_s + day.line_sku[kept], weights=day.line_qty[kept], minlength=n_w * n_s)
+    assert np.allclose(sub.stock, day.stock - used.reshape(n_w, n_s))
+    assert sub.n_orders == free.sum() and np.array_equal(sub.line_sku, day.line_sku[lines])
+    assert np.array_equal(orders, np.flatnonzero(free))

@@ -1,0 +1,126 @@
+"""The numba priced order subproblems agree with the pure-Python enumeration of every partition."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from optiops.kernels._reference_orders import order_optimum_reference, order_reduced_reference, reinsert_reference
+from optiops.kernels.orders import priced_optima, priced_reduced, reinsert_orders
+
+
+@st.composite
+def priced_days(draw: st.DrawFn) -> dict:
+    """A few orders of 1-5 lines (distinct SKUs) over 1-4 warehouses, with random costs, candidates and prices."""
+    n_w, n_s = draw(st.integers(1, 4)), draw(st.integers(5, 7))
+    sizes = draw(st.lists(st.integers(1, 5), min_size=1, max_size=5))
+    n_o, n_l = len(sizes), sum(sizes)
+    seed = draw(st.integers(0, 2**32 - 1))
+    rng = np.random.default_rng(seed)
+    cand = rng.random((n_l, n_w)) < 0.7
+    line_order = np.repeat(np.arange(n_o), sizes)
+    allowed = np.zeros((n_o, n_w), dtype=bool)
+    allowed[line_order, np.argmax(cand, axis=1)] = True  # every line keeps one candidate
+    cand[np.arange(n_l), np.argmax(cand, axis=1)] = True
+    allowed |= rng.random((n_o, n_w)) < 0.5
+    cand &= allowed[line_order]
+    costs = np.round(rng.uniform(1, 10, (n_o, n_w)), 2)
+    return {
+        "ptr": np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64),
+        "sku": np.concatenate([rng.choice(n_s, k, replace=False) for k in sizes]).astype(np.int64),
+        "qty": rng.integers(1, 4, n_l).astype(np.float64),
+        "cand": cand,
+        "open_base": np.where(allowed, costs, np.inf),
+        "lam": np.round(rng.exponential(1.0, (n_s, n_w)) * (rng.random((n_s, n_w)) < 0.5), 2),
+        "mu": np.round(rng.exponential(1.0, n_w) * (rng.random(n_w) < 0.5), 2),
+        "max_lines": draw(st.sampled_from([3, 6])),
+    }
+
+
+def kernel_args(d: dict) -> tuple:
+    """Positional kernel arguments of a day."""
+    return d["ptr"], d["sku"], d["qty"], d["cand"], d["open_base"], d["lam"], d["mu"], d["max_lines"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(priced_days())
+def test_optima_equal_enumeration(d: dict) -> None:
+    """Orders up to ``max_lines`` get the optimum of every partition; longer ones a value no higher."""
+    values, line_wh, load, used = priced_optima(*kernel_args(d))
+    for o in range(len(d["ptr"]) - 1):
+        expected = order_optimum_reference(o, d)[0]
+        if d["ptr"][o + 1] - d["ptr"][o] <= d["max_lines"]:
+            assert np.isclose(values[o], expected)
+        else:
+            assert values[o] <= expected + 1e-9
+    parcels = np.unique(np.repeat(np.arange(len(d["ptr"]) - 1), np.diff(d["ptr"])) * 10 + line_wh)
+    assert np.array_equal(load, np.bincount(parcels % 10, minlength=len(d["mu"])))
+    expected_used = np.zeros_like(d["lam"])
+    np.add.at(expected_used, (d["sku"], line_wh), d["qty"])
+    assert np.allclose(used, expected_used)
+
+
+@settings(max_examples=60, deadline=None)
+@given(priced_days())
+def test_assignment_costs_the_optimum(d: dict) -> None:
+    """The lines' warehouses of an exactly solved order cost its value at the prices."""
+    values, line_wh, _, _ = priced_optima(*kernel_args(d))
+    for o in range(len(d["ptr"]) - 1):
+        lines = range(d["ptr"][o], d["ptr"][o + 1])
+        if len(lines) > d["max_lines"]:
+            continue
+        opened = {int(line_wh[k]) for k in lines}
+        cost = sum(d["open_base"][o][w] + d["mu"][w] for w in opened)
+        cost += sum(d["qty"][k] * d["lam"][d["sku"][k]][line_wh[k]] for k in lines)
+        assert all(d["cand"][k][line_wh[k]] for k in lines)
+        assert np.isclose(cost, values[o])
+
+
+@settings(max_examples=60, deadline=None)
+@given(priced_days())
+def test_reduced_costs_equal_enumeration(d: dict) -> None:
+    """Reduced and whole-order costs equal the enumeration for orders solved exactly."""
+    reduced, whole = priced_reduced(*kernel_args(d))
+    for o in range(len(d["ptr"]) - 1):
+        want_reduced, want_whole = order_reduced_reference(o, d)
+        assert np.allclose(whole[o], want_whole)
+        if d["ptr"][o + 1] - d["ptr"][o] <= d["max_lines"]:
+            assert np.allclose(reduced[o], want_reduced)
+
+
+@settings(max_examples=60, deadline=None)
+@given(priced_days(), st.integers(0, 2**32 - 1))
+def test_reinsertion_equals_enumeration(d: dict, seed: int) -> None:
+    """Moving each order to its cheapest allocation within what the others leave saves what enumeration saves."""
+    rng = np.random.default_rng(seed)
+    n_o, n_w = d["open_base"].shape
+    line_wh = np.array([rng.choice(np.flatnonzero(row)) for row in d["cand"]], dtype=np.int64)
+    stock_left = rng.integers(0, 4, d["lam"].shape).astype(np.float64)
+    cap_left = rng.integers(0, 2, n_w).astype(np.float64)
+    orders = rng.permutation(n_o).astype(np.int64)
+    before_wh, before_stock, before_cap = line_wh.copy(), stock_left.copy(), cap_left.copy()
+    saving = reinsert_orders(d["ptr"], d["sku"], d["qty"], d["cand"], d["open_base"], orders, line_wh,
+                             stock_left, cap_left, 6)  # fmt: skip
+    expected = reinsert_reference(d, orders.tolist(), before_wh.tolist(), before_stock.tolist(), before_cap.tolist())
+    assert np.isclose(saving, expected)
+    assert np.isclose(plan_cost(d, before_wh) - plan_cost(d, line_wh), saving)
+    moved_stock = np.zeros_like(stock_left)
+    np.add.at(moved_stock, (d["sku"], before_wh), d["qty"])
+    np.add.at(moved_stock, (d["sku"], line_wh), -d["qty"])
+    assert np.allclose(stock_left, before_stock + moved_stock)
+    assert np.allclose(cap_left, before_cap + parcels(d, before_wh) - parcels(d, line_wh))
+
+
+def parcels(d: dict, line_wh: np.ndarray) -> np.ndarray:
+    """Parcels per warehouse of a plan."""
+    n_o, n_w = d["open_base"].shape
+    keys = np.unique(np.repeat(np.arange(n_o), np.diff(d["ptr"])) * n_w + line_wh)
+    return np.bincount(keys % n_w, minlength=n_w).astype(np.float64)
+
+
+def plan_cost(d: dict, line_wh: np.ndarray) -> float:
+    """Cost of a plan: one open cost per (order, warehouse) parcel."""
+    n_w = d["open_base"].shape[1]
+    keys = np.unique(np.repeat(np.arange(len(d["ptr"]) - 1), np.diff(d["ptr"])) * n_w + line_wh)
+    return float(d["open_base"][keys // n_w, keys % n_w].sum())
