@@ -11,7 +11,18 @@ from rich.console import Console
 out = Console()
 
 ModelOpt = Annotated[
-    str, typer.Option(help="auto|auto_class|naive|seasonal_naive|moving_average|croston|sba|tsb|adida|ses|ets")
+    str,
+    typer.Option(
+        help="auto|auto_class|naive|seasonal_naive|moving_average|croston|sba|tsb|adida|ses|ets|sarimax|cold_start"
+    ),
+]
+RegressorsOpt = Annotated[
+    str | None,
+    typer.Option(help="Comma-separated numeric columns of HISTORY known ahead (e.g. price,promotion); needs --future."),
+]
+FutureOpt = Annotated[
+    Path | None,
+    typer.Option(help="CSV/Parquet with unique_id, ds and the --regressors columns for every series and step."),
 ]
 
 
@@ -23,22 +34,38 @@ def forecast(
     model: ModelOpt = "auto",
     freq: Annotated[str | None, typer.Option(help="Calendar (D, h, W-MON, MS, ...); inferred by default.")] = None,
     workers: Annotated[int | None, typer.Option(help="Parallel chunks (default: in this process).", min=1)] = None,
+    regressors: RegressorsOpt = None,
+    future: FutureOpt = None,
 ) -> None:
-    """Forecast every series of HISTORY; write OUT/forecast.csv (unique_id, ds, model, forecast, lo-80, hi-80, ...)."""
+    """Forecast every series of HISTORY; write OUT/forecast.csv (unique_id, ds, model, forecast, lo-80, hi-80, ...).
+
+    With --regressors and --future, models that take regressors (sarimax) use them; the others ignore them.
+    A `group` (or `category`) column in HISTORY keeps groups apart, so short series borrow their group's shape.
+    """
     from optiops.cli.main import user_errors
-    from optiops.forecast import MODEL_NAMES, forecast_csv, forecast_frame
+    from optiops.forecast import MODEL_NAMES, forecast_csv, forecast_frame, make_model
+    from optiops.forecast.regressors import Regressors
     from optiops.io.atomic import write_all
-    from optiops.io.demand import read_demand
+    from optiops.io.demand import read_demand_inputs, read_future
 
     if model.lower() not in MODEL_NAMES:
         raise typer.BadParameter(f"choose one of {', '.join(MODEL_NAMES)}", param_hint="--model")
+    names = tuple(n.strip() for n in (regressors or "").split(",") if n.strip())
+    if bool(names) != (future is not None):
+        raise typer.BadParameter("--regressors and --future go together", param_hint="--regressors/--future")
     with user_errors():
-        hist = read_demand(history, freq=freq)
+        inputs = read_demand_inputs(history, freq=freq, regressors=names)
+        hist = inputs.history
+        regs = None
+        if future is not None and inputs.past is not None:
+            regs = Regressors(inputs.names, inputs.past, read_future(future, hist, horizon, inputs.names))
         frame = forecast_frame(
-            hist, horizon, model=model, levels=tuple(level or (80, 95)),
+            hist, horizon, model=model, levels=tuple(level or (80, 95)), regressors=regs, groups=inputs.groups,
             executor="process" if workers else "inline", workers=workers, chunk_size=1000 if workers else None,
         )  # fmt: skip
         write_all({out_dir / "forecast.csv": forecast_csv(frame).encode()})
+    if regs is not None and not make_model(model).uses_regressors:
+        out.print(f"note: {model} does not use regressors; only sarimax does")
     out.print(f"forecast of {hist.n_series} series x {horizon} steps ({model}) -> {out_dir / 'forecast.csv'}")
 
 

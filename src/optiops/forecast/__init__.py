@@ -1,4 +1,5 @@
-"""Demand forecasting: baselines, intermittent-demand methods, ETS, ``auto`` selection by backtest.
+"""Demand forecasting: baselines, intermittent-demand methods, ETS, SARIMAX with regressors, cold start,
+``auto`` selection by backtest.
 
 Forecasters follow statsforecast / scikit-learn conventions (``fit(y) -> self``,
 ``predict(h, level=...)``); many series are fitted in one call as one flat array plus offsets.
@@ -9,10 +10,13 @@ from optiops.forecast.auto import AutoForecaster, default_candidates
 from optiops.forecast.backtest import BacktestResult, cross_validate
 from optiops.forecast.base import Backtest, Forecaster, ForecastError, Panel
 from optiops.forecast.classify import DemandClasses, syntetos_boylan
+from optiops.forecast.coldstart import ColdStart
 from optiops.forecast.ets import AutoETS
 from optiops.forecast.evaluation import evaluate_models, score
 from optiops.forecast.models import ADIDA, SBA, SES, TSB, Croston, MovingAverage, Naive, SeasonalNaive
 from optiops.forecast.registry import MODEL_NAMES, make_model, season_length_of
+from optiops.forecast.regressors import Regressors
+from optiops.forecast.sarimax import AutoSARIMAX
 
 __all__ = [
     "ADIDA",
@@ -22,8 +26,10 @@ __all__ = [
     "TSB",
     "AutoETS",
     "AutoForecaster",
+    "AutoSARIMAX",
     "Backtest",
     "BacktestResult",
+    "ColdStart",
     "Croston",
     "DemandClasses",
     "ForecastError",
@@ -31,6 +37,7 @@ __all__ = [
     "MovingAverage",
     "Naive",
     "Panel",
+    "Regressors",
     "SeasonalNaive",
     "cross_validate",
     "default_candidates",

@@ -4,8 +4,11 @@ Every candidate is backtested on all series at once (:func:`~optiops.forecast.ba
 each series takes the candidate with the smallest MASE over all origins and steps (ties go to the
 earlier candidate), or, with ``select="class"``, the best candidate of its Syntetos-Boylan class.
 A series whose chosen candidate failed in the backtest (or that is too short for any origin), or
-whose candidate fails when refitted on the whole history, gets the naive forecast. Intervals come
-from the backtest errors of the chosen candidate.
+whose candidate fails when refitted on the whole history, gets the naive forecast. With
+``cold_start=ColdStart(...)``, series shorter than its threshold get the cold-start forecast instead
+(the pooled seasonal profile times a shrunk own level, :mod:`optiops.forecast.coldstart`), fitted on
+all series so that the long ones lend their shape. Intervals come from the backtest errors of the
+chosen candidate (pooled errors for series too short to have their own).
 """
 
 from __future__ import annotations
@@ -18,8 +21,11 @@ from optiops._logging import logger
 from optiops.forecast.backtest import BacktestResult, cross_validate
 from optiops.forecast.base import Backtest, Forecaster, Panel
 from optiops.forecast.classify import syntetos_boylan
+from optiops.forecast.coldstart import ColdStart
 from optiops.forecast.models import ADIDA, SBA, SES, TSB, Croston, MovingAverage, Naive, SeasonalNaive
 from optiops.model.demand import segment_index
+
+NAIVE, COLD = -1, -2  # choice_ codes of the fallbacks
 
 
 def default_candidates(season_length: int = 12) -> tuple[Forecaster, ...]:
@@ -43,11 +49,14 @@ class AutoForecaster(Forecaster):
         ``"series"``: each series takes its own best candidate. ``"class"``: all series of one
         Syntetos-Boylan class take the candidate with the least mean MASE over that class, which is
         less noisy when the history is short.
+    cold_start
+        Cold-start model for series shorter than its ``threshold()``; None leaves them to the backtest
+        choice (or naive when too short for any origin).
 
     Attributes
     ----------
     choice_
-        Index of the chosen candidate per series; ``-1`` means the naive fallback.
+        Index of the chosen candidate per series; ``-1`` means the naive fallback, ``-2`` cold start.
     scores_
         Backtest MASE, ``(n_series, n_candidates)``; ``inf`` where a candidate failed, NaN where the
         series' scale is zero.
@@ -62,11 +71,13 @@ class AutoForecaster(Forecaster):
         season_length: int = 12,
         backtest: Backtest | None = None,
         select: Literal["series", "class"] = "series",
+        cold_start: ColdStart | None = None,
     ) -> None:
         self.models = models
         self.season_length = season_length
         self.backtest = backtest
         self.select = select
+        self.cold_start = cold_start
 
     def candidates(self) -> tuple[Forecaster, ...]:
         """The candidate forecasters, in order of preference on ties."""
@@ -75,7 +86,7 @@ class AutoForecaster(Forecaster):
     @property
     def chosen_(self) -> np.ndarray:
         """Alias of the model used for each series."""
-        names = np.array([m.alias for m in self.candidates()] + [Naive.alias], dtype=object)
+        names = np.array([m.alias for m in self.candidates()] + [ColdStart.alias, Naive.alias], dtype=object)
         return names[self.choice_]
 
     def _fit_panel(self, panel: Panel) -> None:
@@ -92,7 +103,9 @@ class AutoForecaster(Forecaster):
         # per series, MAE ranks like MASE (the scale is fixed per series) and exists for zero scale too
         choice = np.argmin(mae, axis=1) if self.select == "series" else self._class_choice(panel)
         rows = np.arange(choice.shape[0])
-        choice[~np.isfinite(mae[rows, choice])] = -1
+        choice[~np.isfinite(mae[rows, choice])] = NAIVE
+        if self.cold_start is not None:
+            choice[np.diff(panel.offsets) < self.cold_start.threshold()] = COLD
         self.choice_ = choice
         forecasts = np.full(results[0].forecasts.shape, np.nan) if results else np.zeros((0, 0, 0))
         actuals = forecasts.copy()
@@ -118,14 +131,18 @@ class AutoForecaster(Forecaster):
     def _fit_chosen(self, panel: Panel, models: tuple[Forecaster, ...]) -> None:
         """Refit each chosen candidate on its series' whole history; failures fall back to naive."""
         self.fitted_: list[tuple[np.ndarray, Forecaster]] = []
+        self.cold_: tuple[np.ndarray, Forecaster] | None = None
+        cold = np.flatnonzero(self.choice_ == COLD)
+        if cold.size and self.cold_start is not None:  # fitted on every series: the long ones lend their shape
+            self.cold_ = (cold, self.cold_start.point_clone().fit(panel))
         for j in [int(j) for j in np.unique(self.choice_) if j >= 0]:
             idx = np.flatnonzero(self.choice_ == j)
             try:
                 self.fitted_.append((idx, models[j].point_clone().fit(_subset(panel, idx))))
             except Exception as exc:  # fall back for these series rather than fail the whole batch
                 logger.warning("auto: %s failed on %d series (%s); using naive", models[j].alias, idx.size, exc)
-                self.choice_[idx] = -1
-        idx = np.flatnonzero(self.choice_ < 0)
+                self.choice_[idx] = NAIVE
+        idx = np.flatnonzero(self.choice_ == NAIVE)
         if idx.size:
             self.fitted_.append((idx, Naive().fit(_subset(panel, idx))))
 
@@ -133,6 +150,9 @@ class AutoForecaster(Forecaster):
         mean = np.zeros((self.n_series_, h))
         for idx, model in self.fitted_:
             mean[idx] = model.predict(h)["mean"]
+        if self.cold_ is not None:
+            idx, model = self.cold_
+            mean[idx] = model.predict(h)["mean"][idx]
         bad = ~np.isfinite(mean)
         if np.any(bad):  # a candidate that fitted but cannot forecast: naive for those steps
             logger.warning("auto: %d non-finite forecasts replaced by naive", int(bad.sum()))

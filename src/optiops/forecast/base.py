@@ -100,7 +100,9 @@ class Forecaster:
     """
 
     alias: ClassVar[str] = "forecaster"
+    uses_regressors: ClassVar[bool] = False  # whether fit/predict take X; other models refuse it
     intervals: Backtest | None
+    backtest_: BacktestResult | None
 
     def get_params(self) -> dict[str, Any]:
         """The constructor parameters, as stored by ``__init__``."""
@@ -123,19 +125,15 @@ class Forecaster:
         y
             One series (1-D array) or many (:class:`DemandHistory` or :class:`Panel`).
         X
-            Regressors; not supported by these models yet.
+            Regressors, one row per observation of ``y``; only models with ``uses_regressors`` take them.
 
         Returns
         -------
         Forecaster
             ``self``, fitted.
         """
-        if X is not None:
-            raise ForecastError(f"{self.alias} does not take regressors (X)")
-        panel, single = as_panel(y)
-        self.n_series_, self.single_ = panel.offsets.shape[0] - 1, single
-        self.backtest_: BacktestResult | None = None
-        self.scale_ = naive_scale(panel.values, panel.offsets)
+        self._refuse_regressors(X)
+        panel = self._begin_fit(y)
         self._fit_panel(panel)
         if self.intervals is not None:
             from optiops.forecast.backtest import cross_validate
@@ -151,7 +149,7 @@ class Forecaster:
         h
             Steps ahead.
         X
-            Future regressors; not supported by these models yet.
+            Future regressors, ``h`` rows per series; only models with ``uses_regressors`` take them.
         level
             Interval levels in percent, e.g. ``(80, 95)``.
 
@@ -161,24 +159,48 @@ class Forecaster:
             ``"mean"`` and ``"lo-<level>"``/``"hi-<level>"`` arrays, shape ``(h,)`` for one series and
             ``(n_series, h)`` for many; bounds are clipped at zero.
         """
-        if not hasattr(self, "n_series_"):
-            raise ForecastError(f"{self.alias}: call fit before predict")
-        if X is not None:
-            raise ForecastError(f"{self.alias} does not take regressors (X)")
-        if h < 1:
-            raise ValueError(f"h must be at least 1, got {h}")
-        levels = check_levels(level)
+        self._refuse_regressors(X)
+        levels = self._begin_predict(h, level)
         mean = self._predict_mean(h)
         out: dict[str, Any] = {"mean": mean}
         if levels:
             out.update(self._predict_intervals(mean, levels))
-        return {k: v[0] for k, v in out.items()} if self.single_ else out
+        return self._shaped(out)
 
     def forecast(
-        self, y: YInput, h: int, X: np.ndarray | None = None, level: Sequence[float] | None = None
+        self,
+        y: YInput,
+        h: int,
+        X: np.ndarray | None = None,
+        level: Sequence[float] | None = None,
+        X_future: np.ndarray | None = None,
     ) -> dict[str, Any]:
-        """Fit and predict in one call (see :meth:`fit` and :meth:`predict`)."""
-        return self.fit(y, X).predict(h, level=level)
+        """Fit and predict in one call (see :meth:`fit` and :meth:`predict`); ``X_future`` goes to predict."""
+        return self.fit(y, X).predict(h, X=X_future, level=level)
+
+    def _refuse_regressors(self, X: np.ndarray | None) -> None:
+        if X is not None and not self.uses_regressors:
+            raise ForecastError(f"{self.alias} does not take regressors (X)")
+
+    def _begin_fit(self, y: YInput) -> Panel:
+        """Coerce ``y`` and reset the fitted state every model shares."""
+        panel, single = as_panel(y)
+        self.n_series_, self.single_ = panel.offsets.shape[0] - 1, single
+        self.backtest_ = None
+        self.scale_ = naive_scale(panel.values, panel.offsets)
+        return panel
+
+    def _begin_predict(self, h: int, level: Sequence[float] | None) -> list[float]:
+        """Check that the model is fitted and ``h`` and the levels are valid; the levels as floats."""
+        if not hasattr(self, "n_series_"):
+            raise ForecastError(f"{self.alias}: call fit before predict")
+        if h < 1:
+            raise ValueError(f"h must be at least 1, got {h}")
+        return check_levels(level)
+
+    def _shaped(self, out: dict[str, Any]) -> dict[str, Any]:
+        """The outputs of one series as 1-D arrays when ``y`` was one 1-D series."""
+        return {k: v[0] for k, v in out.items()} if self.single_ else out
 
     def _fit_panel(self, panel: Panel) -> None:
         raise NotImplementedError

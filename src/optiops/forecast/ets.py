@@ -17,11 +17,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
 
 from optiops._logging import logger
 from optiops.forecast.base import Backtest, Forecaster, Panel
-from optiops.forecast.intervals import level_keys
+from optiops.forecast.intervals import normal_bounds
 
 MIN_EXTRA = 3
 
@@ -101,13 +100,7 @@ class AutoETS(Forecaster):
             if res is not None:
                 n = res.nobs
                 sd[i] = np.sqrt(np.asarray(res.get_prediction(start=n, end=n + h - 1).forecast_variance, dtype=float))
-        out = {}
-        for c in levels:
-            z = float(norm.ppf(0.5 + c / 200.0))
-            lo_key, hi_key = level_keys(c)
-            out[lo_key] = np.maximum(mean - z * sd, 0.0)
-            out[hi_key] = np.maximum(mean + z * sd, 0.0)
-        return out
+        return normal_bounds(mean, sd, levels)
 
 
 def _config_name(cfg: dict[str, Any]) -> str:

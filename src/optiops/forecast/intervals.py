@@ -117,3 +117,29 @@ def empirical_bounds(
         out[lo_key] = np.maximum(mean + lo[:, None], 0.0)
         out[hi_key] = np.maximum(mean + hi[:, None], 0.0)
     return out
+
+
+def normal_bounds(mean: np.ndarray, sd: np.ndarray, levels: list[float]) -> dict[str, np.ndarray]:
+    """Gaussian interval bounds ``mean -+ z sd`` at each level, clipped at zero (a model's own intervals).
+
+    Parameters
+    ----------
+    mean, sd
+        Point forecasts and forecast standard deviations, ``(n_series, h)``.
+    levels
+        Levels in percent.
+
+    Returns
+    -------
+    dict
+        ``"lo-<level>"`` and ``"hi-<level>"`` arrays like ``mean``.
+    """
+    from scipy.stats import norm
+
+    out = {}
+    for c in levels:
+        z = float(norm.ppf(0.5 + c / 200.0))
+        lo_key, hi_key = level_keys(c)
+        out[lo_key] = np.maximum(mean - z * sd, 0.0)
+        out[hi_key] = np.maximum(mean + z * sd, 0.0)
+    return out

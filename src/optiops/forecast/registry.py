@@ -6,8 +6,10 @@ from collections.abc import Callable
 
 from optiops.forecast.auto import AutoForecaster
 from optiops.forecast.base import Backtest, Forecaster
+from optiops.forecast.coldstart import ColdStart
 from optiops.forecast.ets import AutoETS
 from optiops.forecast.models import ADIDA, SBA, SES, TSB, Croston, MovingAverage, Naive, SeasonalNaive
+from optiops.forecast.sarimax import AutoSARIMAX
 
 Builder = Callable[[int, Backtest | None], Forecaster]
 
@@ -21,8 +23,10 @@ BUILDERS: dict[str, Builder] = {
     "adida": lambda m, bt: ADIDA(intervals=bt),
     "ses": lambda m, bt: SES(intervals=bt),
     "ets": lambda m, bt: AutoETS(season_length=m),  # the model's own intervals
-    "auto": lambda m, bt: AutoForecaster(season_length=m, backtest=bt),
-    "auto_class": lambda m, bt: AutoForecaster(season_length=m, backtest=bt, select="class"),
+    "sarimax": lambda m, bt: AutoSARIMAX(season_length=m),  # the model's own intervals; takes regressors
+    "cold_start": lambda m, bt: ColdStart(season_length=m, intervals=bt),
+    "auto": lambda m, bt: AutoForecaster(season_length=m, backtest=bt, cold_start=ColdStart(m)),
+    "auto_class": lambda m, bt: AutoForecaster(season_length=m, backtest=bt, select="class", cold_start=ColdStart(m)),
 }
 MODEL_NAMES = tuple(BUILDERS)
 SEASON_LENGTHS = {"h": 24, "D": 7, "W": 52, "MS": 12, "ME": 12}

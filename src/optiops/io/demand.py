@@ -8,8 +8,10 @@ by their line in the file (the header is line 1), Parquet rows from 1.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -18,10 +20,20 @@ from optiops.exceptions import InstanceError
 from optiops.model.demand import DemandHistory
 
 ID, DS, Y = "unique_id", "ds", "y"
+GROUP_COLUMNS = ("group", "category")
 CSV_SUFFIXES = (".csv", ".csv.gz", ".csv.bz2", ".csv.zip", ".csv.xz")
 PARQUET_SUFFIXES = (".parquet", ".pq")
 MAX_PROBLEMS = 10
 WEEKDAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
+
+
+class DemandInputs(NamedTuple):
+    """A history with what else its file holds: regressors aligned with its values, groups per series."""
+
+    history: DemandHistory
+    names: tuple[str, ...]
+    past: np.ndarray | None
+    groups: np.ndarray | None
 
 
 def read_demand(path: str | Path, freq: str | None = None) -> DemandHistory:
@@ -46,21 +58,84 @@ def read_demand(path: str | Path, freq: str | None = None) -> DemandHistory:
         The file cannot be read, or rows are invalid; the message names file, row and column.
     """
     path = Path(path)
-    name = path.name.lower()
-    if not path.is_file():
-        raise InstanceError("no such file", str(path))
-    try:
-        if name.endswith(CSV_SUFFIXES):
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-            return demand_from_frame(frame, str(path), freq, row_label=lambda i: f"line {i + 2}")
-        if name.endswith(PARQUET_SUFFIXES):
-            frame = pd.read_parquet(path)
-            return demand_from_frame(frame, str(path), freq)
-    except ImportError as exc:
-        raise InstanceError(f"reading Parquet needs pyarrow (pip install pyarrow): {exc}", str(path)) from exc
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, OSError, ValueError) as exc:
-        raise InstanceError(f"cannot read the file: {exc}", str(path)) from exc
-    raise InstanceError(f"unknown file type: expected one of {CSV_SUFFIXES + PARQUET_SUFFIXES}", str(path))
+    with _reading(path):
+        frame, label = _read_table(path)
+        return demand_from_frame(frame, str(path), freq, row_label=label)
+
+
+def read_demand_inputs(path: str | Path, freq: str | None = None, regressors: Sequence[str] = ()) -> DemandInputs:
+    """Read a demand history with its regressor columns and, when the file has one, a group column.
+
+    Parameters
+    ----------
+    path
+        As for :func:`read_demand`, plus one numeric column per name in ``regressors`` and optionally a
+        ``group`` (or ``category``) column, constant within each series.
+    freq
+        pandas frequency alias; inferred when omitted.
+    regressors
+        Names of the regressor columns (e.g. ``("price", "promotion")``).
+
+    Returns
+    -------
+    DemandInputs
+        The history; regressors aligned with its values, on a zero-filled date the value of the
+        series' previous row (prices and flags persist until the next row says otherwise); groups.
+
+    Raises
+    ------
+    InstanceError
+        As :func:`read_demand`, and a missing regressor column, a regressor value that is empty or not
+        a finite number, or a series whose rows name different groups.
+    """
+    path = Path(path)
+    names = _regressor_names(regressors, str(path))
+    with _reading(path):
+        frame, label = _read_table(path)
+        history = demand_from_frame(frame, str(path), freq, row_label=label)
+        past = _past_regressors(frame, history, names, label) if names else None
+        return DemandInputs(history, names, past, _groups(frame, history, label))
+
+
+def read_future(path: str | Path, history: DemandHistory, h: int, regressors: Sequence[str]) -> np.ndarray:
+    """Read the future regressors of every series for the ``h`` steps after its history.
+
+    Parameters
+    ----------
+    path
+        CSV or Parquet with ``unique_id``, ``ds`` and the regressor columns; rows for other series or
+        dates are ignored.
+    history
+        The history being forecast.
+    h
+        Steps ahead.
+    regressors
+        Names of the regressor columns, as for the history.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(n_series * h, k)``: the rows of each series' horizon, series after series.
+
+    Raises
+    ------
+    InstanceError
+        A missing column, a bad date or value (file, row, column), a duplicated (series, date), or a
+        series and date of the horizon without a row.
+    """
+    path, source = Path(path), str(path)
+    names = _regressor_names(regressors, source)
+    with _reading(path):
+        frame, row = _read_table(path)
+        _require(frame, (ID, DS, *names), source)
+        ids = frame[ID].astype(str).str.strip().to_numpy(dtype=object)
+        ds = _parse_dates(frame[DS])
+        raw_ds = frame[DS].to_numpy(dtype=object)
+        problems = [f"{row(i)}, column {DS!r}: {raw_ds[i]!r} is not an ISO date" for i in _rows(np.asarray(ds.isna()))]
+        values, bad_values = _numeric_columns(frame, names, row)
+        _raise(problems + bad_values, source)
+        _raise(_duplicates(ids, ds, row), source)
+        return values[_horizon_rows(ids, ds, history, h, names, source)]
 
 
 def demand_from_frame(
@@ -88,12 +163,8 @@ def demand_from_frame(
         Missing columns, empty ids, dates that are not ISO dates, non-numeric, empty, infinite or
         negative demand, duplicated (id, date) rows, unknown or irregular frequency.
     """
-    label = row_label or (lambda i: f"row {i + 1}")
-    missing = [c for c in (ID, DS, Y) if c not in frame.columns]
-    if missing:
-        raise InstanceError(f"missing column(s) {missing}; columns found: {list(frame.columns)}", source)
-    if frame.empty:
-        raise InstanceError("no rows", source)
+    label = row_label or _row_label
+    _require(frame, (ID, DS, Y), source)
     ids = frame[ID].astype(str).str.strip().to_numpy(dtype=object)
     ds, y = _parse_dates(frame[DS]), _parse_demand(frame[Y])
     problems = [f"{label(i)}, column {ID!r}: empty id" for i in _rows(ids == "")]
@@ -221,3 +292,128 @@ def _raise(problems: list[str], source: str) -> None:
     extra = len(problems) - MAX_PROBLEMS
     shown = problems[:MAX_PROBLEMS] + ([f"... and {extra} more problem(s)"] if extra > 0 else [])
     raise InstanceError(shown, source)
+
+
+def _row_label(i: int) -> str:
+    return f"row {i + 1}"
+
+
+@contextmanager
+def _reading(path: Path) -> Iterator[None]:
+    """Turn the reader's failures into an :class:`InstanceError` naming the file."""
+    try:
+        yield
+    except ImportError as exc:
+        raise InstanceError(f"reading Parquet needs pyarrow (pip install pyarrow): {exc}", str(path)) from exc
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, OSError, ValueError) as exc:
+        raise InstanceError(f"cannot read the file: {exc}", str(path)) from exc
+
+
+def _read_table(path: Path) -> tuple[pd.DataFrame, Callable[[int], str]]:
+    """The raw frame (CSV as text) and how its rows are named (CSV: by line; Parquet: from 1)."""
+    if not path.is_file():
+        raise InstanceError("no such file", str(path))
+    name = path.name.lower()
+    if name.endswith(CSV_SUFFIXES):
+        return pd.read_csv(path, dtype=str, keep_default_na=False), lambda i: f"line {i + 2}"
+    if name.endswith(PARQUET_SUFFIXES):
+        return pd.read_parquet(path), _row_label
+    raise InstanceError(f"unknown file type: expected one of {CSV_SUFFIXES + PARQUET_SUFFIXES}", str(path))
+
+
+def _require(frame: pd.DataFrame, columns: Sequence[str], source: str) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise InstanceError(f"missing column(s) {missing}; columns found: {list(frame.columns)}", source)
+    if frame.empty:
+        raise InstanceError("no rows", source)
+
+
+def _regressor_names(regressors: Sequence[str], source: str) -> tuple[str, ...]:
+    names = tuple(dict.fromkeys(str(r).strip() for r in regressors))
+    reserved = [n for n in names if n in (ID, DS, Y, *GROUP_COLUMNS) or not n]
+    if reserved:
+        raise InstanceError(f"regressor names {reserved} are empty or reserved for other columns", source)
+    return names
+
+
+def _numeric_columns(
+    frame: pd.DataFrame, names: Sequence[str], label: Callable[[int], str]
+) -> tuple[np.ndarray, list[str]]:
+    """The columns as a ``(rows, k)`` float array and a problem per value that is not a finite number."""
+    values = np.zeros((len(frame), len(names)))
+    problems = []
+    for j, name in enumerate(names):
+        values[:, j] = _parse_demand(frame[name])
+        raw = frame[name].to_numpy(dtype=object)
+        for i in _rows(~np.isfinite(values[:, j])):
+            text = str(raw[i]).strip()
+            reason = (
+                "empty value" if text in ("", "nan", "NaN", "None", "<NA>") else f"{raw[i]!r} is not a finite number"
+            )
+            problems.append(f"{label(i)}, column {name!r}: {reason}")
+    return values, problems
+
+
+def _series_codes(frame: pd.DataFrame, history: DemandHistory) -> tuple[np.ndarray, np.ndarray]:
+    """The id of every row of the (validated) frame and its series' position in ``history``."""
+    ids = frame[ID].astype(str).str.strip().to_numpy(dtype=str)
+    return ids, np.searchsorted(np.asarray(history.ids, dtype=str), ids)
+
+
+def _positions(frame: pd.DataFrame, history: DemandHistory) -> np.ndarray:
+    """Flat position in ``history.values`` of every row of the (validated) frame."""
+    _, code = _series_codes(frame, history)
+    grid = history.grid(int(history.end_positions().max()) + 1)
+    position = grid.get_indexer(_parse_dates(frame[DS]))
+    return history.offsets[:-1][code] + position - history.first[code]
+
+
+def _past_regressors(
+    frame: pd.DataFrame, history: DemandHistory, names: tuple[str, ...], label: Callable[[int], str]
+) -> np.ndarray:
+    """Regressors aligned with the values; a zero-filled date takes the previous row of its series."""
+    _require(frame, names, history.source)
+    values, problems = _numeric_columns(frame, names, label)
+    _raise(problems, history.source)
+    flat = _positions(frame, history)
+    past = np.zeros((history.values.shape[0], len(names)))
+    past[flat] = values
+    seen = np.zeros(history.values.shape[0], dtype=bool)
+    seen[flat] = True  # every series' first position has a row, so the fill never crosses series
+    source_row = np.maximum.accumulate(np.where(seen, np.arange(seen.shape[0]), 0))
+    return past[source_row]
+
+
+def _groups(frame: pd.DataFrame, history: DemandHistory, label: Callable[[int], str]) -> np.ndarray | None:
+    """One group label per series from the first group column of the file, or None without one."""
+    column = next((c for c in GROUP_COLUMNS if c in frame.columns), None)
+    if column is None:
+        return None
+    labels = frame[column].astype(str).str.strip().to_numpy(dtype=object)
+    ids, code = _series_codes(frame, history)
+    first_row = np.full(history.n_series, -1, dtype=np.int64)
+    first_row[code[::-1]] = np.arange(len(frame))[::-1]  # the earliest row of each series wins
+    groups = labels[first_row]
+    _raise(
+        [f"{label(i)}, column {column!r}: series {str(ids[i])!r} is in group {groups[code[i]]!r} on "
+         f"{label(int(first_row[code[i]]))}, here {labels[i]!r}" for i in _rows(labels != groups[code])],
+        history.source,
+    )  # fmt: skip
+    return groups
+
+
+def _horizon_rows(
+    ids: np.ndarray, ds: pd.DatetimeIndex, history: DemandHistory, h: int, names: tuple[str, ...], source: str
+) -> np.ndarray:
+    """Row of the future file for every series and step of the horizon; a problem for each one missing."""
+    table = pd.MultiIndex.from_arrays([ids.astype(str), ds.asi8])
+    need_ids = np.repeat(np.asarray(history.ids, dtype=str), h)
+    need_ds = history.future_dates(h).reshape(-1).astype("datetime64[ns]")
+    rows = table.get_indexer(pd.MultiIndex.from_arrays([need_ids, need_ds.view(np.int64)]))
+    _raise(
+        [f"columns {list(names)}: no row for ({str(need_ids[r])!r}, {_stamp(pd.Timestamp(need_ds[r]))}), step "
+         f"{r % h + 1} of the {h}-step horizon (every series needs a row for every step)" for r in _rows(rows < 0)],
+        source,
+    )  # fmt: skip
+    return rows
