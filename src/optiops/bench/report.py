@@ -26,8 +26,8 @@ def summarise(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One line per suite x run x backend x time limit: mean gap, feasible count, mean runtime."""
     groups: dict[tuple[Any, ...], list[dict[str, Any]]] = defaultdict(list)
     for r in rows:
-        if "backend" not in r or "gap_pct" not in r:
-            continue  # rows of other shapes (forecast tables, kernel micro-benchmarks) have their own sections
+        if "backend" not in r or "gap_pct" not in r or "mip_gap_pct" in r:
+            continue  # other shapes (forecast tables, micro-benchmarks, gaps to a bound) have own sections
         groups[(r["suite"], r.get("run_id", r["commit"]), r["backend"], r["time_limit_s"])].append(r)
     out = []
     for (suite, run_id, backend, limit), rs in groups.items():
@@ -150,7 +150,52 @@ def other_tables(rows: list[dict[str, Any]]) -> str:
         lines.append("")
     lines += inventory_tables(rows)
     lines += labour_week_table(rows)
+    lines += bound_gap_table(rows)
+    lines += plan_table(rows)
     return "\n".join(lines)
+
+
+def bound_gap_table(rows: list[dict[str, Any]]) -> list[str]:
+    """Suites judged by the gap to the solver's own bound (generated order days): every row, newest first."""
+    mine = sorted((r for r in rows if "mip_gap_pct" in r), key=lambda r: (r["suite"], r["date"]), reverse=True)
+    if not mine:
+        return []
+    lines = [
+        "## Gap to the best bound (generated instances without published optima)",
+        "",
+        "| suite | date | commit | instance | backend | time limit (s) | status | objective | bound | gap % "
+        "| build share |",
+        "|---|---|---|---|---|---:|---|---:|---:|---:|---:|",
+    ]
+    for r in mine:
+        lines.append(
+            f"| {r['suite']} | {r['date'][:16]} | {r['commit']} | {r['instance']} | {r['backend']} "
+            f"| {r['time_limit_s']:g} | {r['status']} | {_fmt(r.get('objective'))} | {_fmt(r.get('bound'))} "
+            f"| {_fmt(r.get('mip_gap_pct'), 3)} | {_fmt(100 * (r.get('build_share') or 0), 1)} % |"
+        )
+    lines.append("")
+    return lines
+
+
+def plan_table(rows: list[dict[str, Any]]) -> list[str]:
+    """Latest run of the network plan's KPIs per scenario, baseline and optimised."""
+    mine = [r for r in rows if r.get("suite") == "plan"]
+    if not mine:
+        return []
+    last = max(r["run_id"] for r in mine if r["date"] == max(x["date"] for x in mine))
+    run = sorted((r for r in mine if r["run_id"] == last), key=lambda r: (r["scenario"], r["plan"]))
+    keys = ["cost_per_order", "days_of_inventory", "stockout_rate", "fill_rate", "units_per_labour_hour",
+            "split_rate", "on_time_rate"]  # fmt: skip
+    lines = [
+        f"## plan (run of {run[0]['date'][:16]}, commit {run[0]['commit']}, {run[0]['time_limit_s']:g} s per solve)",
+        "",
+        "| scenario | plan | " + " | ".join(keys) + " |",
+        "|---|---|" + "---:|" * len(keys),
+    ]
+    for r in run:
+        lines.append(f"| {r['scenario']} | {r['plan']} | " + " | ".join(_fmt(r[k], 3) for k in keys) + " |")
+    lines.append("")
+    return lines
 
 
 def labour_week_table(rows: list[dict[str, Any]]) -> list[str]:
