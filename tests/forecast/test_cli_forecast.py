@@ -36,6 +36,7 @@ def test_forecast_writes_intervals(tmp_path: Path) -> None:
     assert list(fc.columns[:4]) == ["unique_id", "ds", "model", "forecast"]
     assert fc.groupby("unique_id").size().to_dict() == {"fast": 7, "slow": 7}
     assert (fc["lo-80"] >= 0).all() and (fc["lo-80"] <= fc["forecast"]).all() and (fc["forecast"] <= fc["hi-80"]).all()
+    assert (out / "fan_chart.png").read_bytes()[:4] == b"\x89PNG"
 
 
 def test_backtest_writes_metrics(tmp_path: Path) -> None:

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from optiops.model.demand import DemandHistory
 
 out = Console()
 
@@ -36,8 +41,10 @@ def forecast(
     workers: Annotated[int | None, typer.Option(help="Parallel chunks (default: in this process).", min=1)] = None,
     regressors: RegressorsOpt = None,
     future: FutureOpt = None,
+    plots: Annotated[bool, typer.Option(help="Write fan_chart.png for the busiest series.")] = True,
 ) -> None:
-    """Forecast every series of HISTORY; write OUT/forecast.csv (unique_id, ds, model, forecast, lo-80, hi-80, ...).
+    """Forecast every series of HISTORY; write OUT/forecast.csv (unique_id, ds, model, forecast, lo-80, hi-80, ...)
+    and fan_chart.png (history, forecast and intervals of the four busiest series).
 
     With --regressors and --future, models that take regressors (sarimax) use them; the others ignore them.
     A `group` (or `category`) column in HISTORY keeps groups apart, so short series borrow their group's shape.
@@ -63,10 +70,34 @@ def forecast(
             hist, horizon, model=model, levels=tuple(level or (80, 95)), regressors=regs, groups=inputs.groups,
             executor="process" if workers else "inline", workers=workers, chunk_size=1000 if workers else None,
         )  # fmt: skip
-        write_all({out_dir / "forecast.csv": forecast_csv(frame).encode()})
+        files = {out_dir / "forecast.csv": forecast_csv(frame).encode()}
+        if plots:
+            files[out_dir / "fan_chart.png"] = fan_chart(hist, frame, horizon, tuple(level or (80, 95)))
+        write_all(files)
     if regs is not None and not make_model(model).uses_regressors:
         out.print(f"note: {model} does not use regressors; only sarimax does")
     out.print(f"forecast of {hist.n_series} series x {horizon} steps ({model}) -> {out_dir / 'forecast.csv'}")
+
+
+def fan_chart(hist: DemandHistory, frame: pd.DataFrame, horizon: int, levels: tuple[float, ...]) -> bytes:
+    """Fan chart PNG of the four series with the most demand over their last ``3 * horizon`` steps."""
+    import numpy as np
+    import pandas as pd
+
+    from optiops.plotting.forecast_fan import fan_figure_png
+
+    tail = max(3 * horizon, 8)
+    totals = [hist.values[hist.offsets[i + 1] - min(tail, int(hist.lengths[i])) : hist.offsets[i + 1]].sum()
+              for i in range(hist.n_series)]  # fmt: skip
+    busiest = np.argsort(totals)[::-1][:4]
+    ends = hist.end_positions()
+    grid = hist.grid(int(ends.max()) + 1)
+    recent = {}
+    for i in busiest:
+        n = min(tail, int(hist.lengths[i]))
+        dates = grid[int(ends[i]) - n + 1 : int(ends[i]) + 1]
+        recent[hist.ids[i]] = pd.Series(hist.values[hist.offsets[i + 1] - n : hist.offsets[i + 1]], index=dates)
+    return fan_figure_png(recent, frame, levels)
 
 
 def backtest(
