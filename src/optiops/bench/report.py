@@ -152,6 +152,7 @@ def other_tables(rows: list[dict[str, Any]]) -> str:
     lines += labour_week_table(rows)
     lines += bound_gap_table(rows)
     lines += plan_table(rows)
+    lines += speedup_table(rows)
     return "\n".join(lines)
 
 
@@ -194,6 +195,21 @@ def plan_table(rows: list[dict[str, Any]]) -> list[str]:
     ]
     for r in run:
         lines.append(f"| {r['scenario']} | {r['plan']} | " + " | ".join(_fmt(r[k], 3) for k in keys) + " |")
+    lines.append("")
+    return lines
+
+
+def speedup_table(rows: list[dict[str, Any]]) -> list[str]:
+    """Plan wall time by Dask worker count (every run, newest first)."""
+    mine = sorted((r for r in rows if r.get("suite") == "plan-speedup"), key=lambda r: (r["date"], r["workers"]))
+    if not mine:
+        return []
+    lines = ["## plan-speedup (medium scenario, Dask LocalCluster)", "",
+             "| date | commit | workers | wall (s) | speed-up 1 -> 2 | optimised cost per order |",
+             "|---|---|---:|---:|---:|---:|"]  # fmt: skip
+    for r in reversed(mine):
+        lines.append(f"| {r['date'][:16]} | {r['commit']} | {r['workers']} | {r['wall_s']:.1f} "
+                     f"| {r['speedup_1_to_2']:.2f}x | {r['kpis']['cost_per_order']:.3f} |")  # fmt: skip
     lines.append("")
     return lines
 
