@@ -102,34 +102,8 @@ def history_png(summary: list[dict[str, Any]], suite: str) -> bytes | None:
 def other_tables(rows: list[dict[str, Any]]) -> str:
     """Sections for rows without a gap: the kernel micro-benchmark and forecast comparisons (latest run)."""
     lines: list[str] = []
-    micro = [r for r in rows if r.get("suite") == "micro-kernels"]
-    if micro:
-        lines += [
-            "## micro-kernels (route evaluator vs its pure-Python reference, one core)",
-            "",
-            "| date | commit | case | stops/s | reference stops/s | speed-up |",
-            "|---|---|---|---:|---:|---:|",
-        ]
-        for r in sorted(micro, key=lambda r: r["date"], reverse=True):
-            lines.append(
-                f"| {r['date'][:16]} | {r['commit']} | {r['instance']} | {r['stops_per_s']:,} "
-                f"| {r['reference_stops_per_s']:,} | {r['speedup_vs_reference']:.0f}x |"
-            )
-        lines.append("")
-    inventory = [r for r in rows if r.get("suite") == "micro-inventory"]
-    if inventory:
-        lines += [
-            "## micro-inventory (policy simulation vs its pure-Python reference, one core)",
-            "",
-            "| date | commit | case | SKU-days/s | reference SKU-days/s | speed-up |",
-            "|---|---|---|---:|---:|---:|",
-        ]
-        for r in sorted(inventory, key=lambda r: r["date"], reverse=True):
-            lines.append(
-                f"| {r['date'][:16]} | {r['commit']} | {r['instance']} | {r['sku_days_per_s']:,} "
-                f"| {r['reference_sku_days_per_s']:,} | {r['speedup_vs_reference']:.0f}x |"
-            )
-        lines.append("")
+    lines += _micro_table(rows, "micro-kernels", "route evaluator", "stops")
+    lines += _micro_table(rows, "micro-inventory", "policy simulation", "sku_days", "SKU-days")
     for suite in sorted({r["suite"] for r in rows if "model" in r and "mase" in r}):
         mine = [r for r in rows if r["suite"] == suite]
         last = max(r["run_id"] for r in mine if r["date"] == max(x["date"] for x in mine))
@@ -231,6 +205,27 @@ def labour_week_table(rows: list[dict[str, Any]]) -> list[str]:
         lines.append(
             f"| {r['seed']} | {r['plan']} | {r['paid_hours']:,.0f} | {r['required_hours']:,.0f} "
             f"| {r['hour_coverage']:.3f} | {r['service_within_target']:.3f} | {r['saving_vs_fixed']:.1%} |"
+        )
+    lines.append("")
+    return lines
+
+
+def _micro_table(rows: list[dict[str, Any]], suite: str, what: str, unit: str, label: str = "") -> list[str]:
+    """A kernel micro-benchmark against its pure-Python reference: ``<unit>_per_s`` of both, newest first."""
+    mine = sorted((r for r in rows if r.get("suite") == suite), key=lambda r: r["date"], reverse=True)
+    if not mine:
+        return []
+    label = label or unit
+    lines = [
+        f"## {suite} ({what} vs its pure-Python reference, one core)",
+        "",
+        f"| date | commit | case | {label}/s | reference {label}/s | speed-up |",
+        "|---|---|---|---:|---:|---:|",
+    ]
+    for r in mine:
+        lines.append(
+            f"| {r['date'][:16]} | {r['commit']} | {r['instance']} | {r[unit + '_per_s']:,} "
+            f"| {r['reference_' + unit + '_per_s']:,} | {r['speedup_vs_reference']:.0f}x |"
         )
     lines.append("")
     return lines

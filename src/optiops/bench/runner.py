@@ -204,7 +204,7 @@ def run_forecast_suite(
 ) -> list[dict[str, Any]]:
     """Forecast suites score every model side by side on one held-out split (one row per model x group)."""
     from optiops.forecast import Backtest
-    from optiops.forecast.bench import result_rows, run_carparts
+    from optiops.forecast.bench import run_carparts
 
     s = suite.settings
     table = run_carparts(
@@ -212,21 +212,13 @@ def run_forecast_suite(
         models=tuple(models or s["models"]),
         backtest=Backtest(h=int(s["horizon"]), n_windows=int(s["backtest_windows"])),
     )  # fmt: skip
-    rows = result_rows(
-        table, suite=suite.name, commit=git_commit(), date=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        machine=machine(), versions=versions(), run_id=uuid.uuid4().hex[:12],
-    )  # fmt: skip
-    for row in rows:
-        if on_row is not None:
-            on_row(row)
-    return rows
+    return _table_rows(table, suite, on_row)
 
 
 def run_inventory_suite(
     suite: Suite, root: Path, on_row: Callable[[dict[str, Any]], None] | None
 ) -> list[dict[str, Any]]:
     """Inventory suites judge every policy side by side in one run (one row per policy x setting x judge x group)."""
-    from optiops.forecast.bench import result_rows
     from optiops.inventory.bench import CarpartsSettings, run_inventory_carparts
 
     s = dict(suite.settings)
@@ -234,6 +226,13 @@ def run_inventory_suite(
         if key in s:
             s[key] = tuple(s[key])
     table = run_inventory_carparts(root / suite.data / suite.pattern, CarpartsSettings(**s))
+    return _table_rows(table, suite, on_row)
+
+
+def _table_rows(table: Any, suite: Suite, on_row: Callable[[dict[str, Any]], None] | None) -> list[dict[str, Any]]:
+    """Rows of a side-by-side comparison table, stamped with suite, commit, date, machine, versions, run id."""
+    from optiops.forecast.bench import result_rows
+
     rows = result_rows(
         table, suite=suite.name, commit=git_commit(), date=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         machine=machine(), versions=versions(), run_id=uuid.uuid4().hex[:12],
