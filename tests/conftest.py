@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from optiops.model import RoutingInstance
+
+# Property tests draw the same examples every run, so CI is reproducible; OPTIOPS_HYPOTHESIS=explore
+# draws fresh ones each run to hunt for new counterexamples (run it a few times before a release).
+settings.register_profile("repeatable", derandomize=True, print_blob=True)
+settings.register_profile("explore", print_blob=True)
+settings.load_profile(os.environ.get("OPTIOPS_HYPOTHESIS", "repeatable"))
 
 
 def tiny_document(**changes: Any) -> dict[str, Any]:
