@@ -19,6 +19,10 @@ from optiops.plan.pipeline import KPI_KEYS, combine_kpis, target_checks
 from optiops.scenario.read import read_scenario
 
 SMALL = Path(__file__).resolve().parents[2] / "instances" / "scenarios" / "small"
+REPORT_SECTIONS = ("kpis", "cost", "forecast", "inventory", "allocation", "routing", "labour", "solvers")
+# Quiet on a closed network (no background connections, no update or sync checks); Playwright adds headless.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -104,23 +108,72 @@ class Sections(HTMLParser):
                 self.external.append(str(a[key]))
 
 
-def test_plan_cli_writes_kpis_and_a_self_contained_report(tmp_path: Path) -> None:
-    """optiops plan on the small scenario: kpis.json with both plans and every key; sections and images inline."""
-    out = tmp_path / "plan"
+@pytest.fixture(scope="module")
+def planned(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``optiops plan`` on the small scenario (short limits), run once for the tests of its output."""
+    out = tmp_path_factory.mktemp("plan") / "out"
     res = CliRunner().invoke(app, ["plan", str(SMALL), "--out", str(out), "--time-limit", "2", "--scenarios", "30",
                                    "--horizon", "14"])  # fmt: skip
     assert res.exit_code == 0, res.output
-    kpis = json.loads((out / "kpis.json").read_text())
+    return out
+
+
+def test_plan_cli_writes_kpis_and_a_self_contained_report(planned: Path) -> None:
+    """optiops plan on the small scenario: kpis.json with both plans and every key; sections and images inline."""
+    kpis = json.loads((planned / "kpis.json").read_text())
     assert set(kpis) == {"baseline", "optimised"}
     for plan in kpis.values():
         assert set(KPI_KEYS) <= set(plan)
         assert 0 <= plan["fill_rate"] <= 1 and 0 <= plan["on_time_rate"] <= 1 and plan["cost_per_order"] > 0
     parser = Sections()
-    parser.feed((out / "report.html").read_text(encoding="utf-8"))
-    assert {"kpis", "cost", "forecast", "inventory", "allocation", "routing", "labour", "solvers"} <= set(parser.ids)
+    parser.feed((planned / "report.html").read_text(encoding="utf-8"))
+    assert set(REPORT_SECTIONS) <= set(parser.ids)
     assert parser.images and all(src.startswith("data:image/png;base64,") for src in parser.images)
     assert all(base64.b64decode(src.split(",", 1)[1])[:4] == b"\x89PNG" for src in parser.images)
     assert parser.external == []
+
+
+def test_report_renders_in_headless_chromium(planned: Path) -> None:
+    """The report opened in headless Chromium: every section laid out, every figure decoded, no console error."""
+    from playwright.sync_api import sync_playwright
+
+    browser_path = chromium_path()
+    errors: list[str] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=browser_path, args=CHROMIUM_ARGS)  # a fresh profile each run
+        try:
+            page = browser.new_page()
+            page.on(
+                "console", lambda msg: errors.append(f"console {msg.type}: {msg.text}") if msg.type == "error" else None
+            )
+            page.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
+            page.on("requestfailed", lambda req: errors.append(f"request failed: {req.url}"))
+            page.goto((planned / "report.html").resolve().as_uri(), wait_until="load")
+            heights = page.evaluate(
+                "ids => ids.map(id => document.getElementById(id)?.getBoundingClientRect().height ?? -1)",
+                list(REPORT_SECTIONS),
+            )
+            images = page.evaluate("Array.from(document.images).map(img => [img.complete, img.naturalWidth])")
+            title = page.title()
+        finally:
+            browser.close()
+    assert errors == []
+    assert title
+    assert all(h > 0 for h in heights), dict(zip(REPORT_SECTIONS, heights, strict=True))
+    assert images and all(done and width > 0 for done, width in images)
+
+
+def chromium_path() -> str:
+    """The Chromium to drive: ``OPTIOPS_CHROMIUM``, else the first of the usual names on the PATH."""
+    import os
+    import shutil
+
+    for name in (os.environ.get("OPTIOPS_CHROMIUM"), "chromium", "chromium-browser", "google-chrome"):
+        found = shutil.which(name) if name else None
+        if found:
+            return found
+    pytest.fail("no Chromium found for the report test: install Debian's `chromium` package (.ci/run does) "
+                "or set OPTIOPS_CHROMIUM to a Chromium or Chrome executable")  # fmt: skip
 
 
 def test_plan_cli_names_a_broken_table(tmp_path: Path) -> None:
