@@ -21,6 +21,8 @@ scheduling", EJOR 107, 1998; the benchmark's lower bounds come from it).
 
 from __future__ import annotations
 
+import math
+import threading
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -189,6 +191,113 @@ def generate_columns(
     return master
 
 
+def sequential_roster(
+    arr: RosterArrays, pricing: Sequence[PricingModel], deadline: float, num_workers: int, seed: int
+) -> NDArray[np.int64] | None:
+    """A feasible roster built one employee at a time, each taking the schedule that best fills what is left.
+
+    Every hard rule concerns one employee, so any feasible schedule per employee is a feasible
+    roster.  Employees are solved in turn on their own pricing model; the "duals" of a cell are
+    its marginal cover value given the employees already placed (its under-cover weight while the
+    requirement is unmet, minus its over-cover weight after), so later employees fill the gaps
+    earlier ones left.  This is the fallback when CP-SAT finds no roster of the full model in time
+    (the largest benchmark instances: 150 employees x 364 days).  Each employee gets all
+    ``num_workers``: with one worker, CP-SAT found no schedule in 20 s for some employees of
+    Instance21 and Instance23 (at either of linearization levels 0 and 1), with two a schedule
+    in under a second for every one of them.
+
+    Parameters
+    ----------
+    arr : RosterArrays
+        The instance arrays.
+    pricing : sequence of PricingModel
+        One pricing model per employee.
+    deadline : float
+        ``time.perf_counter()`` value by which the roster must be complete; each employee may
+        improve their schedule for an equal share of the time left (measured on Instance24: about
+        2.4 s per employee gave a roster of penalty 139,028, 1.2 s one of 175,778), and runs longer
+        when their first schedule takes longer.
+    num_workers : int
+        CP-SAT workers per employee.
+    seed : int
+        CP-SAT seed.
+
+    Returns
+    -------
+    ndarray of int or None
+        The (E, D) roster, or None when some employee's schedule was not found before ``deadline``.
+    """
+    n_e, n_d, _ = arr.shape
+    left = arr.requirement.astype(np.int64).copy()
+    roster = np.full((n_e, n_d), OFF, dtype=np.int64)
+    params = {**PRICE_PARAMS, "num_workers": max(1, num_workers)}
+    for e in range(n_e):
+        now = time.perf_counter()
+        if now >= deadline:
+            return None
+        mu = np.where(left > 0, arr.under_weight, -arr.over_weight).astype(np.float64)
+        rows = _price(pricing[e], arr, e, mu, deadline, seed, first_by=now + (deadline - now) / (n_e - e),
+                      params=params)  # fmt: skip
+        if not rows:
+            logger.warning("sequential roster: no schedule for employee %d before the deadline", e)
+            return None
+        roster[e] = rows[-1]
+        worked = np.flatnonzero(roster[e] >= 0)
+        left[worked, roster[e, worked]] -= 1
+    return roster
+
+
+def improve_by_employee(
+    arr: RosterArrays, pricing: Sequence[PricingModel], roster: NDArray[np.int64], deadline: float, num_workers: int,
+    seed: int,
+) -> tuple[int, int]:  # fmt: skip
+    """Re-solve one employee at a time against the others' fixed schedules until ``deadline`` (in place).
+
+    With every other schedule fixed, an employee's pricing objective under the marginal cover
+    values (its under-cover weight where the others leave the requirement unmet, minus its
+    over-cover weight where they meet it) is exactly the change of the roster's penalty, so the
+    best schedule of one employee is an exact move of the "free one employee" neighbourhood,
+    solved on that employee's small model instead of a copy of the whole one.  A schedule is kept
+    only when it lowers the penalty; passes over the employees in random order stop when one
+    changes nothing.
+
+    Returns
+    -------
+    tuple of int
+        Employees solved and schedules changed.
+    """
+    rng = np.random.default_rng(seed)
+    params = {**PRICE_PARAMS, "num_workers": max(1, num_workers)}
+    solved = changed = 0
+    improved = True
+    while improved and time.perf_counter() < deadline:
+        improved = False
+        for e in rng.permutation(arr.shape[0]).tolist():
+            now = time.perf_counter()
+            if now >= deadline:
+                break
+            mu = _marginal_values(arr, roster, e)
+            rows = _price(pricing[e], arr, e, mu, deadline, seed, first_by=min(now + PRICE_TIME_S, deadline),
+                          params=params)  # fmt: skip
+            solved += 1
+            if rows and _reduced_cost(arr, e, rows[-1], mu, 0.0) < _reduced_cost(arr, e, roster[e], mu, 0.0) - 1e-9:
+                roster[e] = rows[-1]
+                changed += 1
+                improved = True
+    return solved, changed
+
+
+def _marginal_values(arr: RosterArrays, roster: NDArray[np.int64], e: int) -> NDArray[np.float64]:
+    """What one more employee on each (day, shift) saves, given everyone's schedule but ``e``'s."""
+    count = np.zeros(arr.requirement.shape, dtype=np.int64)
+    worked = roster >= 0
+    days = np.broadcast_to(np.arange(roster.shape[1]), roster.shape)
+    np.add.at(count, (days[worked], roster[worked]), 1)
+    mine = np.flatnonzero(roster[e] >= 0)
+    count[mine, roster[e, mine]] -= 1
+    return np.where(count < arr.requirement, arr.under_weight, -arr.over_weight).astype(np.float64)
+
+
 def _reduced_cost(arr: RosterArrays, e: int, row: NDArray[np.int64], mu: NDArray[np.float64], pi: float) -> float:
     """Reduced cost of a schedule: its request penalty minus the cover duals it earns minus ``pi``."""
     worked = np.flatnonzero(row >= 0)
@@ -196,11 +305,15 @@ def _reduced_cost(arr: RosterArrays, e: int, row: NDArray[np.int64], mu: NDArray
 
 
 class _Rows(cp_model.CpSolverSolutionCallback):
-    """Collects every schedule a pricing run finds (each improving one is a candidate column)."""
+    """Collects every schedule a pricing run finds (each improving one is a candidate column).
 
-    def __init__(self, x: dict[tuple[int, int], cp_model.IntVar], n_days: int) -> None:
+    With ``stop_at`` (a ``time.perf_counter()`` value) the search stops at the first schedule found
+    after it.
+    """
+
+    def __init__(self, x: dict[tuple[int, int], cp_model.IntVar], n_days: int, stop_at: float = math.inf) -> None:
         super().__init__()
-        self.x, self.n_days = x, n_days
+        self.x, self.n_days, self.stop_at = x, n_days, stop_at
         self.rows: list[NDArray[np.int64]] = []
 
     def on_solution_callback(self) -> None:
@@ -209,25 +322,43 @@ class _Rows(cp_model.CpSolverSolutionCallback):
             if self.boolean_value(var):
                 row[d] = s
         self.rows.append(row)
+        if time.perf_counter() >= self.stop_at:
+            self.stop_search()
 
 
 def _price(
-    pm: PricingModel, arr: RosterArrays, e: int, mu: NDArray[np.float64], deadline: float, seed: int
-) -> list[NDArray[np.int64]]:
-    """Schedules of employee ``e`` found while minimising their reduced cost under duals ``mu``, best last."""
+    pm: PricingModel, arr: RosterArrays, e: int, mu: NDArray[np.float64], deadline: float, seed: int,
+    time_s: float = PRICE_TIME_S, first_by: float | None = None, params: dict[str, Any] | None = None,
+) -> list[NDArray[np.int64]]:  # fmt: skip
+    """Schedules of employee ``e`` found while minimising their reduced cost under duals ``mu``, best last.
+
+    The run stops after ``time_s`` or at ``deadline``; with ``first_by`` it may run past ``time_s``
+    (up to ``deadline``) until its first schedule, and stops at the first one found after ``first_by``.
+    ``params`` replaces ``PRICE_PARAMS``.
+    """
     model, x = pm
     keys = list(x)
     coeffs = [round((arr.off_weight[e, d, s] - arr.on_weight[e, d, s] - mu[d, s]) * DUAL_SCALE) for d, s in keys]
     model.clear_objective()
     model.minimize(cp_model.LinearExpr.weighted_sum([x[k] for k in keys], coeffs))
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(min(PRICE_TIME_S, deadline - time.perf_counter()), 0.01)
+    now = time.perf_counter()
+    limit = deadline - now if first_by is not None else min(time_s, deadline - now)
+    solver.parameters.max_time_in_seconds = max(limit, 0.01)
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = seed
-    for key, value in PRICE_PARAMS.items():
+    for key, value in (PRICE_PARAMS if params is None else params).items():
         setattr(solver.parameters, key, value)
-    found = _Rows(x, arr.shape[1])
-    solver.solve(model, found)
+    found = _Rows(x, arr.shape[1], math.inf if first_by is None else first_by)
+    timer = None
+    if first_by is not None:  # stop at ``first_by`` when a schedule is in hand (the callback handles later ones)
+        timer = threading.Timer(max(first_by - now, 0.0), lambda: solver.stop_search() if found.rows else None)
+        timer.start()
+    try:
+        solver.solve(model, found)
+    finally:
+        if timer is not None:
+            timer.cancel()
     return found.rows
 
 

@@ -76,11 +76,16 @@ def lns_improve(
     """
     rng = np.random.default_rng(seed)
     with ThreadPoolExecutor(max_workers=max(1, num_workers)) as pool:
-        while (left := deadline - time.perf_counter()) > 0.05:
+        copy_s = 0.0  # building the sub-models (seconds on the largest instances) counts against the deadline
+        while deadline - time.perf_counter() > copy_s + 0.05:
             moves = [_neighbourhood(rng, state, index.shape[:2]) for _ in range(max(1, num_workers))]
-            limit = min(SUB_TIME_S, left)
-            jobs = [pool.submit(_solve, _fixed_copy(model, index, free, state.values), limit,
-                                seed + state.iterations + k) for k, (free, _) in enumerate(moves)]  # fmt: skip
+            started = time.perf_counter()
+            subs = [_fixed_copy(model, index, free, state.values) for free, _ in moves]
+            copy_s = time.perf_counter() - started
+            limit = min(SUB_TIME_S, deadline - time.perf_counter())
+            if limit <= 0.01:
+                break
+            jobs = [pool.submit(_solve, sub, limit, seed + state.iterations + k) for k, sub in enumerate(subs)]
             best: tuple[float, NDArray[np.int64]] | None = None
             for job, (_, kind) in zip(jobs, moves, strict=True):
                 status, values = job.result()

@@ -37,7 +37,7 @@ from ortools.sat.python import cp_model
 from optiops._logging import logger
 from optiops.exceptions import InfeasibleError, SolverError
 from optiops.labour.check import assignment_matrix, check_matrix
-from optiops.labour.colgen import PricingModel, price_and_branch
+from optiops.labour.colgen import PricingModel, improve_by_employee, price_and_branch, sequential_roster
 from optiops.labour.cpsat import CpSatRun, model_objective, run_cpsat
 from optiops.labour.diagnose import employee_causes
 from optiops.labour.lns import LnsState, lns_improve
@@ -46,6 +46,7 @@ from optiops.labour.rules import request_penalty as request_term
 from optiops.model.labour import OFF, RosterArrays, RosterInstance, RosterPlan, roster_arrays
 
 Search = Literal["lns", "cpsat"]
+FALLBACK_END = 0.8  # share of the time limit by which the fallback's roster is built and improved, before the LNS
 STATUS = {cp_model.OPTIMAL: "optimal", cp_model.FEASIBLE: "feasible", cp_model.UNKNOWN: "no_solution"}
 
 
@@ -79,6 +80,12 @@ class RosterOptions:
         Share of ``time_limit`` for the dive that follows column generation.
     master_share : float
         Share of ``time_limit`` for the integer master after the dive.
+    fallback_share : float
+        ``lns`` only: when the first phase has no roster after this share of ``time_limit``, stop it
+        and build one employee by employee (:func:`optiops.labour.colgen.sequential_roster`); while
+        ``FALLBACK_END`` of the time has not passed, improve it by re-solving one employee at a time
+        (:func:`optiops.labour.colgen.improve_by_employee`), then go on as
+        from a first roster; CP-SAT resumes on the full model if no roster is built.
     hint : RosterPlan, optional
         A previous roster to start from (CP-SAT solution hint); employees or days it lacks are free.
     params : mapping
@@ -94,6 +101,7 @@ class RosterOptions:
     colgen_share: float = 0.3
     dive_share: float = 0.15
     master_share: float = 0.05
+    fallback_share: float = 0.1
     hint: RosterPlan | None = None
     params: Mapping[str, Any] = field(default_factory=dict)
 
@@ -268,8 +276,14 @@ def solve_roster(inst: RosterInstance, options: RosterOptions | None = None) -> 
         add_hint(rm, matrix)
         stats["hint_problems"] = len(problems)
     limit = max(options.time_limit - build_s, 0.01)
+    pricing: list[PricingModel] = []  # one model per employee, built when a phase needs them
     if options.search == "lns":  # stop at the share, or at the first roster found after it
-        result = _run(rm, options, limit, stop_after=max(options.time_limit * options.first_phase_share - build_s, 0))
+        first_limit = max(options.time_limit * max(options.fallback_share, options.first_phase_share) - build_s, 0.01)
+        result = _run(rm, options, min(first_limit, limit),
+                      stop_after=max(options.time_limit * options.first_phase_share - build_s, 0))  # fmt: skip
+        if result.status == cp_model.UNKNOWN:
+            pricing = [pricing_model(inst, e) for e in range(len(inst.employees))]
+            result = _fallback_start(inst, rm, pricing, result, options, t0, stats)
     else:
         result = _run(rm, options, limit)
     if result.status == cp_model.INFEASIBLE:
@@ -279,8 +293,9 @@ def solve_roster(inst: RosterInstance, options: RosterOptions | None = None) -> 
     if options.search == "lns" and result.status == cp_model.FEASIBLE and result.objective is not None:
         stats["first_phase_objective"] = result.objective
         state = LnsState(values=result.values, objective=result.objective)
-        if options.colgen_share > 0:
-            _colgen_start(inst, rm, state, options, t0, stats)
+        if options.colgen_share > 0 and time.perf_counter() < t0 + options.time_limit * options.colgen_share:
+            pricing = pricing or [pricing_model(inst, e) for e in range(len(inst.employees))]
+            _colgen_start(rm, pricing, state, options, t0, stats)
         lns_end = t0 + options.time_limit * (1.0 - options.final_phase_share)
         lns_improve(rm.model, rm.index, lambda v: model_objective(rm.model, v), state, lns_end,
                     options.num_workers, options.seed)  # fmt: skip
@@ -300,12 +315,35 @@ def solve_roster(inst: RosterInstance, options: RosterOptions | None = None) -> 
     return _plan(inst, rm, result, options, build_s, time.perf_counter() - t0, stats)
 
 
+def _fallback_start(
+    inst: RosterInstance, rm: RosterModel, pricing: list[PricingModel], first: CpSatRun, options: RosterOptions,
+    t0: float, stats: dict[str, float | int | str],
+) -> CpSatRun:  # fmt: skip
+    """A first roster built employee by employee when CP-SAT found none in time; else CP-SAT for the rest."""
+    started = time.perf_counter()
+    deadline = t0 + options.time_limit * FALLBACK_END
+    matrix = sequential_roster(rm.arrays, pricing, deadline, options.num_workers, options.seed)
+    values = None
+    if matrix is not None:
+        stats["sequential_objective"] = int(check_matrix(inst, matrix).objective)
+        solved, changed = improve_by_employee(rm.arrays, pricing, matrix, deadline, options.num_workers, options.seed)
+        stats.update(descent_solved=solved, descent_changed=changed)
+        values = complete_solution(rm, matrix, options.seed, max(t0 + options.time_limit - time.perf_counter(), 0.01))
+    stats["fallback_s"] = round(time.perf_counter() - started, 3)
+    if values is None:
+        logger.info("%s: no sequential roster; CP-SAT continues on the full model", inst.name)
+        return _run(rm, options, max(t0 + options.time_limit - time.perf_counter(), 0.01))
+    objective = model_objective(rm.model, values)
+    stats["fallback_objective"] = objective
+    logger.info("%s: CP-SAT found no roster in the first phase; sequential roster %s", inst.name, objective)
+    return replace(first, status=cp_model.FEASIBLE, values=values, objective=objective)
+
+
 def _colgen_start(
-    inst: RosterInstance, rm: RosterModel, state: LnsState, options: RosterOptions, t0: float,
+    rm: RosterModel, pricing: list[PricingModel], state: LnsState, options: RosterOptions, t0: float,
     stats: dict[str, float | int | str],
 ) -> None:  # fmt: skip
     """Replace the incumbent by the price-and-branch roster when that is cheaper."""
-    pricing = [pricing_model(inst, e) for e in range(len(inst.employees))]
     shares = np.cumsum([options.colgen_share, options.dive_share, options.master_share])
     cg_end, dive_end, ip_end = (t0 + options.time_limit * share for share in shares.tolist())
     matrix, master = price_and_branch(rm.arrays, pricing, rm.matrix(state.values), (cg_end, dive_end, ip_end),
