@@ -2,6 +2,7 @@
 
 from optiops.labour.check import RosterCheck, check_matrix, check_roster
 from optiops.labour.diagnose import diagnose_roster
+from optiops.labour.reroster import reroster, with_absences
 from optiops.labour.rostering import RosterModel, RosterOptions, build_roster_model, solve_roster
 
 __all__ = [
@@ -12,5 +13,7 @@ __all__ = [
     "check_matrix",
     "check_roster",
     "diagnose_roster",
+    "reroster",
     "solve_roster",
+    "with_absences",
 ]
