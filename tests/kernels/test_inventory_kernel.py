@@ -12,11 +12,13 @@ from optiops.kernels.inventory import (
     N_TRACE,
     ST_CYCLES,
     ST_DEMAND,
+    ST_EMPTY_PERIODS,
     ST_FILLED,
     ST_ON_HAND,
     ST_ORDERS,
     ST_PERIODS,
     ST_STOCKOUT_CYCLES,
+    ST_STOCKOUT_PERIODS,
     TR_NET,
     TR_ORDER,
     simulate_policies,
@@ -103,6 +105,20 @@ def test_order_up_to_with_zero_lead_time_never_stocks_out() -> None:
     assert st_[ST_CYCLES] == 25 * 20
     assert st_[ST_ORDERS] > 0
     assert st_[ST_ON_HAND] >= 1.0 * 25 * 20  # at least 10 - 9 left every period
+    assert st_[ST_EMPTY_PERIODS] == 0
+
+
+def test_out_of_stock_days_count_empty_shelves_not_only_unmet_demand() -> None:
+    """An emptied shelf counts as out of stock even when no demand goes unserved.
+
+    Review every third period up to 2 with no lead time, demand 0, 0, 2 replayed: the third period's
+    sale empties the shelf until the next review refills it, so one period in three ends empty.
+    """
+    k = {"pool": [0.0, 0.0, 2.0], "r": 3, "s": 2.0, "S": 2.0, "Q": 0.0, "moq": 0.0, "pack": 0.0, "lt": 0.0,
+         "sd": 0.0, "rate": 0.0, "delay": 0, "lost": True, "init": 2.0}  # fmt: skip
+    st_ = simulate_policies(*args([k], 30, 0, 1, False), NO_TRACE)[0]
+    assert st_[ST_STOCKOUT_PERIODS] == 0 and st_[ST_FILLED] == st_[ST_DEMAND] == 20
+    assert st_[ST_EMPTY_PERIODS] == 10
 
 
 def test_trace_records_scenario_zero() -> None:

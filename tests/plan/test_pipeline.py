@@ -15,7 +15,7 @@ from optiops.cli.main import app
 from optiops.plan.base import PlanOptions, StepResult
 from optiops.plan.inventory_step import inventory_step
 from optiops.plan.labour_step import labour_step
-from optiops.plan.pipeline import KPI_KEYS, combine_kpis, target_checks
+from optiops.plan.pipeline import EXTRA_KPI_KEYS, KPI_KEYS, combine_kpis, target_checks
 from optiops.scenario.read import read_scenario
 
 SMALL = Path(__file__).resolve().parents[2] / "instances" / "scenarios" / "small"
@@ -65,6 +65,7 @@ def test_cost_per_order_adds_the_parts_per_their_own_orders() -> None:
             returns_cost=20.0,
             days_of_inventory=30.0,
             stockout_rate=0.02,
+            unmet_demand_day_rate=0.01,
             fill_rate=0.97,
         ),
         "allocation": step(
@@ -80,13 +81,14 @@ def test_cost_per_order_adds_the_parts_per_their_own_orders() -> None:
         "labour": step("labour", labour_cost=400.0, units_shipped=160.0, units_per_labour_hour=5.0),
     }
     kpis, parts = combine_kpis(steps, upo=1.6)
-    # 200 hold-out orders, 100 week orders
+    # 200 hold-out orders, 100 week orders; lost sales (40) are reported apart, not as a fulfilment cost
     assert parts["baseline"] == pytest.approx(
-        {"handling": 2.0, "transport": 5.0, "inventory": 1.0, "returns": 0.1, "labour": 4.0}
+        {"handling": 2.0, "transport": 5.0, "inventory": 0.8, "returns": 0.1, "labour": 4.0}
     )
-    assert kpis["baseline"]["cost_per_order"] == pytest.approx(12.1)
+    assert kpis["baseline"]["cost_per_order"] == pytest.approx(11.9)
+    assert kpis["baseline"]["lost_sales_per_order"] == pytest.approx(0.2)
     assert kpis["baseline"]["on_time_rate"] == pytest.approx((45 + 9) / 60)
-    assert set(kpis["baseline"]) == set(KPI_KEYS)
+    assert set(kpis["baseline"]) == set(KPI_KEYS) | set(EXTRA_KPI_KEYS)
     assert target_checks(kpis)["fill_rate"]["met"] and not target_checks(kpis)["cost_per_order"]["met"]
 
 

@@ -20,6 +20,7 @@ from optiops.kernels.inventory import (
     ST_BACKORDERED,
     ST_CYCLES,
     ST_DEMAND,
+    ST_EMPTY_PERIODS,
     ST_FILLED,
     ST_LOST,
     ST_ON_HAND,
@@ -113,9 +114,11 @@ def metrics(items: Items, stats: np.ndarray) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        ``item, achieved_csl, fill_rate, stockout_rate, mean_on_hand, days_of_inventory,
-        orders_per_period, holding_cost, order_cost, shortage_cost, cost`` (costs per period) plus the
-        raw sums ``cycles, stockout_cycles, demand, filled, on_hand, periods``.
+        ``item, achieved_csl, fill_rate, stockout_rate`` (share of periods with unmet demand),
+        ``out_of_stock_rate`` (share of periods ending with nothing on hand), ``mean_on_hand,
+        days_of_inventory, orders_per_period, holding_cost, order_cost, shortage_cost, cost`` (costs
+        per period) plus the raw sums ``cycles, stockout_cycles, demand, filled, on_hand, periods,
+        empty_periods``.
     """
     periods = np.maximum(stats[:, ST_PERIODS], 1.0)
     cycles = np.maximum(stats[:, ST_CYCLES], 1.0)
@@ -134,6 +137,7 @@ def metrics(items: Items, stats: np.ndarray) -> pd.DataFrame:
             "achieved_csl": 1.0 - stats[:, ST_STOCKOUT_CYCLES] / cycles,
             "fill_rate": fill,
             "stockout_rate": stats[:, ST_STOCKOUT_PERIODS] / periods,
+            "out_of_stock_rate": stats[:, ST_EMPTY_PERIODS] / periods,
             "mean_on_hand": mean_on_hand,
             "days_of_inventory": doi,
             "orders_per_period": stats[:, ST_ORDERS] / periods,
@@ -150,6 +154,7 @@ def metrics(items: Items, stats: np.ndarray) -> pd.DataFrame:
             "lost": stats[:, ST_LOST],
             "returned": stats[:, ST_RETURNED],
             "periods": stats[:, ST_PERIODS],
+            "empty_periods": stats[:, ST_EMPTY_PERIODS],
         }
     )
 

@@ -18,6 +18,7 @@ from optiops.kernels.inventory import (
     ST_BACKORDERED,
     ST_CYCLES,
     ST_DEMAND,
+    ST_EMPTY_PERIODS,
     ST_FILLED,
     ST_LOST,
     ST_ON_HAND,
@@ -99,6 +100,8 @@ def simulate_sku(
                     st[ST_STOCKOUT_PERIODS] += 1
                     if lost:
                         st[ST_LOST] += short
+                if net <= EPS:
+                    st[ST_EMPTY_PERIODS] += 1
                 if net > 0:
                     st[ST_ON_HAND] += net
                 else:

@@ -50,7 +50,8 @@ ST_LOST = 8  # units lost (lost-sales SKUs)
 ST_BACKORDERED = 9  # end-of-period backordered units (sum over periods)
 ST_PERIODS = 10  # scored periods
 ST_STOCKOUT_PERIODS = 11  # periods with unmet demand
-N_STATS = 12
+ST_EMPTY_PERIODS = 12  # periods ending with nothing on hand (the item shows as out of stock)
+N_STATS = 13
 
 # Columns of the trace array (scenario 0 only).
 TR_NET = 0  # end-of-period net stock (negative: backorders)
@@ -250,7 +251,7 @@ def _simulate_one(
     stocked_out = False
     scored_cycle = False
     cycles = stockout_cycles = demand = filled_sum = on_hand_sum = orders = ordered = 0.0
-    returned = lost_units = backordered = periods = stockout_periods = 0.0
+    returned = lost_units = backordered = periods = stockout_periods = empty_periods = 0.0
     slot = 0  # t % ring
     phase = 0  # t % r
     pos = 0  # t % n_pool (replay)
@@ -311,6 +312,7 @@ def _simulate_one(
             filled_sum += filled
             returned += back
             stockout_periods += 1.0 if is_short else 0.0
+            empty_periods += 1.0 if net <= EPS else 0.0
             lost_units += short * lost_f if is_short else 0.0
             on_hand_sum += max(net, 0.0)
             backordered += max(-net, 0.0)
@@ -340,6 +342,7 @@ def _simulate_one(
     out[ST_BACKORDERED] += backordered
     out[ST_PERIODS] += periods
     out[ST_STOCKOUT_PERIODS] += stockout_periods
+    out[ST_EMPTY_PERIODS] += empty_periods
 
 
 def warmup_compile() -> None:

@@ -151,11 +151,13 @@ def _kpis(frame: pd.DataFrame, scenario: Scenario) -> dict[str, float]:
     days = scenario.holdout_days
     k = scenario.costs
     returned_per_day = float(frame["returned"].sum()) / max(periods, 1.0)
-    stockout = float((frame["stockout_rate"] * frame["periods"]).sum() / frame["periods"].sum()) if len(frame) else 0.0
+    item_days = float(frame["periods"].sum()) if len(frame) else 0.0
+    unmet = float((frame["stockout_rate"] * frame["periods"]).sum()) / item_days if item_days else 0.0
     return {
         "units_demanded": float(frame["demand"].sum()) / max(periods, 1.0) * days,
         "fill_rate": agg["fill_rate"],
-        "stockout_rate": stockout,
+        "stockout_rate": float(frame["empty_periods"].sum()) / item_days if item_days else 0.0,
+        "unmet_demand_day_rate": unmet,
         "days_of_inventory": agg["days_of_inventory"],
         "holding_cost": float(frame["holding_cost"].sum()) * days,
         "replenishment_cost": float(frame["order_cost"].sum()) * days,

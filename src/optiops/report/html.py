@@ -13,7 +13,7 @@ import html
 from typing import Any
 
 from optiops.plan.base import StepResult
-from optiops.plan.pipeline import KPI_KEYS, PlanResult, target_checks
+from optiops.plan.pipeline import EXTRA_KPI_KEYS, KPI_KEYS, PlanResult, target_checks
 
 STYLE = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:1100px;color:#222}
@@ -55,7 +55,9 @@ def _img(name: str, png: bytes) -> str:
 def _kpi_section(result: PlanResult) -> str:
     checks = target_checks(result.kpis)
     rows = []
-    for key in KPI_KEYS:
+    for key in KPI_KEYS + EXTRA_KPI_KEYS:
+        if key not in result.kpis["baseline"]:
+            continue
         b, o = result.kpis["baseline"][key], result.kpis["optimised"][key]
         change = (o - b) / b if b else 0.0
         check = checks.get(key)
@@ -66,7 +68,9 @@ def _kpi_section(result: PlanResult) -> str:
         rows.append([key, b, o, f"{change:+.1%}", verdict])
     return ('<section id="kpis"><h2>KPI summary</h2><p class="note">Both plans played through the same '
             "simulation and evaluators on the scenario's held-out days. Targets are the report's figures for the "
-            "leaders; a target not reached is shown as such.</p>"
+            "leaders; a target not reached is shown as such. Stock-out rate: share of item-days ending with "
+            "nothing on hand (the item shows as out of stock); unmet_demand_day_rate: share of item-days with "
+            "demand left unserved.</p>"
             + _table(["KPI", "baseline", "optimised", "change", "target"], rows) + "</section>")  # fmt: skip
 
 
