@@ -161,6 +161,7 @@ def plan_table(rows: list[dict[str, Any]]) -> list[str]:
     run = sorted((r for r in mine if r["run_id"] == last), key=lambda r: (r["scenario"], r["plan"]))
     keys = ["cost_per_order", "days_of_inventory", "stockout_rate", "fill_rate", "units_per_labour_hour",
             "split_rate", "on_time_rate"]  # fmt: skip
+    keys += [k for k in ("unmet_demand_day_rate", "lost_sales_per_order") if k in run[0]]
     lines = [
         f"## plan (run of {run[0]['date'][:16]}, commit {run[0]['commit']}, {run[0]['time_limit_s']:g} s per solve)",
         "",
@@ -169,7 +170,12 @@ def plan_table(rows: list[dict[str, Any]]) -> list[str]:
     ]
     for r in run:
         lines.append(f"| {r['scenario']} | {r['plan']} | " + " | ".join(_fmt(r[k], 3) for k in keys) + " |")
-    lines.append("")
+    lines += [
+        "",
+        "Cost per order without lost sales and stock-out rate as item-days ending with nothing on hand "
+        "from commit e676fe7 on (docs/plan.md, KPIs).",
+        "",
+    ]
     return lines
 
 
