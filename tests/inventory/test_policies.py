@@ -126,3 +126,14 @@ def test_unreachable_service_target_is_diagnosed() -> None:
     menu = build_menu(items, base, menu_levels(np.zeros(1), np.array([3.0]), 4), pool, opts)
     with pytest.raises(InfeasibleError, match=r"fill rate 0\.990"):
         allocate_service(items, base, menu, ServiceTargets(fill_rate=0.99))
+
+
+def test_take_selects_items_and_their_rules_in_order() -> None:
+    """``take`` keeps every per-item array (and the ids) aligned, in the order asked."""
+    items = make_items([1.0, 2.0, 3.0], [0.5, 1.0, 1.5])
+    policy = analytic_policy(items)
+    sub, sub_policy = items.take(np.array([2, 0])), policy.take(np.array([2, 0]))
+    assert sub.ids == (items.ids[2], items.ids[0]) and sub.n == 2
+    assert sub.mean.tolist() == [3.0, 1.0] and sub.sd.tolist() == [1.5, 0.5]
+    assert sub_policy.order_up_to.tolist() == [policy.order_up_to[2], policy.order_up_to[0]]
+    assert sub_policy.name == policy.name

@@ -24,6 +24,7 @@ units; a fractional level only hides a rounding the simulation would make anyway
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -109,6 +110,13 @@ class Items:
     def n(self) -> int:
         return len(self.ids)
 
+    def take(self, idx: np.ndarray) -> Items:
+        """The items at positions ``idx``, in that order."""
+        arrays = {f.name: getattr(self, f.name)[idx] for f in dataclasses.fields(self)
+                  if isinstance(getattr(self, f.name), np.ndarray)}  # fmt: skip
+        return dataclasses.replace(self, ids=tuple(self.ids[i] for i in idx),
+                                   warehouse=tuple(self.warehouse[i] for i in idx), **arrays)  # fmt: skip
+
     def protection(self) -> tuple[np.ndarray, np.ndarray]:
         """Mean and standard deviation of net demand over the protection interval ``P = L + R``.
 
@@ -146,6 +154,11 @@ class Policy:
     order_up_to: np.ndarray
     quantity: np.ndarray
     safety_stock: np.ndarray
+
+    def take(self, idx: np.ndarray) -> Policy:
+        """The rules of the items at positions ``idx``, in that order."""
+        return Policy(self.name, self.review[idx], self.reorder[idx], self.order_up_to[idx], self.quantity[idx],
+                      self.safety_stock[idx])  # fmt: skip
 
     def shifted(self, delta: np.ndarray, name: str | None = None) -> Policy:
         """The same rule with ``s`` and ``S`` (and the safety stock) raised by ``delta`` units."""

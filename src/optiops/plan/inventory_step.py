@@ -172,17 +172,7 @@ def _stock_figure(items: Items, policy: Policy, pool: DemandPool, opts: Simulati
     from optiops.plotting.stock import stock_figure_png
 
     busiest = np.argsort(-items.mean)[:6]
-    sub = _take(items, busiest)
-    sub_policy = Policy(policy.name, policy.review[busiest], policy.reorder[busiest], policy.order_up_to[busiest],
-                        policy.quantity[busiest], policy.safety_stock[busiest])  # fmt: skip
+    sub, sub_policy = items.take(busiest), policy.take(busiest)
     sub_pool = DemandPool.from_lists([pool.values[pool.offsets[i] : pool.offsets[i + 1]] for i in busiest])
     trace = simulate_trace(sub, sub_policy, sub_pool, opts)
     return stock_figure_png(trace, list(sub.ids), list(sub_policy.reorder), list(sub_policy.order_up_to), opts.warmup)
-
-
-def _take(items: Items, idx: np.ndarray) -> Items:
-    """The items at positions ``idx``."""
-    arrays = {f.name: getattr(items, f.name)[idx] for f in dataclasses.fields(items)
-              if isinstance(getattr(items, f.name), np.ndarray)}  # fmt: skip
-    return dataclasses.replace(items, ids=tuple(items.ids[i] for i in idx),
-                               warehouse=tuple(items.warehouse[i] for i in idx), **arrays)  # fmt: skip
