@@ -24,6 +24,8 @@ def test_absence_trades_changes_against_penalty(weight: int, changes: int, penal
     assert plan.assignment["B"][0] is None
     assert plan.stats["changes"] == changes and plan.stats["changes_in_absences"] == 1
     assert plan.objective == penalty and plan.violations == []
+    assert plan.bound is None and plan.gap is None  # CP-SAT's bound is on penalty + changes, not the penalty
+    assert plan.stats["combined_objective"] == penalty + weight * changes
     again = check_roster(with_absences(tiny(), {"B": [0]}), plan)
     assert again.feasible and again.objective == penalty
     moved = sum(old != new for e in TINY_ROSTER for old, new in zip(TINY_ROSTER[e], plan.assignment[e], strict=True))

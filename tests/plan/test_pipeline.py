@@ -37,6 +37,8 @@ def test_inventory_step_judges_both_plans_on_the_same_days(small) -> None:  # ty
     assert r.baseline["units_demanded"] == pytest.approx(r.optimised["units_demanded"])
     for plan in (r.baseline, r.optimised):
         assert 0 <= plan["fill_rate"] <= 1 and 0 <= plan["stockout_rate"] <= 1 and plan["days_of_inventory"] > 0
+        # a day with demand left unserved ends with an empty shelf, so it is an out-of-stock day too
+        assert plan["unmet_demand_day_rate"] <= plan["stockout_rate"]
     assert r.figures["stock.png"].startswith(b"\x89PNG")
     assert len(r.tables["inventory_policies.csv"]) == r.stats["items"]
 

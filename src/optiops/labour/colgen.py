@@ -328,12 +328,13 @@ class _Rows(cp_model.CpSolverSolutionCallback):
 
 def _price(
     pm: PricingModel, arr: RosterArrays, e: int, mu: NDArray[np.float64], deadline: float, seed: int,
-    time_s: float = PRICE_TIME_S, first_by: float | None = None, params: dict[str, Any] | None = None,
+    first_by: float | None = None, params: dict[str, Any] | None = None,
 ) -> list[NDArray[np.int64]]:  # fmt: skip
     """Schedules of employee ``e`` found while minimising their reduced cost under duals ``mu``, best last.
 
-    The run stops after ``time_s`` or at ``deadline``; with ``first_by`` it may run past ``time_s``
-    (up to ``deadline``) until its first schedule, and stops at the first one found after ``first_by``.
+    The run stops after ``PRICE_TIME_S`` or at ``deadline``; with ``first_by`` it may run past
+    ``PRICE_TIME_S`` (up to ``deadline``) until its first schedule, and stops at the first one found
+    after ``first_by``.
     ``params`` replaces ``PRICE_PARAMS``.
     """
     model, x = pm
@@ -343,7 +344,7 @@ def _price(
     model.minimize(cp_model.LinearExpr.weighted_sum([x[k] for k in keys], coeffs))
     solver = cp_model.CpSolver()
     now = time.perf_counter()
-    limit = deadline - now if first_by is not None else min(time_s, deadline - now)
+    limit = deadline - now if first_by is not None else min(PRICE_TIME_S, deadline - now)
     solver.parameters.max_time_in_seconds = max(limit, 0.01)
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = seed

@@ -3,10 +3,12 @@
 When employees report absent on some days, the roster must change, but a planner wants the rest of
 it to stay as published.  :func:`reroster` adds the absences as days off, keeps every hard rule,
 and minimises ``penalty + change_weight x changes`` where a change is an (employee, day) whose
-assignment (a shift type, or off) differs from the previous roster.  CP-SAT starts from the
-previous roster as a hint (completed around the absences).  The new roster is then re-checked by
-the checker on the changed instance; its ``objective`` is the penalty alone, the changes are in
-``stats["changes"]``.
+assignment (a shift type, or off) differs from the previous roster.  CP-SAT is hinted with the
+previous roster (the assignments an absence forbids have no variable, so they drop out of the
+hint).  The new roster is then re-checked by the checker on the changed instance; its
+``objective`` is the penalty alone, the changes are in ``stats["changes"]``, and the combined
+objective and CP-SAT's bound on it in ``stats`` (``bound`` and ``gap`` stay empty: the bound is not
+one on the penalty).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from dataclasses import replace
 import numpy as np
 from ortools.sat.python import cp_model
 
-from optiops.exceptions import InfeasibleError, InstanceError
+from optiops.exceptions import InfeasibleError, InstanceError, SolverError
 from optiops.labour.check import assignment_matrix
 from optiops.labour.cpsat import run_cpsat
 from optiops.labour.diagnose import employee_causes
@@ -80,7 +82,7 @@ def reroster(
     Raises
     ------
     InstanceError
-        Unknown employee or day.
+        Unknown employee or day, or a previous roster that does not fit the instance.
     InfeasibleError
         When an absence makes a contract impossible (e.g. the minimum minutes no longer reachable),
         naming the employee and the rule.
@@ -92,13 +94,16 @@ def reroster(
     if causes:
         raise InfeasibleError("after the absences no roster satisfies every contract:\n  "
                               + "\n  ".join(c for c, _ in causes), [who for _, who in causes])  # fmt: skip
-    old, _ = assignment_matrix(inst, previous)
+    old, problems = assignment_matrix(inst, previous)
+    if problems:
+        raise InstanceError([f"previous roster: {p}" for p in problems[:10]])
     rm = build_roster_model(new)
     model = rm.model
-    # the penalty objective, copied before minimize() replaces it
+    # the penalty objective, copied before minimize() replaces it (integer weights: an integer offset)
     obj_vars, obj_coeffs = list(model.proto.objective.vars), list(model.proto.objective.coeffs)
-    obj_offset = float(model.proto.objective.offset)
-    assert all(v >= 0 for v in obj_vars), "the roster objective uses positive references only"
+    obj_offset = round(model.proto.objective.offset)
+    if any(v < 0 for v in obj_vars):
+        raise SolverError("the roster objective has a negated literal; reroster expects positive references")
     penalty = cp_model.LinearExpr.weighted_sum([model.get_int_var_from_proto_index(v) for v in obj_vars], obj_coeffs)
     changed_on: list[cp_model.IntVar] = []  # off before, working now
     kept: list[cp_model.IntVar] = []  # on the old shift again
@@ -121,8 +126,9 @@ def reroster(
     matrix = rm.matrix(res.values) if res.objective is not None else None
     stats: dict[str, float | int | str] = {"search": "reroster", "change_weight": change_weight}
     if matrix is not None:
+        stats.update(combined_objective=float(res.objective or 0.0), combined_bound=float(res.bound or 0.0))
         penalty_value = float(np.dot(res.values[obj_vars], obj_coeffs) + obj_offset)
-        res = replace(res, objective=penalty_value)
+        res = replace(res, objective=penalty_value, bound=None)
         absent = np.zeros(old.shape, dtype=bool)
         index = {e.id: i for i, e in enumerate(inst.employees)}
         for who, days in absences.items():

@@ -65,8 +65,8 @@ class RosterOptions:
         CP-SAT random seed (and the seed of the LNS neighbourhood choice).
     search : {"lns", "cpsat"}
         ``cpsat``: one CP-SAT run on the full model.  ``lns``: a first full-model CP-SAT phase of
-        ``first_phase_share`` of the time, or until its first roster when that takes longer (its
-        bound is the one reported), then column generation from its roster (``colgen_share``,
+        ``first_phase_share`` of the time, or until its first roster when that takes longer, up to
+        ``fallback_share`` (its bound is the one reported), then column generation from its roster (``colgen_share``,
         ``dive_share``, ``master_share``), then :func:`optiops.labour.lns.lns_improve` from the
         better of the two rosters for the rest.
     first_phase_share : float
@@ -81,11 +81,13 @@ class RosterOptions:
         Share of ``time_limit`` for the dive that follows column generation.
     master_share : float
         Share of ``time_limit`` for the integer master after the dive.
-    fallback_share : float
-        ``lns`` only: when the first phase has no roster after this share of ``time_limit``, stop it
+    fallback_share : float or None
+        ``lns`` only (None: no fallback, the first phase may take the whole time): when the first
+        phase has no roster after this share of ``time_limit``, stop it
         and build one employee by employee (:func:`optiops.labour.colgen.sequential_roster`); while
         ``FALLBACK_END`` of the time has not passed, improve it by re-solving one employee at a time
-        (:func:`optiops.labour.colgen.improve_by_employee`), then go on as
+        (:func:`optiops.labour.colgen.improve_by_employee`; on Instance24 the build takes all of it,
+        and giving the build less time for the sake of this step was worse), then go on as
         from a first roster; CP-SAT resumes on the full model if no roster is built.
     hint : RosterPlan, optional
         A previous roster to start from (CP-SAT solution hint); employees or days it lacks are free.
@@ -102,7 +104,7 @@ class RosterOptions:
     colgen_share: float = 0.3
     dive_share: float = 0.15
     master_share: float = 0.05
-    fallback_share: float = 0.1
+    fallback_share: float | None = 0.1
     hint: RosterPlan | None = None
     params: Mapping[str, Any] = field(default_factory=dict)
 
@@ -276,13 +278,14 @@ def solve_roster(inst: RosterInstance, options: RosterOptions | None = None) -> 
         matrix, problems = assignment_matrix(inst, options.hint)
         add_hint(rm, matrix)
         stats["hint_problems"] = len(problems)
-    limit = max(options.time_limit - build_s, 0.01)
+    limit = max(_end(t0, options) - time.perf_counter(), 0.01)
     pricing: list[PricingModel] = []  # one model per employee, built when a phase needs them
     if options.search == "lns":  # stop at the share, or at the first roster found after it
-        first_limit = max(options.time_limit * max(options.fallback_share, options.first_phase_share) - build_s, 0.01)
+        share = 1.0 if options.fallback_share is None else max(options.fallback_share, options.first_phase_share)
+        first_limit = max(options.time_limit * share - build_s, 0.01)
         result = _run(rm, options, min(first_limit, limit),
                       stop_after=max(options.time_limit * options.first_phase_share - build_s, 0))  # fmt: skip
-        if result.status == cp_model.UNKNOWN:
+        if result.status == cp_model.UNKNOWN and options.fallback_share is not None:
             pricing = [pricing_model(inst, e) for e in range(len(inst.employees))]
             result = _fallback_start(inst, rm, pricing, result, options, t0, stats)
     else:
@@ -297,8 +300,7 @@ def solve_roster(inst: RosterInstance, options: RosterOptions | None = None) -> 
         if options.colgen_share > 0 and time.perf_counter() < t0 + options.time_limit * options.colgen_share:
             pricing = pricing or [pricing_model(inst, e) for e in range(len(inst.employees))]
             _colgen_start(rm, pricing, state, options, t0, stats)
-        # the last RESERVE_SHARE of the time is left for checking the roster and writing the plan
-        lns_end = t0 + options.time_limit * (1.0 - options.final_phase_share - RESERVE_SHARE)
+        lns_end = _end(t0, options) - options.time_limit * options.final_phase_share
         lns_improve(rm.model, rm.index, lambda v: model_objective(rm.model, v), state, lns_end,
                     options.num_workers, options.seed)  # fmt: skip
         stats.update(
@@ -306,7 +308,7 @@ def solve_roster(inst: RosterInstance, options: RosterOptions | None = None) -> 
         )
         if options.final_phase_share > 0:
             add_hint(rm, rm.matrix(state.values))
-            final = _run(rm, options, max(t0 + options.time_limit - time.perf_counter(), 0.01))
+            final = _run(rm, options, max(_end(t0, options) - time.perf_counter(), 0.01))
             if final.objective is not None and final.objective < state.objective:
                 state.values, state.objective = final.values, final.objective
             if final.bound is not None and (result.bound is None or final.bound > result.bound):
@@ -315,6 +317,11 @@ def solve_roster(inst: RosterInstance, options: RosterOptions | None = None) -> 
         result = replace(result, status=status, values=state.values, objective=state.objective,
                          solve_s=time.perf_counter() - t0 - build_s)  # fmt: skip
     return _plan(inst, rm, result, options, build_s, time.perf_counter() - t0, stats)
+
+
+def _end(t0: float, options: RosterOptions) -> float:
+    """When the search must stop: the last ``RESERVE_SHARE`` of the time is for the check and the plan."""
+    return t0 + options.time_limit * (1.0 - RESERVE_SHARE)
 
 
 def _fallback_start(
@@ -334,7 +341,7 @@ def _fallback_start(
     stats["fallback_s"] = round(time.perf_counter() - started, 3)
     if values is None:
         logger.info("%s: no sequential roster; CP-SAT continues on the full model", inst.name)
-        return _run(rm, options, max(t0 + options.time_limit - time.perf_counter(), 0.01))
+        return _run(rm, options, max(_end(t0, options) - time.perf_counter(), 0.01))
     objective = model_objective(rm.model, values)
     stats["fallback_objective"] = objective
     logger.info("%s: CP-SAT found no roster in the first phase; sequential roster %s", inst.name, objective)
