@@ -35,6 +35,7 @@ def test_rows(data_dir: Path) -> None:
     tiny = rows["Tiny"]
     assert tiny["feasible"] and tiny["objective"] == 12 and tiny["gap_pct"] == 0.0 and tiny["objective_matches"]
     assert tiny["backend"] == "cpsat" and not tiny["below_lower_bound"] and tiny["lower_bound"] == 10
+    assert tiny["first_roster"] == "cpsat"  # CP-SAT finds the tiny roster at once: no fallback
     keys = {"suite", "instance", "backend", "seed", "time_limit_s", "status", "feasible", "objective", "best_known",
             "lower_bound", "gap_pct", "below_lower_bound", "runtime_s"}  # fmt: skip
     assert keys <= set(tiny)

@@ -107,6 +107,7 @@ def run_shift_case(
             solver_objective=plan.solver_objective, objective_matches=plan.solver_objective == check.objective,
             bound=plan.bound, solver_gap=plan.gap, penalties=plan.penalties.model_dump() if plan.penalties else None,
             lns_iterations=plan.stats.get("lns_iterations"), violations=check.violations[:5],
+            first_roster="fallback" if "fallback_objective" in plan.stats else "cpsat",
         )  # fmt: skip
     except InfeasibleError as exc:
         row.update(status="infeasible", feasible=False, objective=None, diagnosis=str(exc), culprits=exc.culprits)
