@@ -10,7 +10,14 @@ import pytest
 from optiops.allocation.check_orders import check_orders
 from optiops.allocation.generate import OrderGeneratorConfig, generate_orders, greedy_allocation
 from optiops.allocation.lagrangian import Pricing, lagrangian_bound, priced_plan, reduced_costs
-from optiops.allocation.neighbourhoods import deviation, free_orders, reinsert, relatedness, sub_instance
+from optiops.allocation.neighbourhoods import (
+    contested_pairs,
+    deviation,
+    free_orders,
+    reinsert,
+    relatedness,
+    sub_instance,
+)
 from optiops.allocation.orders import OrderModelOptions, _cost, _shipments, solve_orders
 from optiops.model.orders import OrderAllocationPlan, OrderArrays
 from optiops.solvers import MipOptions
@@ -51,6 +58,26 @@ def test_reinsertion_keeps_the_plan_feasible_and_no_dearer(day: OrderArrays) -> 
     line_wh = reinsert(day, greedy, seed=1)
     check = check_orders(day, OrderAllocationPlan(shipments=_shipments(day, line_wh)))
     assert check.feasible and check.objective <= _cost(day, greedy) + 1e-9
+
+
+def test_pair_moves_after_reinsertion_keep_the_plan_feasible_and_no_dearer(day: OrderArrays) -> None:
+    """Each contested pair is a split order and an order shipping, from one of the split order's
+    warehouses, a SKU the split order ships elsewhere; moving pairs keeps the plan feasible and no dearer."""
+    single = reinsert(day, greedy_allocation(day, retries=10).line_wh, seed=1, pairs_too=False)
+    n_w = day.n_warehouses
+    used = np.bincount(day.line_sku * n_w + single, weights=day.line_qty, minlength=day.stock.size)
+    stock_left = np.ascontiguousarray(day.stock.T) - used.reshape(len(day.sku_ids), n_w)
+    pairs = contested_pairs(day, single, stock_left, np.random.default_rng(1))
+    assert len(pairs) > 0 and len(np.unique(pairs, axis=0)) == len(pairs)
+    for a, b in pairs[:50].tolist():
+        a_lines = range(day.line_ptr[a], day.line_ptr[a + 1])
+        a_at = {int(single[k]) for k in a_lines}
+        assert len(a_at) > 1  # a is split
+        shared = {(int(day.line_sku[k]), int(single[k])) for k in range(day.line_ptr[b], day.line_ptr[b + 1])}
+        assert any((int(day.line_sku[k]), w) in shared for k in a_lines for w in a_at if w != single[k])
+    both = reinsert(day, single, seed=1)
+    check = check_orders(day, OrderAllocationPlan(shipments=_shipments(day, both)))
+    assert check.feasible and check.objective <= _cost(day, single) + 1e-9
 
 
 def test_plan_deviation_sums_to_the_gap(day: OrderArrays, pricing: Pricing) -> None:

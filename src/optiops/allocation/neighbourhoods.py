@@ -23,7 +23,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from optiops.allocation.lagrangian import MAX_DP_LINES
-from optiops.kernels.orders import priced_optima, reinsert_orders
+from optiops.kernels.orders import pair_moves, priced_optima, reinsert_orders
 from optiops.model.orders import FloatArray, IntArray, OrderArrays
 
 Key = tuple[str, int]  # ("warehouse", seed warehouse) or ("skus", 0)
@@ -183,8 +183,12 @@ def _contested_skus(arr: OrderArrays, rel: Relatedness, line_wh: IntArray, rng: 
     return frozenset(skus)
 
 
-def reinsert(arr: OrderArrays, line_wh: IntArray, seed: int | None = None, passes: int = 5) -> IntArray:
+def reinsert(arr: OrderArrays, line_wh: IntArray, seed: int | None = None, passes: int = 5,
+             pairs_too: bool = True) -> IntArray:  # fmt: skip
     """Move orders one at a time to their cheapest allocation within what the others leave, in passes.
+
+    With ``pairs_too`` each pass also tries :func:`contested_pairs`: a split order and an order that
+    holds the stock it lacks, re-allocated together.
 
     Parameters
     ----------
@@ -196,6 +200,8 @@ def reinsert(arr: OrderArrays, line_wh: IntArray, seed: int | None = None, passe
         Seeds the random sequence of the orders in each pass.
     passes : int
         Most passes; they stop early once a pass saves nothing.
+    pairs_too : bool
+        Also move pairs of orders contesting stock.
 
     Returns
     -------
@@ -214,9 +220,45 @@ def reinsert(arr: OrderArrays, line_wh: IntArray, seed: int | None = None, passe
         order = rng.permutation(arr.n_orders).astype(np.int64)
         saving = reinsert_orders(arr.line_ptr, arr.line_sku, arr.line_qty, cand, open_base, order, line_wh,
                                  stock_left, cap_left, MAX_DP_LINES)  # fmt: skip
+        if pairs_too:
+            pairs = contested_pairs(arr, line_wh, stock_left, rng)
+            saving += pair_moves(arr.line_ptr, arr.line_sku, arr.line_qty, cand, open_base, pairs, line_wh,
+                                 stock_left, cap_left, MAX_DP_LINES)  # fmt: skip
         if saving <= 1e-9:
             break
     return line_wh
+
+
+def contested_pairs(arr: OrderArrays, line_wh: IntArray, stock_left: FloatArray, rng: np.random.Generator) -> IntArray:
+    """Pairs (split order, order holding the stock it lacks) for :func:`~optiops.kernels.orders.pair_moves`.
+
+    A split order's line that ships from ``v`` could join the order's parcel at ``w`` when ``w`` has
+    the SKU but not enough of it left; each such (line, ``w``) is paired with one order, drawn at
+    random, that ships that SKU from ``w``.  Returned in random order, without repeats.
+    """
+    n_w = arr.n_warehouses
+    parcel = np.zeros((arr.n_orders, n_w), dtype=bool)
+    parcel[arr.line_order, line_wh] = True
+    split = parcel.sum(axis=1) > 1
+    lines = np.flatnonzero(split[arr.line_order])
+    if not len(lines):
+        return np.zeros((0, 2), dtype=np.int64)
+    sku, order = arr.line_sku[lines], arr.line_order[lines]
+    want = (parcel[order] & arr.line_candidates[lines]) & (stock_left[sku] < arr.line_qty[lines, None])
+    want[np.arange(len(lines)), line_wh[lines]] = False
+    li, wi = np.nonzero(want)
+    if not len(li):
+        return np.zeros((0, 2), dtype=np.int64)
+    cell = arr.line_sku * n_w + line_wh  # every line's (SKU, warehouse) in the plan
+    by_cell = np.argsort(cell, kind="stable")
+    wanted = sku[li] * n_w + wi
+    start = np.searchsorted(cell[by_cell], wanted, side="left")
+    count = np.searchsorted(cell[by_cell], wanted, side="right") - start
+    held = count > 0
+    pick = start[held] + (rng.random(int(held.sum())) * count[held]).astype(np.int64)
+    pairs = np.stack([order[li[held]], arr.line_order[by_cell[pick]]], axis=1).astype(np.int64)
+    pairs = np.unique(pairs[pairs[:, 0] != pairs[:, 1]], axis=0)
+    return pairs[rng.permutation(len(pairs))]
 
 
 def sub_instance(

@@ -70,30 +70,73 @@ def reinsert_reference(data: dict, orders: Sequence[int], line_wh: list[int], st
                        cap_left: list[float]) -> float:  # fmt: skip
     """:func:`~optiops.kernels.orders.reinsert_orders` by trying every partition and warehouse; the saving."""
     saving = 0.0
-    n_w = len(cap_left)
     for o in orders:
-        lines = list(range(data["ptr"][o], data["ptr"][o + 1]))
-        opened = {line_wh[k] for k in lines}
-        current = sum(data["open_base"][o][w] for w in opened)
-        for k in lines:
-            stock_left[data["sku"][k]][line_wh[k]] += data["qty"][k]
-        for w in opened:
-            cap_left[w] += 1
-        best, assign = current, {k: line_wh[k] for k in lines}
-        for parts in partitions(lines):
-            value, trial = 0.0, {}
-            for part in parts:
-                options = [(data["open_base"][o][w], w) for w in range(n_w) if cap_left[w] >= 1
-                           and all(data["cand"][k][w] and stock_left[data["sku"][k]][w] >= data["qty"][k]
-                                   for k in part)]  # fmt: skip
-                value += min(options, default=(math.inf, -1))[0]
-                trial.update({k: min(options, default=(math.inf, -1))[1] for k in part})
-            if value < best - 1e-9:
-                best, assign = value, trial
-        saving += current - best
-        for k in lines:
-            line_wh[k] = assign[k]
-            stock_left[data["sku"][k]][line_wh[k]] -= data["qty"][k]
-        for w in {line_wh[k] for k in lines}:
-            cap_left[w] -= 1
+        current = _use(data, o, line_wh, stock_left, cap_left, 1)
+        best, assign = cheapest_reference(data, o, stock_left, cap_left)
+        if best < current - 1e-9:
+            saving += current - best
+            for k, w in assign.items():
+                line_wh[k] = w
+        _use(data, o, line_wh, stock_left, cap_left, -1)
     return saving
+
+
+def pair_reference(data: dict, pairs: Sequence[tuple[int, int]], line_wh: list[int], stock_left: list[list[float]],
+                   cap_left: list[float]) -> float:  # fmt: skip
+    """:func:`~optiops.kernels.orders.pair_moves` by enumeration; the saving."""
+    saving = 0.0
+    for a, b in pairs:
+        if a == b:
+            continue
+        before = _use(data, a, line_wh, stock_left, cap_left, 1) + _use(data, b, line_wh, stock_left, cap_left, 1)
+        best, plan = before, None
+        for x, y in ((a, b), (b, a)):
+            v1, first = cheapest_reference(data, x, stock_left, cap_left)
+            if math.isinf(v1):
+                continue
+            trial = list(line_wh)
+            for k, w in first.items():
+                trial[k] = w
+            _use(data, x, trial, stock_left, cap_left, -1)
+            v2, second = cheapest_reference(data, y, stock_left, cap_left)
+            _use(data, x, trial, stock_left, cap_left, 1)
+            if not math.isinf(v2) and v1 + v2 < best - 1e-9:
+                best, plan = v1 + v2, {**first, **second}
+        if plan is not None:
+            saving += before - best
+            for k, w in plan.items():
+                line_wh[k] = w
+        _use(data, a, line_wh, stock_left, cap_left, -1)
+        _use(data, b, line_wh, stock_left, cap_left, -1)
+    return saving
+
+
+def cheapest_reference(data: dict, o: int, stock_left: list[list[float]],
+                       cap_left: list[float]) -> tuple[float, dict[int, int]]:  # fmt: skip
+    """Cheapest allocation of order ``o`` (out of the plan) within what is left: (cost, line -> warehouse)."""
+    lines = list(range(data["ptr"][o], data["ptr"][o + 1]))
+    n_w = len(cap_left)
+    best, assign = math.inf, {}
+    for parts in partitions(lines):
+        value, trial = 0.0, {}
+        for part in parts:
+            options = [(data["open_base"][o][w], w) for w in range(n_w) if cap_left[w] >= 1
+                       and all(data["cand"][k][w] and stock_left[data["sku"][k]][w] >= data["qty"][k]
+                               for k in part)]  # fmt: skip
+            value += min(options, default=(math.inf, -1))[0]
+            trial.update({k: min(options, default=(math.inf, -1))[1] for k in part})
+        if value < best - 1e-9:
+            best, assign = value, trial
+    return best, assign
+
+
+def _use(data: dict, o: int, line_wh: list[int], stock_left: list[list[float]], cap_left: list[float],
+         sign: int) -> float:  # fmt: skip
+    """Give back (``sign`` 1) or take (-1) an order's stock and parcels; its cost (one parcel per warehouse)."""
+    lines = range(data["ptr"][o], data["ptr"][o + 1])
+    for k in lines:
+        stock_left[data["sku"][k]][line_wh[k]] += sign * data["qty"][k]
+    opened = {line_wh[k] for k in lines}
+    for w in opened:
+        cap_left[w] += sign
+    return sum(data["open_base"][o][w] for w in opened)

@@ -320,29 +320,131 @@ def reinsert_orders(line_ptr: np.ndarray, line_sku: np.ndarray, line_qty: np.nda
         if k > max_lines:
             continue
         current = _order_use(o, lo, k, line_sku, line_qty, line_wh, open_base, stock_left, cap_left, 1.0, opened)
-        for w in range(n_w):
-            open_cost[w] = open_base[o, w] if cap_left[w] >= 1.0 else INF
-        _subset_tables(lo, k, line_sku, line_qty, cand, open_cost, price, cost, best, arg)
-        for t in range(1, 1 << k):  # stock left: a subset is shippable from w only if each of its lines is
-            for w in range(n_w):
-                if cost[t, w] == 0.0:
-                    for j in range(k):
-                        if (t >> j) & 1 and stock_left[line_sku[lo + j], w] < line_qty[lo + j]:
-                            cost[t, w] = INF
-                            break
-        _best_parcels(k, open_cost, cost, best, arg)
-        _partition(k, best, dp, choice)
-        if dp[(1 << k) - 1] < current - 1e-9:
-            saving += current - dp[(1 << k) - 1]
-            left = (1 << k) - 1
-            while left:
-                t = choice[left]
-                for j in range(k):
-                    if (t >> j) & 1:
-                        line_wh[lo + j] = arg[t]
-                left ^= t
+        value = _cheapest(o, lo, k, line_sku, line_qty, cand, open_base, stock_left, cap_left, price, open_cost, cost,
+                          best, arg, dp, choice)  # fmt: skip
+        if value < current - 1e-9:
+            saving += current - value
+            _assign(lo, k, choice, arg, line_wh)
         _order_use(o, lo, k, line_sku, line_qty, line_wh, open_base, stock_left, cap_left, -1.0, opened)
     return saving
+
+
+@njit(cache=True)
+def pair_moves(line_ptr: np.ndarray, line_sku: np.ndarray, line_qty: np.ndarray, cand: np.ndarray,
+               open_base: np.ndarray, pairs: np.ndarray, line_wh: np.ndarray, stock_left: np.ndarray,
+               cap_left: np.ndarray, max_lines: int) -> float:  # fmt: skip
+    """Re-allocate two orders at once: both taken out, each re-inserted exactly, in the better of both sequences.
+
+    One-order reinsertion cannot move an order ``b`` off stock that another order ``a`` needs when
+    the move costs ``b`` something: the pair move frees both, inserts ``a`` at its cheapest (now free
+    to take ``b``'s stock), then ``b`` at its cheapest within what is left, and the other way round,
+    and keeps the cheaper sequence when it beats the two orders' current cost.
+
+    Parameters
+    ----------
+    pairs : numpy.ndarray of int64
+        (P, 2) order pairs to try, in this sequence.
+    line_ptr, line_sku, line_qty, cand, open_base, line_wh, stock_left, cap_left, max_lines
+        As for :func:`reinsert_orders` (the last three changed in place).
+
+    Returns
+    -------
+    float
+        The saving (at least 0).
+    """
+    n_w = open_base.shape[1]
+    size = 1 << max_lines
+    cost, best, arg = np.empty((size, n_w)), np.empty(size), np.zeros(size, dtype=np.int64)
+    dp, choice = np.empty(size), np.zeros(size, dtype=np.int64)
+    open_cost, opened = np.empty(n_w), np.zeros(n_w, dtype=np.bool_)
+    price = np.zeros(stock_left.shape)
+    saved = np.empty(2 * max_lines, dtype=np.int64)
+    saving = 0.0
+    for p in range(pairs.shape[0]):
+        a, b = pairs[p, 0], pairs[p, 1]
+        lo_a, k_a = line_ptr[a], line_ptr[a + 1] - line_ptr[a]
+        lo_b, k_b = line_ptr[b], line_ptr[b + 1] - line_ptr[b]
+        if a == b or k_a > max_lines or k_b > max_lines:
+            continue
+        for j in range(k_a):
+            saved[j] = line_wh[lo_a + j]
+        for j in range(k_b):
+            saved[max_lines + j] = line_wh[lo_b + j]
+        before = _order_use(a, lo_a, k_a, line_sku, line_qty, line_wh, open_base, stock_left, cap_left, 1.0, opened)
+        before += _order_use(b, lo_b, k_b, line_sku, line_qty, line_wh, open_base, stock_left, cap_left, 1.0, opened)
+        best_total, best_first = before, -1
+        for first in range(2):
+            x, lo_x, k_x = (a, lo_a, k_a) if first == 0 else (b, lo_b, k_b)
+            y, lo_y, k_y = (b, lo_b, k_b) if first == 0 else (a, lo_a, k_a)
+            v1 = _cheapest(x, lo_x, k_x, line_sku, line_qty, cand, open_base, stock_left, cap_left, price, open_cost,
+                           cost, best, arg, dp, choice)  # fmt: skip
+            if v1 == INF:
+                continue
+            _assign(lo_x, k_x, choice, arg, line_wh)
+            _order_use(x, lo_x, k_x, line_sku, line_qty, line_wh, open_base, stock_left, cap_left, -1.0, opened)
+            v2 = _cheapest(y, lo_y, k_y, line_sku, line_qty, cand, open_base, stock_left, cap_left, price, open_cost,
+                           cost, best, arg, dp, choice)  # fmt: skip
+            _order_use(x, lo_x, k_x, line_sku, line_qty, line_wh, open_base, stock_left, cap_left, 1.0, opened)
+            if v2 < INF and v1 + v2 < best_total - 1e-9:
+                best_total, best_first = v1 + v2, first
+        if best_first == -1:  # keep both as they were
+            for j in range(k_a):
+                line_wh[lo_a + j] = saved[j]
+            for j in range(k_b):
+                line_wh[lo_b + j] = saved[max_lines + j]
+        else:  # redo the better sequence (the programme is deterministic)
+            saving += before - best_total
+            x, lo_x, k_x = (a, lo_a, k_a) if best_first == 0 else (b, lo_b, k_b)
+            y, lo_y, k_y = (b, lo_b, k_b) if best_first == 0 else (a, lo_a, k_a)
+            _cheapest(x, lo_x, k_x, line_sku, line_qty, cand, open_base, stock_left, cap_left, price, open_cost, cost,
+                      best, arg, dp, choice)  # fmt: skip
+            _assign(lo_x, k_x, choice, arg, line_wh)
+            _order_use(x, lo_x, k_x, line_sku, line_qty, line_wh, open_base, stock_left, cap_left, -1.0, opened)
+            _cheapest(y, lo_y, k_y, line_sku, line_qty, cand, open_base, stock_left, cap_left, price, open_cost, cost,
+                      best, arg, dp, choice)  # fmt: skip
+            _assign(lo_y, k_y, choice, arg, line_wh)
+            _order_use(y, lo_y, k_y, line_sku, line_qty, line_wh, open_base, stock_left, cap_left, -1.0, opened)
+            continue
+        _order_use(a, lo_a, k_a, line_sku, line_qty, line_wh, open_base, stock_left, cap_left, -1.0, opened)
+        _order_use(b, lo_b, k_b, line_sku, line_qty, line_wh, open_base, stock_left, cap_left, -1.0, opened)
+    return saving
+
+
+@njit(cache=True)
+def _cheapest(o: int, lo: int, k: int, line_sku: np.ndarray, line_qty: np.ndarray, cand: np.ndarray,
+              open_base: np.ndarray, stock_left: np.ndarray, cap_left: np.ndarray, price: np.ndarray,
+              open_cost: np.ndarray, cost: np.ndarray, best: np.ndarray, arg: np.ndarray, dp: np.ndarray,
+              choice: np.ndarray) -> float:  # fmt: skip
+    """Cheapest allocation of order ``o`` (not in the plan) within ``stock_left`` and ``cap_left``; INF if none.
+
+    Leaves the partition in ``choice`` and each part's warehouse in ``arg`` for :func:`_assign`.
+    """
+    n_w = open_base.shape[1]
+    for w in range(n_w):
+        open_cost[w] = open_base[o, w] if cap_left[w] >= 1.0 else INF
+    _subset_tables(lo, k, line_sku, line_qty, cand, open_cost, price, cost, best, arg)
+    for t in range(1, 1 << k):  # stock left: a subset is shippable from w only if each of its lines is
+        for w in range(n_w):
+            if cost[t, w] == 0.0:
+                for j in range(k):
+                    if (t >> j) & 1 and stock_left[line_sku[lo + j], w] < line_qty[lo + j]:
+                        cost[t, w] = INF
+                        break
+    _best_parcels(k, open_cost, cost, best, arg)
+    _partition(k, best, dp, choice)
+    return dp[(1 << k) - 1]
+
+
+@njit(cache=True)
+def _assign(lo: int, k: int, choice: np.ndarray, arg: np.ndarray, line_wh: np.ndarray) -> None:
+    """Write the allocation :func:`_cheapest` left in ``choice`` and ``arg`` into ``line_wh``."""
+    left = (1 << k) - 1
+    while left:
+        t = choice[left]
+        for j in range(k):
+            if (t >> j) & 1:
+                line_wh[lo + j] = arg[t]
+        left ^= t
 
 
 @njit(cache=True)
