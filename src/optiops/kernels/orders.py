@@ -250,13 +250,19 @@ def priced_reduced(
 
 
 def warmup() -> None:
-    """Compile (or load from the cache) both kernels on a one-order day."""
-    args = (
-        np.array([0, 2], dtype=np.int64), np.array([0, 1], dtype=np.int64), np.ones(2),
-        np.ones((2, 2), dtype=np.bool_), np.ones((1, 2)), np.zeros((2, 2)), np.zeros(2), 4,
-    )  # fmt: skip
+    """Compile (or load from the cache) every kernel of the core method on a one-order day.
+
+    A cold cache compiles them in seconds, which must not come out of a short search budget (a 2-s
+    core solve missed the optimum in a fresh CI clone once ``pair_moves`` joined the search).
+    """
+    ptr, sku, qty = np.array([0, 2], dtype=np.int64), np.array([0, 1], dtype=np.int64), np.ones(2)
+    cand, open_base = np.ones((2, 2), dtype=np.bool_), np.ones((1, 2))
+    args = (ptr, sku, qty, cand, open_base, np.zeros((2, 2)), np.zeros(2), 4)
     priced_optima(*args)
     priced_reduced(*args)
+    line_wh, stock_left, cap_left = np.zeros(2, dtype=np.int64), np.ones((2, 2)), np.ones(2)
+    reinsert_orders(ptr, sku, qty, cand, open_base, np.zeros(1, dtype=np.int64), line_wh, stock_left, cap_left, 4)
+    pair_moves(ptr, sku, qty, cand, open_base, np.zeros((1, 2), dtype=np.int64), line_wh, stock_left, cap_left, 4)
 
 
 @njit(cache=True)
