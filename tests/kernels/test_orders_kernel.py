@@ -103,11 +103,9 @@ def test_reinsertion_equals_enumeration(d: dict, seed: int) -> None:
     from the state the kernel reached, not along the reference's own path.
     """
     rng = np.random.default_rng(seed)
-    n_o, n_w = d["open_base"].shape
-    line_wh = np.array([rng.choice(np.flatnonzero(row)) for row in d["cand"]], dtype=np.int64)
-    stock_left = rng.integers(0, 4, d["lam"].shape).astype(np.float64)
-    cap_left = rng.integers(0, 2, n_w).astype(np.float64)
-    before_wh, before_stock, before_cap = line_wh.copy(), stock_left.copy(), cap_left.copy()
+    n_o = d["open_base"].shape[0]
+    line_wh, stock_left, cap_left = random_plan(d, rng)
+    before = line_wh.copy(), stock_left.copy(), cap_left.copy()
     total = 0.0
     for o in rng.permutation(n_o):
         expected = reinsert_reference(d, [int(o)], line_wh.tolist(), stock_left.tolist(), cap_left.tolist())
@@ -115,35 +113,22 @@ def test_reinsertion_equals_enumeration(d: dict, seed: int) -> None:
                                  stock_left, cap_left, 6)  # fmt: skip
         assert np.isclose(saving, expected)
         total += saving
-    assert np.isclose(plan_cost(d, before_wh) - plan_cost(d, line_wh), total)
-    assert all(d["cand"][k][line_wh[k]] for k in range(len(line_wh)))
-    moved_stock = np.zeros_like(stock_left)
-    np.add.at(moved_stock, (d["sku"], before_wh), d["qty"])
-    np.add.at(moved_stock, (d["sku"], line_wh), -d["qty"])
-    assert np.allclose(stock_left, before_stock + moved_stock)
-    assert np.allclose(cap_left, before_cap + parcels(d, before_wh) - parcels(d, line_wh))
+    assert_books(d, before, (line_wh, stock_left, cap_left), total)
 
 
 @settings(max_examples=60, deadline=None)
 @given(priced_days(), st.integers(0, 2**32 - 1))
 def test_reinsertion_of_many_orders_in_one_call_keeps_the_books(d: dict, seed: int) -> None:
-    """One call over every order (as the search makes it): the saving is the plan's cost drop, stock and
-    capacity move with the lines, and no order ends up dearer than its start."""
+    """One call over every order (as the search makes it): the saving is non-negative and is the plan's
+    cost drop, and stock and capacity move with the lines."""
     rng = np.random.default_rng(seed)
-    n_o, n_w = d["open_base"].shape
-    line_wh = np.array([rng.choice(np.flatnonzero(row)) for row in d["cand"]], dtype=np.int64)
-    stock_left = rng.integers(0, 4, d["lam"].shape).astype(np.float64)
-    cap_left = rng.integers(0, 2, n_w).astype(np.float64)
-    before_wh, before_stock, before_cap = line_wh.copy(), stock_left.copy(), cap_left.copy()
+    n_o = d["open_base"].shape[0]
+    line_wh, stock_left, cap_left = random_plan(d, rng)
+    before = line_wh.copy(), stock_left.copy(), cap_left.copy()
     saving = reinsert_orders(d["ptr"], d["sku"], d["qty"], d["cand"], d["open_base"], rng.permutation(n_o), line_wh,
                              stock_left, cap_left, 6)  # fmt: skip
-    assert saving >= 0 and np.isclose(plan_cost(d, before_wh) - plan_cost(d, line_wh), saving)
-    assert all(d["cand"][k][line_wh[k]] for k in range(len(line_wh)))
-    moved_stock = np.zeros_like(stock_left)
-    np.add.at(moved_stock, (d["sku"], before_wh), d["qty"])
-    np.add.at(moved_stock, (d["sku"], line_wh), -d["qty"])
-    assert np.allclose(stock_left, before_stock + moved_stock)
-    assert np.allclose(cap_left, before_cap + parcels(d, before_wh) - parcels(d, line_wh))
+    assert saving >= 0
+    assert_books(d, before, (line_wh, stock_left, cap_left), saving)
 
 
 @settings(max_examples=60, deadline=None)
@@ -155,11 +140,9 @@ def test_pair_moves_equal_enumeration(d: dict, seed: int) -> None:
     cost drops by the total saving and stock and capacity move with the lines.
     """
     rng = np.random.default_rng(seed)
-    n_o, n_w = d["open_base"].shape
-    line_wh = np.array([rng.choice(np.flatnonzero(row)) for row in d["cand"]], dtype=np.int64)
-    stock_left = rng.integers(0, 4, d["lam"].shape).astype(np.float64)
-    cap_left = rng.integers(0, 2, n_w).astype(np.float64)
-    before_wh, before_stock, before_cap = line_wh.copy(), stock_left.copy(), cap_left.copy()
+    n_o = d["open_base"].shape[0]
+    line_wh, stock_left, cap_left = random_plan(d, rng)
+    before = line_wh.copy(), stock_left.copy(), cap_left.copy()
     total = 0.0
     for _ in range(4):
         a, b = (int(v) for v in rng.integers(0, n_o, 2))
@@ -168,13 +151,7 @@ def test_pair_moves_equal_enumeration(d: dict, seed: int) -> None:
                             stock_left, cap_left, 6)  # fmt: skip
         assert np.isclose(saving, expected)
         total += saving
-    assert np.isclose(plan_cost(d, before_wh) - plan_cost(d, line_wh), total)
-    assert all(d["cand"][k][line_wh[k]] for k in range(len(line_wh)))
-    moved_stock = np.zeros_like(stock_left)
-    np.add.at(moved_stock, (d["sku"], before_wh), d["qty"])
-    np.add.at(moved_stock, (d["sku"], line_wh), -d["qty"])
-    assert np.allclose(stock_left, before_stock + moved_stock)
-    assert np.allclose(cap_left, before_cap + parcels(d, before_wh) - parcels(d, line_wh))
+    assert_books(d, before, (line_wh, stock_left, cap_left), total)
 
 
 def test_pair_move_frees_stock_one_order_moves_cannot() -> None:
@@ -193,6 +170,27 @@ def test_pair_move_frees_stock_one_order_moves_cannot() -> None:
     saving = pair_moves(*args, np.array([[0, 1]]), line_wh, stock_left, cap_left, 6)
     assert np.isclose(saving, 19.0 - (5.0 + 6.0))  # order 0 whole from 0, order 1 from 1
     assert line_wh.tolist() == [0, 0, 1]
+
+
+def random_plan(d: dict, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A random plan of a day (one candidate warehouse per line) and random stock and capacity left."""
+    line_wh = np.array([rng.choice(np.flatnonzero(row)) for row in d["cand"]], dtype=np.int64)
+    stock_left = rng.integers(0, 4, d["lam"].shape).astype(np.float64)
+    cap_left = rng.integers(0, 2, d["open_base"].shape[1]).astype(np.float64)
+    return line_wh, stock_left, cap_left
+
+
+def assert_books(d: dict, before: tuple, after: tuple, saving: float) -> None:
+    """The plan's cost fell by ``saving``, every line ships from a candidate, stock and capacity moved with it."""
+    before_wh, before_stock, before_cap = before
+    line_wh, stock_left, cap_left = after
+    assert np.isclose(plan_cost(d, before_wh) - plan_cost(d, line_wh), saving)
+    assert all(d["cand"][k][line_wh[k]] for k in range(len(line_wh)))
+    moved_stock = np.zeros_like(stock_left)
+    np.add.at(moved_stock, (d["sku"], before_wh), d["qty"])
+    np.add.at(moved_stock, (d["sku"], line_wh), -d["qty"])
+    assert np.allclose(stock_left, before_stock + moved_stock)
+    assert np.allclose(cap_left, before_cap + parcels(d, before_wh) - parcels(d, line_wh))
 
 
 def parcels(d: dict, line_wh: np.ndarray) -> np.ndarray:

@@ -159,9 +159,9 @@ def plan_table(rows: list[dict[str, Any]]) -> list[str]:
         return []
     last = max(r["run_id"] for r in mine if r["date"] == max(x["date"] for x in mine))
     run = sorted((r for r in mine if r["run_id"] == last), key=lambda r: (r["scenario"], r["plan"]))
-    keys = ["cost_per_order", "days_of_inventory", "stockout_rate", "fill_rate", "units_per_labour_hour",
-            "split_rate", "on_time_rate"]  # fmt: skip
-    keys += [k for k in ("unmet_demand_day_rate", "lost_sales_per_order") if k in run[0]]
+    from optiops.plan.pipeline import EXTRA_KPI_KEYS, KPI_KEYS
+
+    keys = list(KPI_KEYS) + [k for k in EXTRA_KPI_KEYS if k in run[0]]
     lines = [
         f"## plan (run of {run[0]['date'][:16]}, commit {run[0]['commit']}, {run[0]['time_limit_s']:g} s per solve)",
         "",

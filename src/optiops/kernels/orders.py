@@ -314,12 +314,7 @@ def reinsert_orders(line_ptr: np.ndarray, line_sku: np.ndarray, line_qty: np.nda
     float
         The saving (at least 0).
     """
-    n_w = open_base.shape[1]
-    size = 1 << max_lines
-    cost, best, arg = np.empty((size, n_w)), np.empty(size), np.zeros(size, dtype=np.int64)
-    dp, choice = np.empty(size), np.zeros(size, dtype=np.int64)
-    open_cost, opened = np.empty(n_w), np.zeros(n_w, dtype=np.bool_)
-    price = np.zeros(stock_left.shape)  # true costs: no stock prices
+    cost, best, arg, dp, choice, open_cost, opened, price = _scratch(open_base.shape[1], max_lines, stock_left.shape)
     saving = 0.0
     for o in orders:
         lo, k = line_ptr[o], line_ptr[o + 1] - line_ptr[o]
@@ -358,12 +353,7 @@ def pair_moves(line_ptr: np.ndarray, line_sku: np.ndarray, line_qty: np.ndarray,
     float
         The saving (at least 0).
     """
-    n_w = open_base.shape[1]
-    size = 1 << max_lines
-    cost, best, arg = np.empty((size, n_w)), np.empty(size), np.zeros(size, dtype=np.int64)
-    dp, choice = np.empty(size), np.zeros(size, dtype=np.int64)
-    open_cost, opened = np.empty(n_w), np.zeros(n_w, dtype=np.bool_)
-    price = np.zeros(stock_left.shape)
+    cost, best, arg, dp, choice, open_cost, opened, price = _scratch(open_base.shape[1], max_lines, stock_left.shape)
     saved = np.empty(2 * max_lines, dtype=np.int64)
     saving = 0.0
     for p in range(pairs.shape[0]):
@@ -382,12 +372,10 @@ def pair_moves(line_ptr: np.ndarray, line_sku: np.ndarray, line_qty: np.ndarray,
         for first in range(2):
             x, lo_x, k_x = (a, lo_a, k_a) if first == 0 else (b, lo_b, k_b)
             y, lo_y, k_y = (b, lo_b, k_b) if first == 0 else (a, lo_a, k_a)
-            v1 = _cheapest(x, lo_x, k_x, line_sku, line_qty, cand, open_base, stock_left, cap_left, price, open_cost,
-                           cost, best, arg, dp, choice)  # fmt: skip
+            v1 = _insert(x, lo_x, k_x, line_sku, line_qty, cand, open_base, line_wh, stock_left, cap_left, price,
+                         open_cost, cost, best, arg, dp, choice, opened)  # fmt: skip
             if v1 == INF:
                 continue
-            _assign(lo_x, k_x, choice, arg, line_wh)
-            _order_use(x, lo_x, k_x, line_sku, line_qty, line_wh, open_base, stock_left, cap_left, -1.0, opened)
             v2 = _cheapest(y, lo_y, k_y, line_sku, line_qty, cand, open_base, stock_left, cap_left, price, open_cost,
                            cost, best, arg, dp, choice)  # fmt: skip
             _order_use(x, lo_x, k_x, line_sku, line_qty, line_wh, open_base, stock_left, cap_left, 1.0, opened)
@@ -398,22 +386,42 @@ def pair_moves(line_ptr: np.ndarray, line_sku: np.ndarray, line_qty: np.ndarray,
                 line_wh[lo_a + j] = saved[j]
             for j in range(k_b):
                 line_wh[lo_b + j] = saved[max_lines + j]
-        else:  # redo the better sequence (the programme is deterministic)
-            saving += before - best_total
-            x, lo_x, k_x = (a, lo_a, k_a) if best_first == 0 else (b, lo_b, k_b)
-            y, lo_y, k_y = (b, lo_b, k_b) if best_first == 0 else (a, lo_a, k_a)
-            _cheapest(x, lo_x, k_x, line_sku, line_qty, cand, open_base, stock_left, cap_left, price, open_cost, cost,
-                      best, arg, dp, choice)  # fmt: skip
-            _assign(lo_x, k_x, choice, arg, line_wh)
-            _order_use(x, lo_x, k_x, line_sku, line_qty, line_wh, open_base, stock_left, cap_left, -1.0, opened)
-            _cheapest(y, lo_y, k_y, line_sku, line_qty, cand, open_base, stock_left, cap_left, price, open_cost, cost,
-                      best, arg, dp, choice)  # fmt: skip
-            _assign(lo_y, k_y, choice, arg, line_wh)
-            _order_use(y, lo_y, k_y, line_sku, line_qty, line_wh, open_base, stock_left, cap_left, -1.0, opened)
+            _order_use(a, lo_a, k_a, line_sku, line_qty, line_wh, open_base, stock_left, cap_left, -1.0, opened)
+            _order_use(b, lo_b, k_b, line_sku, line_qty, line_wh, open_base, stock_left, cap_left, -1.0, opened)
             continue
-        _order_use(a, lo_a, k_a, line_sku, line_qty, line_wh, open_base, stock_left, cap_left, -1.0, opened)
-        _order_use(b, lo_b, k_b, line_sku, line_qty, line_wh, open_base, stock_left, cap_left, -1.0, opened)
+        saving += before - best_total  # redo the better sequence (the programme is deterministic)
+        for o, lo, k in ((a, lo_a, k_a), (b, lo_b, k_b)) if best_first == 0 else ((b, lo_b, k_b), (a, lo_a, k_a)):
+            _insert(o, lo, k, line_sku, line_qty, cand, open_base, line_wh, stock_left, cap_left, price, open_cost,
+                    cost, best, arg, dp, choice, opened)  # fmt: skip
     return saving
+
+
+@njit(cache=True)
+def _scratch(n_w: int, max_lines: int, stock_shape: tuple[int, int]) -> tuple:
+    """Work arrays of the exact order programme: subset costs, best parcels, partition, open costs, zero prices."""
+    size = 1 << max_lines
+    cost, best, arg = np.empty((size, n_w)), np.empty(size), np.zeros(size, dtype=np.int64)
+    dp, choice = np.empty(size), np.zeros(size, dtype=np.int64)
+    open_cost, opened = np.empty(n_w), np.zeros(n_w, dtype=np.bool_)
+    price = np.zeros(stock_shape)  # true costs: no stock prices
+    return cost, best, arg, dp, choice, open_cost, opened, price
+
+
+@njit(cache=True)
+def _insert(o: int, lo: int, k: int, line_sku: np.ndarray, line_qty: np.ndarray, cand: np.ndarray,
+            open_base: np.ndarray, line_wh: np.ndarray, stock_left: np.ndarray, cap_left: np.ndarray,
+            price: np.ndarray, open_cost: np.ndarray, cost: np.ndarray, best: np.ndarray, arg: np.ndarray,
+            dp: np.ndarray, choice: np.ndarray, opened: np.ndarray) -> float:  # fmt: skip
+    """Put order ``o`` (out of the plan) back at its cheapest allocation and take its stock and parcels.
+
+    Returns that allocation's cost; INF (and nothing changed) when no allocation fits what is left.
+    """
+    value = _cheapest(o, lo, k, line_sku, line_qty, cand, open_base, stock_left, cap_left, price, open_cost, cost,
+                      best, arg, dp, choice)  # fmt: skip
+    if value < INF:
+        _assign(lo, k, choice, arg, line_wh)
+        _order_use(o, lo, k, line_sku, line_qty, line_wh, open_base, stock_left, cap_left, -1.0, opened)
+    return value
 
 
 @njit(cache=True)

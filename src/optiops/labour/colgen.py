@@ -235,7 +235,7 @@ def sequential_roster(
         now = time.perf_counter()
         if now >= deadline:
             return None
-        mu = np.where(left > 0, arr.under_weight, -arr.over_weight).astype(np.float64)
+        mu = _cover_values(arr, left)
         rows = _price(pricing[e], arr, e, mu, deadline, seed, first_by=now + (deadline - now) / (n_e - e),
                       params=params)  # fmt: skip
         if not rows:
@@ -295,7 +295,13 @@ def _marginal_values(arr: RosterArrays, roster: NDArray[np.int64], e: int) -> ND
     np.add.at(count, (days[worked], roster[worked]), 1)
     mine = np.flatnonzero(roster[e] >= 0)
     count[mine, roster[e, mine]] -= 1
-    return np.where(count < arr.requirement, arr.under_weight, -arr.over_weight).astype(np.float64)
+    return _cover_values(arr, arr.requirement - count)
+
+
+def _cover_values(arr: RosterArrays, left: NDArray[np.int64]) -> NDArray[np.float64]:
+    """Penalty one more employee on each (day, shift) saves: under-cover weight while ``left > 0``, else
+    minus the over-cover weight."""
+    return np.where(left > 0, arr.under_weight, -arr.over_weight).astype(np.float64)
 
 
 def _reduced_cost(arr: RosterArrays, e: int, row: NDArray[np.int64], mu: NDArray[np.float64], pi: float) -> float:

@@ -337,7 +337,7 @@ def _fallback_start(
         stats["sequential_objective"] = int(check_matrix(inst, matrix).objective)
         solved, changed = improve_by_employee(rm.arrays, pricing, matrix, deadline, options.num_workers, options.seed)
         stats.update(descent_solved=solved, descent_changed=changed)
-        values = complete_solution(rm, matrix, options.seed, max(t0 + options.time_limit - time.perf_counter(), 0.01))
+        values = complete_solution(rm, matrix, options.seed, max(_end(t0, options) - time.perf_counter(), 0.01))
     stats["fallback_s"] = round(time.perf_counter() - started, 3)
     if values is None:
         logger.info("%s: no sequential roster; CP-SAT continues on the full model", inst.name)
@@ -361,7 +361,7 @@ def _colgen_start(
                  colgen_lp=master.root_value if master.root_value is not None else "")  # fmt: skip
     if matrix is None:
         return
-    values = complete_solution(rm, matrix, options.seed, max(t0 + options.time_limit - time.perf_counter(), 0.01))
+    values = complete_solution(rm, matrix, options.seed, max(_end(t0, options) - time.perf_counter(), 0.01))
     if values is None:
         return
     objective = model_objective(rm.model, values)
