@@ -79,10 +79,13 @@ def test_cost_per_order_adds_the_parts_per_their_own_orders() -> None:
             late_orders=5.0,
             split_rate=0.1,
         ),
-        "routing": step("routing", transport_cost=40.0, stops=10.0, on_time_rate=0.9),
+        # fleet routes 30 + 2 units handed to the carrier at 5 (the skip price in transport_cost is not a cost)
+        "routing": step(
+            "routing", transport_cost=60.0, fleet_cost=30.0, carrier_units=2.0, stops=10.0, on_time_rate=0.9
+        ),
         "labour": step("labour", labour_cost=400.0, units_shipped=160.0, units_per_labour_hour=5.0),
     }
-    kpis, parts = combine_kpis(steps, upo=1.6)
+    kpis, parts = combine_kpis(steps, upo=1.6, carrier_parcel_cost=5.0)
     # 200 hold-out orders, 100 week orders; lost sales (40) are reported apart, not as a fulfilment cost
     assert parts["baseline"] == pytest.approx(
         {"handling": 2.0, "transport": 5.0, "inventory": 0.8, "returns": 0.1, "labour": 4.0}

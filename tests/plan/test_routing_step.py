@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -11,9 +12,17 @@ from optiops.model.routing import RoutingInstance
 from optiops.model.scenario import Scenario
 from optiops.plan.base import PlanOptions, StepResult
 from optiops.plan.orders import DayOrders
-from optiops.plan.routing_step import fleet_instances, nearest_neighbour_plan, routing_step
+from optiops.plan.routing_step import (
+    MAX_SKIP_PRICE,
+    fleet_instances,
+    nearest_neighbour_plan,
+    routing_step,
+    score,
+    skip_price,
+)
 
-KPI_KEYS = {"stops", "routes", "transport_cost", "distance_km", "on_time_rate", "skipped"}
+KPI_KEYS = {"stops", "routes", "transport_cost", "fleet_cost", "carrier_units", "distance_km", "on_time_rate",
+            "skipped"}  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -22,9 +31,10 @@ def routing(small: Scenario, plan_options: PlanOptions, small_orders: DayOrders,
     return routing_step(small, plan_options, small_orders, small_allocation)
 
 
-def _instance(small: Scenario, orders: DayOrders, allocation: StepResult, plan: str, warehouse: str) -> RoutingInstance:
+def _instance(small: Scenario, orders: DayOrders, allocation: StepResult, plan: str, warehouse: str,
+              price: float | None = None) -> RoutingInstance:  # fmt: skip
     table = allocation.tables["allocation.csv"]
-    return fleet_instances(small, orders, table[table["plan"] == plan])[0][warehouse]
+    return fleet_instances(small, orders, table[table["plan"] == plan], price)[0][warehouse]
 
 
 def _plan_from_table(routes: pd.DataFrame, plan: str, warehouse: str) -> RoutingPlan:
@@ -42,21 +52,52 @@ def test_both_plans_are_feasible_by_the_evaluator(routing: StepResult, small: Sc
                                                   small_allocation: StepResult) -> None:  # fmt: skip
     """routes.csv of each plan, rebuilt as a plan, passes optiops.evaluate at the stated cost."""
     routes = routing.tables["routes.csv"]
+    prices = {"baseline": skip_price(small.costs), "optimised": routing.stats["skip_price"]}
     for plan, kpis in (("baseline", routing.baseline), ("optimised", routing.optimised)):
-        served, total = 0, 0.0
+        served, total, fleet = 0, 0.0, 0.0
         for w in sorted(set(routes.loc[routes["plan"] == plan, "warehouse"])):
-            inst = _instance(small, small_orders, small_allocation, plan, w)
+            inst = _instance(small, small_orders, small_allocation, plan, w, prices[plan])
             ev = optiops.evaluate(inst, _plan_from_table(routes, plan, w))
             assert ev.feasible, ev.violations
             total += ev.objective
+            fleet += ev.objective - ev.skip_cost
             served += len(inst.stops) - len(ev.skipped)
         assert total == pytest.approx(kpis["transport_cost"])
+        assert fleet == pytest.approx(kpis["fleet_cost"])
         assert served == kpis["stops"] - kpis["skipped"]
 
 
-def test_optimised_transport_cost_is_no_higher(routing: StepResult) -> None:
-    """The solver's routes cost no more than nearest neighbour."""
-    assert routing.optimised["transport_cost"] <= routing.baseline["transport_cost"] + 1e-6
+def test_carrier_units_are_the_units_of_every_stop_not_served(routing: StepResult, small: Scenario,
+                                                              small_orders: DayOrders,
+                                                              small_allocation: StepResult) -> None:  # fmt: skip
+    """carrier_units = parcels + returned units of the stops the routes do not visit, reachable or not."""
+    routes = routing.tables["routes.csv"]
+    table = small_allocation.tables["allocation.csv"]
+    prices = {"baseline": skip_price(small.costs), "optimised": routing.stats["skip_price"]}
+    for plan, kpis in (("baseline", routing.baseline), ("optimised", routing.optimised)):
+        instances, left_out = fleet_instances(small, small_orders, table[table["plan"] == plan], prices[plan])
+        visited = set(routes.loc[routes["plan"] == plan, "node"])
+        units = sum(int(np.sum(st.delivery)) + int(np.sum(st.pickup))
+                    for inst in instances.values() for st in inst.stops if st.id not in visited)  # fmt: skip
+        assert units + int((left_out["delivery"] + left_out["pickup"]).sum()) == kpis["carrier_units"]
+
+
+def test_optimised_routes_cost_no_more_than_nearest_neighbour_on_their_instance(
+    routing: StepResult, small: Scenario, small_orders: DayOrders, small_allocation: StepResult
+) -> None:
+    """Per warehouse, the kept routes cost no more than nearest neighbour on the same instance and price."""
+    for w, stats in routing.stats["warehouses"].items():
+        inst = _instance(small, small_orders, small_allocation, "optimised", w, routing.stats["skip_price"])
+        nn = score(inst, nearest_neighbour_plan(inst)).evaluation.objective
+        assert stats["objective"] <= nn + 1e-6
+
+
+def test_on_time_guard(routing: StepResult) -> None:
+    """The optimised routes serve as large a share of stops on time as the baseline, or the price hit its cap."""
+    assert (
+        routing.optimised["on_time_rate"] >= routing.baseline["on_time_rate"] - 1e-12
+        or routing.stats["skip_price"] == MAX_SKIP_PRICE
+    )
 
 
 def test_kpis_have_the_same_keys_and_sane_values(routing: StepResult) -> None:

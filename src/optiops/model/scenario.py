@@ -282,6 +282,10 @@ class Costs:
         Cost of a unit of demand not served, as a share of its price (lost margin and goodwill).
     returns_pickup_cost, returns_processing_cost : float
         Reverse logistics per returned unit: the pickup (return freight) and the inspection and restocking.
+    late_delivery_cost : float
+        Price a plan puts on a broken delivery promise, per parcel or returned unit (the voucher that
+        compensates the customer and the contact that reschedules it); the routing step adds it to the
+        carrier tariff as the price of a fleet visit it hands to the carrier.
     overtime_factor : float
         Wage multiplier of hours beyond the contract.
     temp_labour_cost_per_hour : float
@@ -301,6 +305,7 @@ class Costs:
     shortage_cost_share: float = 0.3
     returns_pickup_cost: float = 3.0
     returns_processing_cost: float = 1.8
+    late_delivery_cost: float = 10.0
     overtime_factor: float = 1.5
     temp_labour_cost_per_hour: float = 38.0
 

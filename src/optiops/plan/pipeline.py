@@ -5,8 +5,8 @@ plan), checks its plans with its evaluator, and reports KPI parts; :func:`combin
 into the figures of ``kpis.json``:
 
 - ``cost_per_order``: handling, carrier shipping, split parcels and own-fleet transport per order of
-  the next day (a fleet visit the routing leaves out is handed to the carrier at the base parcel
-  tariff, instead of the routing model's skip penalty); holding, replenishment orders and returns
+  the next day (a fleet visit the routing leaves out, or no vehicle can make, is handed to the
+  carrier at the base parcel tariff and counts as late); holding, replenishment orders and returns
   per order of the hold-out days; labour per order of the first hold-out week (orders = units /
   units per order). The issue's parts are warehousing, transport, returns and labour: lost sales
   are lost margin, not a fulfilment cost, and are reported apart as ``lost_sales_per_order`` (the
@@ -102,16 +102,13 @@ def combine_kpis(
     steps: dict[str, StepResult], upo: float, carrier_parcel_cost: float = 0.0
 ) -> tuple[dict[str, dict[str, float]], dict[str, Any]]:
     """``kpis.json`` figures and the cost-per-order breakdown of both plans from the steps' KPI parts."""
-    from optiops.plan.routing_step import SKIP_PENALTY
-
     kpis: dict[str, dict[str, float]] = {}
     breakdown: dict[str, dict[str, float]] = {}
     for plan in ("baseline", "optimised"):
         inv, alloc = getattr(steps["inventory"], plan), getattr(steps["allocation"], plan)
         route, lab = getattr(steps["routing"], plan), getattr(steps["labour"], plan)
         next_orders = max(alloc["orders"], 1.0)
-        skip_cost = float(steps["routing"].stats.get("skip_cost" if plan == "optimised" else "baseline_skip_cost", 0.0))
-        fleet = route["transport_cost"] - skip_cost + skip_cost / SKIP_PENALTY * carrier_parcel_cost
+        fleet = route["fleet_cost"] + route["carrier_units"] * carrier_parcel_cost
         holdout_orders = max(inv["units_demanded"] / upo, 1.0)
         week_orders = max(lab["units_shipped"] / upo, 1.0)
         parts = {
