@@ -25,6 +25,7 @@ from optiops.kernels.inventory import (
 )
 
 NO_TRACE = np.zeros((0, 0, N_TRACE))
+NO_GROUPS = (np.zeros(0, dtype=np.int64), np.zeros((0, 0, 0), dtype=np.uint8))
 
 
 def args(skus: list[dict], n_periods: int, warmup: int, n_scenarios: int, bootstrap: bool) -> tuple:
@@ -67,7 +68,7 @@ sku = st.fixed_dictionaries(
 def test_replay_matches_reference(skus: list[dict], n_periods: int, warmup: int) -> None:
     """In replay mode with fixed lead times (no random draws) kernel and reference agree exactly."""
     a = args(skus, n_periods, warmup, 2, bootstrap=False)
-    got = simulate_policies(*a, NO_TRACE)
+    got = simulate_policies(*a, NO_TRACE, *NO_GROUPS)
     np.testing.assert_allclose(got, simulate_policies_reference(*a), rtol=1e-9, atol=1e-9)
 
 
@@ -76,9 +77,9 @@ def test_bootstrap_is_reproducible_and_per_sku() -> None:
     base = {"pool": [0.0, 3.0, 7.0], "r": 1, "s": 8.0, "S": 15.0, "Q": 0.0, "moq": 0.0, "pack": 0.0,
             "lt": 2.0, "sd": 0.7, "rate": 0.2, "delay": 2, "lost": False, "init": 10.0}  # fmt: skip
     other = {**base, "pool": [50.0], "sd": 2.0}
-    both = simulate_policies(*args([base, other], 60, 10, 50, True), NO_TRACE)
-    again = simulate_policies(*args([base, other], 60, 10, 50, True), NO_TRACE)
-    alone = simulate_policies(*args([base], 60, 10, 50, True), NO_TRACE)
+    both = simulate_policies(*args([base, other], 60, 10, 50, True), NO_TRACE, *NO_GROUPS)
+    again = simulate_policies(*args([base, other], 60, 10, 50, True), NO_TRACE, *NO_GROUPS)
+    alone = simulate_policies(*args([base], 60, 10, 50, True), NO_TRACE, *NO_GROUPS)
     np.testing.assert_array_equal(both, again)
     assert both.shape == (2, N_STATS)
     # alone's seed is 7 as in `both`; the ring differs (other's lead-time spread) but no draw is clipped
@@ -90,7 +91,7 @@ def test_bootstrap_draws_the_pool_distribution() -> None:
     pool = [0.0, 0.0, 1.0, 5.0, 14.0]
     k = {"pool": pool, "r": 1, "s": 0.0, "S": 0.0, "Q": 0.0, "moq": 0.0, "pack": 0.0, "lt": 0.0, "sd": 0.0,
          "rate": 0.0, "delay": 0, "lost": True, "init": 0.0}  # fmt: skip
-    st_ = simulate_policies(*args([k], 100, 0, 400, True), NO_TRACE)[0]
+    st_ = simulate_policies(*args([k], 100, 0, 400, True), NO_TRACE, *NO_GROUPS)[0]
     assert st_[ST_PERIODS] == 40_000
     assert abs(st_[ST_DEMAND] / st_[ST_PERIODS] - np.mean(pool)) < 0.15
 
@@ -99,7 +100,7 @@ def test_order_up_to_with_zero_lead_time_never_stocks_out() -> None:
     """(R=1, S) above the largest demand with zero lead time: every cycle served, every unit filled."""
     k = {"pool": [0.0, 4.0, 9.0], "r": 1, "s": 10.0, "S": 10.0, "Q": 0.0, "moq": 0.0, "pack": 0.0, "lt": 0.0,
          "sd": 0.0, "rate": 0.0, "delay": 0, "lost": False, "init": 0.0}  # fmt: skip
-    st_ = simulate_policies(*args([k], 30, 5, 20, True), NO_TRACE)[0]
+    st_ = simulate_policies(*args([k], 30, 5, 20, True), NO_TRACE, *NO_GROUPS)[0]
     assert st_[ST_STOCKOUT_CYCLES] == 0
     assert st_[ST_FILLED] == st_[ST_DEMAND]
     assert st_[ST_CYCLES] == 25 * 20
@@ -116,7 +117,7 @@ def test_out_of_stock_days_count_empty_shelves_not_only_unmet_demand() -> None:
     """
     k = {"pool": [0.0, 0.0, 2.0], "r": 3, "s": 2.0, "S": 2.0, "Q": 0.0, "moq": 0.0, "pack": 0.0, "lt": 0.0,
          "sd": 0.0, "rate": 0.0, "delay": 0, "lost": True, "init": 2.0}  # fmt: skip
-    st_ = simulate_policies(*args([k], 30, 0, 1, False), NO_TRACE)[0]
+    st_ = simulate_policies(*args([k], 30, 0, 1, False), NO_TRACE, *NO_GROUPS)[0]
     assert st_[ST_STOCKOUT_PERIODS] == 0 and st_[ST_FILLED] == st_[ST_DEMAND] == 20
     assert st_[ST_EMPTY_PERIODS] == 10
 
@@ -126,7 +127,29 @@ def test_trace_records_scenario_zero() -> None:
     k = {"pool": [3.0], "r": 1, "s": 0.0, "S": 0.0, "Q": 0.0, "moq": 0.0, "pack": 0.0, "lt": 0.0, "sd": 0.0,
          "rate": 0.0, "delay": 0, "lost": False, "init": 10.0}  # fmt: skip
     trace = np.zeros((1, 5, N_TRACE))
-    simulate_policies(*args([k], 5, 0, 1, False), trace)
+    simulate_policies(*args([k], 5, 0, 1, False), trace, *NO_GROUPS)
     # net 10 -> 7 -> 4 -> 1 -> -2; then ip -2 <= s = 0 orders 2 up to S = 0, arriving at once: 0 - 3
     np.testing.assert_allclose(trace[0, :, TR_NET], [7.0, 4.0, 1.0, -2.0, -3.0])
     np.testing.assert_allclose(trace[0, :, TR_ORDER], [0.0, 0.0, 0.0, 0.0, 2.0])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(sku, min_size=1, max_size=6), st.integers(1, 30), st.integers(0, 8), st.integers(1, 3))
+def test_order_days_are_the_union_of_the_group_members_orders(skus: list[dict], n_periods: int, warmup: int,
+                                                             n_groups: int) -> None:  # fmt: skip
+    """A group's order days are the scored periods in which any member orders (each SKU alone: its order count)."""
+    group = np.arange(len(skus), dtype=np.int64) % n_groups
+    a = args(skus, n_periods, warmup, 3, bootstrap=True)
+    joint = np.zeros((n_groups, 3, n_periods), dtype=np.uint8)
+    stats = simulate_policies(*a, NO_TRACE, group, joint)
+    np.testing.assert_array_equal(stats, simulate_policies(*a, NO_TRACE, *NO_GROUPS))  # recording changes nothing
+    union = np.zeros_like(joint)
+    for i, k in enumerate(skus):
+        alone = np.zeros((1, 3, n_periods), dtype=np.uint8)
+        one = args([k], n_periods, warmup, 3, bootstrap=True)
+        seeds = one[15].copy()
+        seeds[0] = a[15][i]  # the SKU's own seed in the joint call
+        st_one = simulate_policies(*one[:15], seeds, *one[16:], NO_TRACE, np.zeros(1, dtype=np.int64), alone)
+        assert alone.sum() == st_one[0, ST_ORDERS]  # at most one order per SKU and period
+        union[group[i]] |= alone[0]
+    np.testing.assert_array_equal(joint, union)

@@ -12,8 +12,16 @@ import pytest
 from typer.testing import CliRunner
 
 from optiops.cli.main import app
+from optiops.inventory.simulate import DemandPool, SimulationOptions
 from optiops.plan.base import PlanOptions, StepResult
-from optiops.plan.inventory_step import inventory_step
+from optiops.plan.inventory_step import (
+    SEARCH_DAYS,
+    build_items,
+    daily_matrix,
+    inventory_step,
+    joint_policy,
+    supplier_groups,
+)
 from optiops.plan.labour_step import labour_step
 from optiops.plan.pipeline import EXTRA_KPI_KEYS, KPI_KEYS, combine_kpis, target_checks
 from optiops.scenario.read import read_scenario
@@ -41,6 +49,27 @@ def test_inventory_step_judges_both_plans_on_the_same_days(small) -> None:  # ty
         assert plan["unmet_demand_day_rate"] <= plan["stockout_rate"]
     assert r.figures["stock.png"].startswith(b"\x89PNG")
     assert len(r.tables["inventory_policies.csv"]) == r.stats["items"]
+    # the baseline reviews every item on the same weekday: at most one purchase order per group a week
+    groups = r.stats["supplier_groups"]
+    assert 0 < r.stats["baseline_purchase_orders_per_day"] <= groups / 7 + 1e-9
+    assert r.stats["groups_ordering_daily"] > 0 or r.stats["optimised_purchase_orders_per_day"] <= groups / 7 + 1e-9
+
+
+def test_joint_policy_orders_weekly_when_purchase_orders_are_dear(small) -> None:  # type: ignore[no-untyped-def]
+    """With a prohibitive purchase-order cost every group keeps to the common weekly day."""
+    demand = daily_matrix(small, small.demand)
+    history = small.days - small.holdout_days
+    items, _ = build_items(small, demand, history)
+    group, labels = supplier_groups(small, items)
+    category = small.skus.set_index("sku")["category"]
+    pairs = [f"{w}/{category[i.split('@')[0]]}" for i, w in zip(items.ids, items.warehouse, strict=True)]
+    assert [labels[g] for g in group] == pairs  # one group per warehouse x category (supplier)
+    pool = DemandPool.from_lists(list(demand.to_numpy()[:, history - SEARCH_DAYS : history]))
+    opts = SimulationOptions(20, 28, 28, 1)
+    policy, daily = joint_policy(items, group, len(labels), 1e9, pool, opts)
+    assert not daily.any() and (policy.review == 7).all()
+    _, free_daily = joint_policy(items, group, len(labels), 0.0, pool, opts)
+    assert free_daily.any()  # with free purchase orders some group gains from ordering on any day
 
 
 def test_flexible_shifts_never_pay_more_than_fixed_ones(small) -> None:  # type: ignore[no-untyped-def]

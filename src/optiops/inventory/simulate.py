@@ -3,6 +3,8 @@
 The simulation is the truth every policy is judged by. Costs per period: holding (unit cost x
 holding rate x mean on hand), ordering (cost per order x orders) and shortage (cost per unit not
 served from stock). Days of inventory are mean on-hand units over mean demand per day.
+:func:`simulate_joint` also counts the purchase orders of groups of items bought together (joint
+replenishment: one fixed cost per group and period with any order, on top of each line's cost).
 """
 
 from __future__ import annotations
@@ -72,6 +74,9 @@ class DemandPool:
         return cls(values, offsets)
 
 
+_NO_GROUPS = (np.zeros(0, dtype=np.int64), np.zeros((0, 0, 0), dtype=np.uint8))  # no joint replenishment
+
+
 def _kernel_args(
     items: Items, policy: Policy, pool: DemandPool, opts: SimulationOptions, initial: np.ndarray | None
 ) -> tuple[Any, ...]:
@@ -95,8 +100,35 @@ def simulate_stats(
     items: Items, policy: Policy, pool: DemandPool, opts: SimulationOptions, initial: np.ndarray | None = None
 ) -> np.ndarray:
     """Raw ``(n_items, N_STATS)`` kernel statistics; scenarios start with net stock ``initial`` (default ``S``)."""
-    args = (*_kernel_args(items, policy, pool, opts, initial), np.zeros((0, 0, N_TRACE)))
+    args = (*_kernel_args(items, policy, pool, opts, initial), np.zeros((0, 0, N_TRACE)), *_NO_GROUPS)
     return kernel.simulate_policies(*args)
+
+
+def simulate_joint(
+    items: Items, policy: Policy, pool: DemandPool, opts: SimulationOptions, group: np.ndarray, n_groups: int,
+    initial: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+    """Kernel statistics and the purchase orders of every group of items bought together.
+
+    Parameters
+    ----------
+    group : numpy.ndarray
+        Group of every item, ``0 <= group < n_groups``.
+
+    Returns
+    -------
+    tuple
+        ``(n_items, N_STATS)`` statistics as :func:`simulate_stats`, and ``(n_groups,)`` purchase
+        orders per scored period (periods in which some item of the group orders, mean over the
+        scenarios).
+    """
+    days = np.zeros((n_groups, opts.n_scenarios, opts.n_periods), dtype=np.uint8)
+    group = np.ascontiguousarray(group, dtype=np.int64)
+    if group.shape != (items.n,) or (items.n and (group.min() < 0 or group.max() >= n_groups)):
+        raise ValueError(f"group must give each of the {items.n} items a number in [0, {n_groups})")
+    args = (*_kernel_args(items, policy, pool, opts, initial), np.zeros((0, 0, N_TRACE)), group, days)
+    stats = kernel.simulate_policies(*args)
+    return stats, days.sum(axis=(1, 2)) / float(max(opts.n_scenarios * opts.n_periods, 1))
 
 
 def simulate_trace(
@@ -104,7 +136,7 @@ def simulate_trace(
 ) -> np.ndarray:
     """``(n_items, warmup + n_periods, N_TRACE)`` trajectory of scenario 0 (net stock, orders, demand, arrivals)."""
     trace = np.zeros((items.n, opts.n_periods + opts.warmup, N_TRACE))
-    kernel.simulate_policies(*(*_kernel_args(items, policy, pool, opts, initial), trace))
+    kernel.simulate_policies(*(*_kernel_args(items, policy, pool, opts, initial), trace, *_NO_GROUPS))
     return trace
 
 

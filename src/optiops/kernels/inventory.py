@@ -19,6 +19,10 @@ One period, in order:
 4. Returns: ``return_rate`` of the units sold this period (demand under backorders, filled units under
    lost sales) come back sellable ``return_delay`` periods later (expected-value flow).
 
+Joint replenishment: SKUs bought together (one supplier, one warehouse) share a group number, and
+``order_days[g, sc, t]`` is set when any SKU of group ``g`` orders in scored period ``t`` of
+scenario ``sc``: the purchase orders of the group, each with one fixed cost whatever its lines.
+
 A cycle is the time from one review to the next; it counts as a stock-out cycle when any demand in it
 was not served from stock. The cycle service level is ``1 - stock-out cycles / cycles`` (Silver,
 Pyke & Peterson's P1, over all cycles, with or without demand).
@@ -172,6 +176,8 @@ def simulate_policies(
     warmup: int,
     n_scenarios: int,
     trace: np.ndarray,
+    group: np.ndarray,
+    order_days: np.ndarray,
 ) -> np.ndarray:
     """Simulate every SKU's policy and return its statistics (see the module docstring).
 
@@ -203,6 +209,10 @@ def simulate_policies(
     trace
         ``(n_sku, n_periods, N_TRACE)`` float64 filled from scenario 0, or any array with a first
         dimension of 0 for no trace.
+    group, order_days
+        int64 group of every SKU, and a uint8 ``(n_groups, n_scenarios, n_periods - warmup)`` array
+        in which the periods with an order of the group are set to 1 (joint replenishment); an
+        ``order_days`` with a first dimension of 0 records nothing (``group`` is then not read).
 
     Returns
     -------
@@ -218,6 +228,8 @@ def simulate_policies(
     arriving = np.zeros(ring)
     tracing = trace.shape[0] == n_sku
     no_trace = np.zeros((0, N_TRACE))
+    joint = order_days.shape[0] > 0
+    no_days = np.zeros(0, dtype=np.uint8)
     state = np.zeros(2, dtype=np.uint64)  # demand stream, lead-time stream
     for i in range(n_sku):
         state[0] = np.uint64(seeds[i])
@@ -229,7 +241,7 @@ def simulate_policies(
                 pool[pool_offsets[i] : pool_offsets[i + 1]], bootstrap, max(1, review[i]), reorder[i],
                 order_up_to[i], quantity[i], moq[i], pack[i], cdf, table, lt_sd[i] > 0.0, return_rate[i],
                 return_delay[i], lost_sales[i], initial[i], n_periods, warmup, arriving, state, stats[i],
-                trace[i] if tracing and sc == 0 else no_trace,
+                trace[i] if tracing and sc == 0 else no_trace, order_days[group[i], sc] if joint else no_days,
             )  # fmt: skip
     return stats
 
@@ -239,12 +251,14 @@ def _simulate_one(
     pool: np.ndarray, bootstrap: bool, r: int, s: float, big_s: float, q: float, moq: float, pack: float,
     lt_cdf: np.ndarray, lt_table: np.ndarray, lt_random: bool, rate: float, delay: int, lost: bool, initial: float,
     n_periods: int, warmup: int, arriving: np.ndarray, state: np.ndarray, out: np.ndarray, trace: np.ndarray,
+    order_days: np.ndarray,
 ) -> None:  # fmt: skip
-    """One scenario of one SKU; adds its statistics to ``out`` (trace rows filled when given)."""
+    """One scenario of one SKU; adds its statistics to ``out`` (trace rows and scored order days set when given)."""
     ring = arriving.shape[0]
     arriving[:] = 0.0
     n_pool = pool.shape[0]
     tracing = trace.shape[0] > 0
+    joint = order_days.shape[0] > 0
     net = initial
     in_transit = 0.0
     lt_fixed = _draw_index(lt_cdf, 0.0)
@@ -281,6 +295,8 @@ def _simulate_one(
                 if scored:
                     orders += 1.0
                     ordered += qty
+                    if joint:
+                        order_days[t - warmup] = 1
                 if tracing:
                     trace[t, TR_ORDER] = qty
         if n_pool == 0:
@@ -352,5 +368,5 @@ def warmup_compile() -> None:
     simulate_policies(
         one_f, np.array([0, 1], dtype=np.int64), True, one_i, one_f, one_f * 2, one_f * 0, one_f * 0,
         one_f * 0, one_f, one_f * 0, one_f * 0, one_i * 0, np.zeros(1, dtype=np.bool_), one_f, one_i,
-        4, 1, 1, np.zeros((0, 0, N_TRACE)),
+        4, 1, 1, np.zeros((0, 0, N_TRACE)), one_i * 0, np.zeros((1, 1, 3), dtype=np.uint8),
     )  # fmt: skip

@@ -277,7 +277,10 @@ class Costs:
     holding_rate : float
         Holding cost per year as a fraction of the unit cost.
     replenishment_order_cost : float
-        Fixed cost of one replenishment order (per SKU x warehouse).
+        Fixed cost of one purchase order: a warehouse's order to one supplier on one day, whatever its
+        lines (the scenario buys each category from one supplier).
+    replenishment_line_cost : float
+        Cost of one line of a purchase order (one SKU received and put away).
     shortage_cost_share : float
         Cost of a unit of demand not served, as a share of its price (lost margin and goodwill).
     returns_pickup_cost, returns_processing_cost : float
@@ -302,6 +305,7 @@ class Costs:
     split_penalty: float = 1.5
     holding_rate: float = 0.25
     replenishment_order_cost: float = 40.0
+    replenishment_line_cost: float = 5.0
     shortage_cost_share: float = 0.3
     returns_pickup_cost: float = 3.0
     returns_processing_cost: float = 1.8

@@ -7,11 +7,18 @@ demand bootstrapped from that item's actual hold-out days, after a warm-up of th
 
 - **baseline** (common practice): weekly review, order up to ``BASELINE_WEEKS`` weeks of the
   forecast daily demand, whatever the lead time and the variability;
-- **optimised**: for each item the cheaper of two policies at the fill-rate target, both levels from
-  the forecast and its spread (analytic normal) corrected by simulation on the last ``SEARCH_DAYS``
-  days of history until the item meets the target: weekly (R, S), or daily (s, S) with the EOQ as
-  ``S - s`` (replenishment order cost against holding cost). "Cheaper" is the simulated holding +
-  ordering + lost-sales cost on the same history days, never on the judged days.
+- **optimised**: joint replenishment by supplier.  A warehouse buys each category from one supplier;
+  a purchase order costs ``replenishment_order_cost`` whatever its lines, plus
+  ``replenishment_line_cost`` per line (SKU).  Each supplier x warehouse group orders either on a
+  common weekly day or on any day.  Weekly: each item the cheaper of (R, S) and (s, S) reviewed on
+  that day; any day: each item the cheaper of weekly (R, S) and daily (s, S).  Levels come from the
+  forecast and its spread (analytic normal) with the EOQ at the line cost as ``S - s``, corrected by
+  simulation on the last ``SEARCH_DAYS`` days of history until the item meets the fill-rate target.
+  "Cheaper" is the simulated holding + line + lost-sales cost of the item, and for the group that
+  plus its purchase orders, on the same history days, never on the judged days.
+
+Both plans pay the same prices: lines at the line cost and every day a group orders (the simulation
+counts them, :func:`optiops.inventory.simulate.simulate_joint`) at the purchase-order cost.
 
 Forecast: ``auto_class`` on the daily history of each SKU x warehouse (one-step level); spread: the
 standard deviation of the last ``SEARCH_DAYS`` days. Returns come back into stock after their delay
@@ -29,7 +36,15 @@ import pandas as pd
 from optiops.forecast.api import forecast_frame
 from optiops.inventory.correct import correct_policy
 from optiops.inventory.policy import Items, Policy, analytic_policy, weeks_of_cover_policy
-from optiops.inventory.simulate import DemandPool, SimulationOptions, metrics, simulate_stats, simulate_trace, summarise
+from optiops.inventory.simulate import (
+    DemandPool,
+    SimulationOptions,
+    metrics,
+    simulate_joint,
+    simulate_stats,
+    simulate_trace,
+    summarise,
+)
 from optiops.inventory.solve import CHECK_SEED_OFFSET
 from optiops.model.demand import DemandHistory
 from optiops.model.scenario import Scenario
@@ -76,13 +91,22 @@ def build_items(scenario: Scenario, demand: pd.DataFrame, history_days: int) -> 
         ids=tuple(demand.index), mean=level, sd=sd, lt_mean=skus["lead_time_mean_days"].to_numpy(float),
         lt_sd=skus["lead_time_sd_days"].to_numpy(float), review=np.ones(n, dtype=np.int64), moq=f * 0,
         pack=skus["pack"].to_numpy(float), unit_cost=skus["unit_cost"].to_numpy(float),
-        holding_rate=f * k.holding_rate / 365.0, order_cost=f * k.replenishment_order_cost,
+        holding_rate=f * k.holding_rate / 365.0, order_cost=f * k.replenishment_line_cost,
         shortage_cost=skus["price"].to_numpy(float) * k.shortage_cost_share, lost_sales=np.ones(n, dtype=np.bool_),
         return_rate=skus["return_rate"].to_numpy(float), return_delay=skus["return_delay_days"].to_numpy(np.int64),
         target=f * TARGET_FILL, target_kind="fill_rate", warehouse=tuple(i.split("@")[1] for i in demand.index),
         period_days=1.0,
     )  # fmt: skip
     return items, level
+
+
+def supplier_groups(scenario: Scenario, items: Items) -> tuple[np.ndarray, list[str]]:
+    """Purchase-order group of every item: its warehouse x its SKU's category (one supplier per category)."""
+    category = scenario.skus.set_index("sku")["category"]
+    names = [f"{w}/{category[i.split('@')[0]]}" for i, w in zip(items.ids, items.warehouse, strict=True)]
+    labels = sorted(set(names))
+    index = {name: g for g, name in enumerate(labels)}
+    return np.array([index[n] for n in names], dtype=np.int64), labels
 
 
 def inventory_step(scenario: Scenario, options: PlanOptions) -> StepResult:
@@ -99,11 +123,15 @@ def inventory_step(scenario: Scenario, options: PlanOptions) -> StepResult:
     judge_opts = SimulationOptions(options.scenarios, h, h, options.seed + CHECK_SEED_OFFSET)
     base_items = dataclasses.replace(items, review=np.full(items.n, BASELINE_REVIEW, dtype=np.int64))
     baseline = weeks_of_cover_policy(base_items, BASELINE_WEEKS)
-    optimised = cheapest_policy(items, search, search_opts)
+    group, labels = supplier_groups(scenario, items)
+    po_cost = scenario.costs.replenishment_order_cost
+    optimised, daily = joint_policy(items, group, len(labels), po_cost, search, search_opts)
     t_policy = time.perf_counter() - t0
-    frames = {"baseline": metrics(base_items, simulate_stats(base_items, baseline, judge, judge_opts)),
-              "optimised": metrics(items, simulate_stats(items, optimised, judge, judge_opts))}  # fmt: skip
-    kpis = {name: _kpis(frame, scenario) for name, frame in frames.items()}
+    kpis, frames, po_per_day = {}, {}, {}
+    for name, its, pol in (("baseline", base_items, baseline), ("optimised", items, optimised)):
+        raw, purchase_orders = simulate_joint(its, pol, judge, judge_opts, group, len(labels))
+        frames[name], po_per_day[name] = metrics(its, raw), float(purchase_orders.sum())
+        kpis[name] = _kpis(frames[name], scenario, po_per_day[name] * po_cost)
     table = pd.DataFrame({
         "item": items.ids, "forecast_per_day": np.round(items.mean, 4),
         "baseline_order_up_to": baseline.order_up_to, "optimised_reorder_point": optimised.reorder,
@@ -112,11 +140,15 @@ def inventory_step(scenario: Scenario, options: PlanOptions) -> StepResult:
     })  # fmt: skip
     note = (
         f"Baseline: review every {BASELINE_REVIEW} days, order up to {BASELINE_WEEKS:g} weeks of forecast demand. "
-        f"Optimised: per item the cheaper of weekly (R, S) and daily (s, S) with EOQ spacing, levels corrected by "
-        f"simulation to a {TARGET_FILL:.0%} fill rate. Both judged on {h} hold-out days x {options.scenarios} "
-        "bootstrapped scenarios."
+        f"Optimised: joint replenishment by supplier x warehouse ({int(daily.sum())} of {len(labels)} groups order "
+        f"on any day, the others on a common weekly day); per item the cheaper of (R, S) and (s, S) with EOQ spacing "
+        f"at the line cost, levels corrected by simulation to a {TARGET_FILL:.0%} fill rate. Both judged on {h} "
+        f"hold-out days x {options.scenarios} bootstrapped scenarios, purchase orders at "
+        f"{po_cost:g} and lines at {scenario.costs.replenishment_line_cost:g} in both plans."
     )
     stats = {"items": items.n, "scenarios": options.scenarios, "policy_s": round(t_policy, 2),
+             "supplier_groups": len(labels), "groups_ordering_daily": int(daily.sum()),
+             **{f"{p}_purchase_orders_per_day": round(v, 3) for p, v in po_per_day.items()},
              "runtime_s": round(time.perf_counter() - t0, 2)}  # fmt: skip
     return StepResult(
         name="inventory",
@@ -129,23 +161,56 @@ def inventory_step(scenario: Scenario, options: PlanOptions) -> StepResult:
     )
 
 
-def cheapest_policy(items: Items, search: DemandPool, opts: SimulationOptions) -> Policy:
-    """Per item, the cheaper (simulated on ``search``) of corrected weekly (R, S) and daily (s, S)."""
+def joint_policy(
+    items: Items, group: np.ndarray, n_groups: int, po_cost: float, search: DemandPool, opts: SimulationOptions
+) -> tuple[Policy, np.ndarray]:
+    """Joint replenishment (see the module docstring): the policy, and which groups order on any day.
+
+    Parameters
+    ----------
+    items : Items
+        Items with ``order_cost`` the cost of one line.
+    group, n_groups : numpy.ndarray, int
+        Purchase-order group of every item (:func:`supplier_groups`).
+    po_cost : float
+        Fixed cost of one purchase order of a group.
+    search, opts
+        History days and simulation settings the choice is made on.
+    """
     weekly_items = dataclasses.replace(items, review=np.full(items.n, BASELINE_REVIEW, dtype=np.int64))
-    weekly = correct_policy(weekly_items, analytic_policy(weekly_items, "RS"), search, opts)
-    daily = correct_policy(items, analytic_policy(items, "sS"), search, opts)
-    cost_w = metrics(weekly_items, simulate_stats(weekly_items, weekly, search, opts))["cost"].to_numpy()
-    cost_d = metrics(items, simulate_stats(items, daily, search, opts))["cost"].to_numpy()
-    pick = cost_w <= cost_d
+    rs_weekly = correct_policy(weekly_items, analytic_policy(weekly_items, "RS"), search, opts)
+    ss_weekly = correct_policy(weekly_items, analytic_policy(weekly_items, "sS"), search, opts)
+    ss_daily = correct_policy(items, analytic_policy(items, "sS"), search, opts)
+    cost = {
+        name: metrics(its, simulate_stats(its, pol, search, opts))["cost"].to_numpy()
+        for name, its, pol in (("rs", weekly_items, rs_weekly), ("ssw", weekly_items, ss_weekly),
+                               ("ssd", items, ss_daily))
+    }  # fmt: skip
+    weekly = _pick(cost["rs"] <= cost["ssw"], rs_weekly, ss_weekly)
+    any_day = _pick(cost["rs"] <= cost["ssd"], rs_weekly, ss_daily)
+    group_cost = {}
+    for name, pol, item_cost in (("weekly", weekly, np.minimum(cost["rs"], cost["ssw"])),
+                                 ("any_day", any_day, np.minimum(cost["rs"], cost["ssd"]))):  # fmt: skip
+        _, purchase_orders = simulate_joint(items, pol, search, opts, group, n_groups)
+        group_cost[name] = np.bincount(group, weights=item_cost, minlength=n_groups) + po_cost * purchase_orders
+    daily = group_cost["any_day"] < group_cost["weekly"]
+    return _pick(~daily[group], weekly, any_day, "joint"), daily
+
+
+def _pick(first: np.ndarray, a: Policy, b: Policy, name: str = "cheapest") -> Policy:
+    """Per item, ``a``'s rule where ``first`` holds, ``b``'s otherwise."""
     return Policy(
-        "cheapest", np.where(pick, weekly.review, daily.review), np.where(pick, weekly.reorder, daily.reorder),
-        np.where(pick, weekly.order_up_to, daily.order_up_to), np.where(pick, weekly.quantity, daily.quantity),
-        np.where(pick, weekly.safety_stock, daily.safety_stock),
+        name, np.where(first, a.review, b.review), np.where(first, a.reorder, b.reorder),
+        np.where(first, a.order_up_to, b.order_up_to), np.where(first, a.quantity, b.quantity),
+        np.where(first, a.safety_stock, b.safety_stock),
     )  # fmt: skip
 
 
-def _kpis(frame: pd.DataFrame, scenario: Scenario) -> dict[str, float]:
-    """KPI parts over the judged days: service, days of inventory, costs (currency over the hold-out length)."""
+def _kpis(frame: pd.DataFrame, scenario: Scenario, po_cost_per_day: float) -> dict[str, float]:
+    """KPI parts over the judged days: service, days of inventory, costs (currency over the hold-out length).
+
+    ``frame`` is :func:`metrics` (lines at the line cost); ``po_cost_per_day`` the purchase orders' cost per day.
+    """
     agg = summarise(frame, 1.0)
     periods = float(frame["periods"].max()) if len(frame) else 1.0  # per scenario x day: costs are per day
     days = scenario.holdout_days
@@ -160,7 +225,7 @@ def _kpis(frame: pd.DataFrame, scenario: Scenario) -> dict[str, float]:
         "unmet_demand_day_rate": unmet,
         "days_of_inventory": agg["days_of_inventory"],
         "holding_cost": float(frame["holding_cost"].sum()) * days,
-        "replenishment_cost": float(frame["order_cost"].sum()) * days,
+        "replenishment_cost": (float(frame["order_cost"].sum()) + po_cost_per_day) * days,
         "shortage_cost": float(frame["shortage_cost"].sum()) * days,
         "returns_cost": returned_per_day * days * (k.returns_pickup_cost + k.returns_processing_cost),
         "mean_on_hand_value": float((frame["mean_on_hand"]).sum()),
