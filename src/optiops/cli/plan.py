@@ -18,7 +18,12 @@ def plan(
     time_limit: Annotated[float, typer.Option(help="Seconds per solver call.", min=0.1)] = 10.0,
     seed: Annotated[int, typer.Option(help="Seed of simulations and solvers.")] = 1,
     scenarios: Annotated[int, typer.Option(help="Inventory simulation replications.", min=10)] = 200,
-    workers: Annotated[int | None, typer.Option(help="Parallel workers for the fan-out steps.", min=1)] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            help="Processes for the fan-out steps (default: the cores available; 1 runs them in this process).", min=1
+        ),
+    ] = None,
     scheduler: Annotated[
         str | None, typer.Option(help="Dask scheduler address (tcp://HOST:PORT) or 'local' for a LocalCluster.")
     ] = None,
@@ -32,7 +37,7 @@ def plan(
     from optiops.plan.write import plan_files
     from optiops.scenario.read import read_scenario
 
-    executor: ExecutorKind = "dask" if scheduler else ("process" if workers else "inline")
+    executor: ExecutorKind = "dask" if scheduler else ("inline" if workers == 1 else "process")
     options = PlanOptions(time_limit=time_limit, seed=seed, scenarios=scenarios, executor=executor, workers=workers,
                           address=None if scheduler in (None, "local") else scheduler)  # fmt: skip
     with user_errors():
