@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from optiops.bench.runner import append_rows, git_commit, machine, versions
+from optiops.inventory.simulate import NO_GROUPS
 from optiops.kernels._reference_inventory import simulate_policies_reference
 from optiops.kernels.inventory import N_TRACE, simulate_policies, warmup_compile
 
@@ -58,16 +59,15 @@ def measure(review: int, args: argparse.Namespace) -> dict[str, object]:
     n_sku = 2000
     a = case(n_sku, review, seed=1)
     no_trace = np.zeros((0, 0, N_TRACE))
-    no_groups = (np.zeros(0, dtype=np.int64), np.zeros((0, 0, 0), dtype=np.uint8))
     run = (args.days, 0, args.scenarios)
-    t_kernel = best_of(lambda: simulate_policies(*a, *run, no_trace, *no_groups), args.repeats)
+    t_kernel = best_of(lambda: simulate_policies(*a, *run, no_trace, *NO_GROUPS), args.repeats)
     sku_days = n_sku * args.days * args.scenarios
     # reference on the first 20 SKUs x 10 scenarios (it is slow), kernel on the same slice for the ratio
     k, sc = 20, 10
     sub = tuple(x[:k] if isinstance(x, np.ndarray) and x.shape[0] == n_sku else x for x in a)
     sub = (a[0][: 365 * k], a[1][: k + 1], *sub[2:])
     t_ref = best_of(lambda: simulate_policies_reference(*sub, args.days, 0, sc), 1)
-    t_same = best_of(lambda: simulate_policies(*sub, args.days, 0, sc, no_trace, *no_groups), args.repeats)
+    t_same = best_of(lambda: simulate_policies(*sub, args.days, 0, sc, no_trace, *NO_GROUPS), args.repeats)
     return {
         "suite": "micro-inventory",
         "instance": f"simulate_policies-review-{review}",

@@ -51,8 +51,8 @@ def test_inventory_step_judges_both_plans_on_the_same_days(small) -> None:  # ty
     assert len(r.tables["inventory_policies.csv"]) == r.stats["items"]
     # the baseline reviews every item on the same weekday: at most one purchase order per group a week
     groups = r.stats["supplier_groups"]
-    assert 0 < r.stats["baseline_purchase_orders_per_day"] <= groups / 7 + 1e-9
-    assert r.stats["groups_ordering_daily"] > 0 or r.stats["optimised_purchase_orders_per_day"] <= groups / 7 + 1e-9
+    assert 0 < r.stats["baseline_purchase_orders_per_day"] <= groups / 7 + 1e-3  # the stat is rounded to 3 places
+    assert r.stats["groups_ordering_daily"] > 0 or r.stats["optimised_purchase_orders_per_day"] <= groups / 7 + 1e-3
 
 
 def test_joint_policy_orders_weekly_when_purchase_orders_are_dear(small) -> None:  # type: ignore[no-untyped-def]

@@ -98,6 +98,8 @@ def test_on_time_guard(routing: StepResult, small: Scenario) -> None:
         p == MAX_SKIP_PRICE for p in prices.values()
     )
     assert prices and all(skip_price(small.costs) <= p <= MAX_SKIP_PRICE for p in prices.values())
+    raised = any(p > skip_price(small.costs) for p in prices.values())
+    assert raised == any(n.startswith("On-time guard") for n in routing.notes)  # every raise is said
 
 
 def test_kpis_have_the_same_keys_and_sane_values(routing: StepResult) -> None:

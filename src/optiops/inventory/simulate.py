@@ -74,7 +74,7 @@ class DemandPool:
         return cls(values, offsets)
 
 
-_NO_GROUPS = (np.zeros(0, dtype=np.int64), np.zeros((0, 0, 0), dtype=np.uint8))  # no joint replenishment
+NO_GROUPS = (np.zeros(0, dtype=np.int64), np.zeros((0, 0, 0), dtype=np.uint8))  # kernel arguments: no joint orders
 
 
 def _kernel_args(
@@ -100,7 +100,7 @@ def simulate_stats(
     items: Items, policy: Policy, pool: DemandPool, opts: SimulationOptions, initial: np.ndarray | None = None
 ) -> np.ndarray:
     """Raw ``(n_items, N_STATS)`` kernel statistics; scenarios start with net stock ``initial`` (default ``S``)."""
-    args = (*_kernel_args(items, policy, pool, opts, initial), np.zeros((0, 0, N_TRACE)), *_NO_GROUPS)
+    args = (*_kernel_args(items, policy, pool, opts, initial), np.zeros((0, 0, N_TRACE)), *NO_GROUPS)
     return kernel.simulate_policies(*args)
 
 
@@ -136,7 +136,7 @@ def simulate_trace(
 ) -> np.ndarray:
     """``(n_items, warmup + n_periods, N_TRACE)`` trajectory of scenario 0 (net stock, orders, demand, arrivals)."""
     trace = np.zeros((items.n, opts.n_periods + opts.warmup, N_TRACE))
-    kernel.simulate_policies(*(*_kernel_args(items, policy, pool, opts, initial), trace, *_NO_GROUPS))
+    kernel.simulate_policies(*(*_kernel_args(items, policy, pool, opts, initial), trace, *NO_GROUPS))
     return trace
 
 

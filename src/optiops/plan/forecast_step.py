@@ -17,6 +17,7 @@ from optiops.forecast.api import forecast_frame
 from optiops.forecast.base import Backtest
 from optiops.model.demand import DemandHistory
 from optiops.model.scenario import Scenario
+from optiops.parallel import default_workers
 from optiops.plan.base import PlanOptions, StepResult
 from optiops.plan.inventory_step import daily_matrix
 from optiops.plotting.forecast_fan import fan_figure_png
@@ -39,7 +40,7 @@ def forecast_step(scenario: Scenario, options: PlanOptions) -> StepResult:
     actual = demand.iloc[:, history_days:].to_numpy()
     frames, kpis = {}, {}
     for plan, model in (("baseline", "moving_average"), ("optimised", "auto_class")):
-        chunk = max(50, n // options.workers) if options.workers else None
+        chunk = None if options.executor == "inline" else max(50, -(-n // (options.workers or default_workers())))
         frame = forecast_frame(history, h, model=model, levels=LEVELS, backtest=Backtest(h=7, n_windows=8),
                                executor=options.executor, workers=options.workers, chunk_size=chunk)  # fmt: skip
         frames[plan] = frame

@@ -110,7 +110,7 @@ def supplier_groups(scenario: Scenario, items: Items) -> tuple[np.ndarray, list[
 
 
 def inventory_step(scenario: Scenario, options: PlanOptions) -> StepResult:
-    """Baseline weeks-of-cover vs optimised (s, S) policies, judged on the hold-out days (see the module docstring)."""
+    """Baseline weeks of cover vs optimised joint replenishment, judged on the hold-out days (module docstring)."""
     t0 = time.perf_counter()
     demand = daily_matrix(scenario, scenario.demand)
     history_days = scenario.days - scenario.holdout_days
@@ -121,7 +121,7 @@ def inventory_step(scenario: Scenario, options: PlanOptions) -> StepResult:
     h = scenario.holdout_days
     search_opts = SimulationOptions(options.scenarios, h, h, options.seed)
     judge_opts = SimulationOptions(options.scenarios, h, h, options.seed + CHECK_SEED_OFFSET)
-    base_items = dataclasses.replace(items, review=np.full(items.n, BASELINE_REVIEW, dtype=np.int64))
+    base_items = _weekly(items)
     baseline = weeks_of_cover_policy(base_items, BASELINE_WEEKS)
     group, labels = supplier_groups(scenario, items)
     po_cost = scenario.costs.replenishment_order_cost
@@ -177,7 +177,7 @@ def joint_policy(
     search, opts
         History days and simulation settings the choice is made on.
     """
-    weekly_items = dataclasses.replace(items, review=np.full(items.n, BASELINE_REVIEW, dtype=np.int64))
+    weekly_items = _weekly(items)
     rs_weekly = correct_policy(weekly_items, analytic_policy(weekly_items, "RS"), search, opts)
     ss_weekly = correct_policy(weekly_items, analytic_policy(weekly_items, "sS"), search, opts)
     ss_daily = correct_policy(items, analytic_policy(items, "sS"), search, opts)
@@ -195,6 +195,11 @@ def joint_policy(
         group_cost[name] = np.bincount(group, weights=item_cost, minlength=n_groups) + po_cost * purchase_orders
     daily = group_cost["any_day"] < group_cost["weekly"]
     return _pick(~daily[group], weekly, any_day, "joint"), daily
+
+
+def _weekly(items: Items) -> Items:
+    """The items reviewed every ``BASELINE_REVIEW`` days, all on the same day."""
+    return dataclasses.replace(items, review=np.full(items.n, BASELINE_REVIEW, dtype=np.int64))
 
 
 def _pick(first: np.ndarray, a: Policy, b: Policy, name: str = "cheapest") -> Policy:
