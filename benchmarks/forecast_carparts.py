@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import time
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
@@ -21,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from optiops.bench.runner import append_rows, git_commit, machine, versions
+from optiops.bench.runner import append_rows, best_of, git_commit, machine, versions
 from optiops.bench.suites import SUITES_DIR, data_root
 from optiops.forecast.base import Backtest
 from optiops.forecast.bench import CARPARTS, result_rows, run_carparts
@@ -30,15 +29,6 @@ from optiops.kernels._reference_intermittent import adida_reference, croston_ref
 
 SUITE = "forecast-carparts"
 RESULTS = Path(__file__).resolve().parent / "results" / f"{SUITE}.jsonl"
-
-
-def best_of(fn: Callable[[], Any], repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
 
 
 def kernel_speedups(n_series: int = 500, length: int = 51, seed: int = 1) -> dict[str, float]:

@@ -15,12 +15,11 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import time
 from pathlib import Path
 
 import numpy as np
 
-from optiops.bench.runner import append_rows, git_commit, machine, versions
+from optiops.bench.runner import append_rows, best_of, git_commit, machine, versions
 from optiops.inventory.simulate import NO_GROUPS
 from optiops.kernels._reference_inventory import simulate_policies_reference
 from optiops.kernels.inventory import N_TRACE, simulate_policies, warmup_compile
@@ -44,15 +43,6 @@ def case(n_sku: int, review: int, seed: int) -> tuple:  # type: ignore[type-arg]
         level, level, f * 0, f * 0, f, f * 3.0, f * 1.0, f * 0.25, np.full(n_sku, 5, np.int64),
         np.zeros(n_sku, np.bool_), level, np.arange(n_sku, dtype=np.int64),
     )  # fmt: skip
-
-
-def best_of(fn, repeats: int) -> float:  # type: ignore[no-untyped-def]
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
 
 
 def measure(review: int, args: argparse.Namespace) -> dict[str, object]:

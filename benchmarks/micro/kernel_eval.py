@@ -14,12 +14,11 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import time
 from pathlib import Path
 
 import numpy as np
 
-from optiops.bench.runner import append_rows, git_commit, machine, versions
+from optiops.bench.runner import append_rows, best_of, git_commit, machine, versions
 from optiops.evaluate import KernelData, run_kernel
 from optiops.kernels import warmup
 from optiops.kernels._reference_routing import evaluate_routes_reference
@@ -62,15 +61,6 @@ def case(
     nodes = rng.integers(1, n_nodes, n_routes * route_len).astype(np.int64)
     ptr = np.arange(0, n_routes * route_len + 1, route_len, dtype=np.int64)
     return kd, ptr, nodes, np.zeros(n_routes, dtype=np.int64)
-
-
-def best_of(fn, repeats: int) -> float:  # type: ignore[no-untyped-def]
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
 
 
 def main() -> None:

@@ -21,7 +21,7 @@ from optiops.labour.colgen import (
     sequential_roster,
 )
 from optiops.labour.cpsat import CpSatRun
-from optiops.labour.rostering import RosterOptions, pricing_model, solve_roster
+from optiops.labour.rostering import RosterOptions, pricing_models, solve_roster
 from optiops.model.labour import OFF, RosterArrays, roster_arrays
 
 
@@ -55,7 +55,7 @@ def test_a_column_is_added_once(tiny_arrays: RosterArrays) -> None:
 def test_master_lp_bounds_the_optimum(tiny_arrays: RosterArrays) -> None:
     """Converged column generation gives an LP value at most the optimum."""
     inst = tiny()
-    pricing = [pricing_model(inst, e) for e in range(len(inst.employees))]
+    pricing = pricing_models(inst)
     master = new_master(tiny_arrays, _matrix(TINY_ROSTER))
     generate_columns(master, tiny_arrays, pricing, time.perf_counter() + 5, 1, 1)
     assert master.value is not None and master.value <= TINY_OPTIMUM + 1e-6
@@ -65,7 +65,7 @@ def test_master_lp_bounds_the_optimum(tiny_arrays: RosterArrays) -> None:
 def test_price_and_branch_roster_passes_the_checker(tiny_arrays: RosterArrays) -> None:
     """The integer master's roster breaks no rule and is optimal (it is hinted with an optimal roster)."""
     inst = tiny()
-    pricing = [pricing_model(inst, e) for e in range(len(inst.employees))]
+    pricing = pricing_models(inst)
     now = time.perf_counter()
     matrix, _ = price_and_branch(tiny_arrays, pricing, _matrix(TINY_ROSTER), (now + 3, now + 4, now + 5), 1, 1)
     assert matrix is not None
@@ -82,7 +82,7 @@ def test_solve_without_column_generation() -> None:
 def test_sequential_roster_passes_the_checker(tiny_arrays: RosterArrays) -> None:
     """Employee by employee, each against the cover the others left, gives a roster breaking no rule."""
     inst = tiny()
-    pricing = [pricing_model(inst, e) for e in range(len(inst.employees))]
+    pricing = pricing_models(inst)
     matrix = sequential_roster(tiny_arrays, pricing, time.perf_counter() + 5, 2, 1)
     assert matrix is not None
     check = check_matrix(inst, matrix)
@@ -114,7 +114,7 @@ def test_solve_falls_back_when_cp_sat_finds_no_first_roster(monkeypatch: pytest.
 def test_one_employee_descent_lowers_the_penalty(tiny_arrays: RosterArrays) -> None:
     """From a roster blind to cover, re-solving employees one at a time lowers the penalty and breaks no rule."""
     inst = tiny()
-    pricing = [pricing_model(inst, e) for e in range(len(inst.employees))]
+    pricing = pricing_models(inst)
     blind = replace(tiny_arrays, requirement=np.zeros_like(tiny_arrays.requirement),
                     over_weight=np.zeros_like(tiny_arrays.over_weight))  # fmt: skip
     roster = sequential_roster(blind, pricing, time.perf_counter() + 5, 1, 1)

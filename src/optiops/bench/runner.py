@@ -40,6 +40,16 @@ def git_commit() -> str:
         return "unknown"
 
 
+def best_of(fn: Callable[[], Any], repeats: int) -> float:
+    """Shortest wall time (seconds) of ``repeats`` calls of ``fn`` (the micro-benchmarks' timing rule)."""
+    times = []
+    for _ in range(max(1, repeats)):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
 def machine() -> str:
     return f"{platform.node()} {platform.machine()} {platform.processor() or ''}".strip()
 

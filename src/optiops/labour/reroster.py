@@ -24,7 +24,7 @@ from optiops.exceptions import InfeasibleError, InstanceError, SolverError
 from optiops.labour.check import assignment_matrix
 from optiops.labour.cpsat import run_cpsat
 from optiops.labour.diagnose import employee_causes
-from optiops.labour.rostering import RosterOptions, _plan, add_hint, build_roster_model, infeasible_error
+from optiops.labour.rostering import RosterOptions, add_hint, build_roster_model, checked_plan, infeasible_error
 from optiops.model.labour import OFF, RosterInstance, RosterPlan
 
 
@@ -134,4 +134,4 @@ def reroster(
         for who, days in absences.items():
             absent[index[who], list(days)] = True
         stats.update(changes=int((matrix != old).sum()), changes_in_absences=int(((matrix != old) & absent).sum()))
-    return _plan(new, rm, res, options, build_s, time.perf_counter() - t0, stats)
+    return checked_plan(new, rm, res, options, build_s, time.perf_counter() - t0, stats)

@@ -286,7 +286,7 @@ def solve_roster(inst: RosterInstance, options: RosterOptions | None = None) -> 
         result = _run(rm, options, min(first_limit, limit),
                       stop_after=max(options.time_limit * options.first_phase_share - build_s, 0))  # fmt: skip
         if result.status == cp_model.UNKNOWN and options.fallback_share is not None:
-            pricing = [pricing_model(inst, e) for e in range(len(inst.employees))]
+            pricing = pricing_models(inst)
             result = _fallback_start(inst, rm, pricing, result, options, t0, stats)
     else:
         result = _run(rm, options, limit)
@@ -298,7 +298,7 @@ def solve_roster(inst: RosterInstance, options: RosterOptions | None = None) -> 
         stats["first_phase_objective"] = result.objective
         state = LnsState(values=result.values, objective=result.objective)
         if options.colgen_share > 0 and time.perf_counter() < t0 + options.time_limit * options.colgen_share:
-            pricing = pricing or [pricing_model(inst, e) for e in range(len(inst.employees))]
+            pricing = pricing or pricing_models(inst)
             _colgen_start(rm, pricing, state, options, t0, stats)
         lns_end = _end(t0, options) - options.time_limit * options.final_phase_share
         lns_improve(rm.model, rm.index, lambda v: model_objective(rm.model, v), state, lns_end,
@@ -316,7 +316,7 @@ def solve_roster(inst: RosterInstance, options: RosterOptions | None = None) -> 
         status = cp_model.OPTIMAL if result.bound is not None and state.objective <= result.bound else result.status
         result = replace(result, status=status, values=state.values, objective=state.objective,
                          solve_s=time.perf_counter() - t0 - build_s)  # fmt: skip
-    return _plan(inst, rm, result, options, build_s, time.perf_counter() - t0, stats)
+    return checked_plan(inst, rm, result, options, build_s, time.perf_counter() - t0, stats)
 
 
 def _end(t0: float, options: RosterOptions) -> float:
@@ -368,6 +368,11 @@ def _colgen_start(
     stats["colgen_objective"] = objective
     if objective <= state.objective:
         state.values, state.objective = values, objective
+
+
+def pricing_models(inst: RosterInstance) -> list[PricingModel]:
+    """:func:`pricing_model` of every employee, in order."""
+    return [pricing_model(inst, e) for e in range(len(inst.employees))]
 
 
 def pricing_model(inst: RosterInstance, e: int) -> PricingModel:
@@ -425,11 +430,15 @@ def _run(rm: RosterModel, options: RosterOptions, time_limit: float, stop_after:
     return run_cpsat(rm.model, time_limit, options.num_workers, options.seed, options.params, stop_after)
 
 
-def _plan(
+def checked_plan(
     inst: RosterInstance, rm: RosterModel, res: CpSatRun, options: RosterOptions, build_s: float, runtime_s: float,
     stats: dict[str, float | int | str],
 ) -> RosterPlan:  # fmt: skip
-    """The checked plan of a CP-SAT result."""
+    """The plan of a CP-SAT result on ``rm``, with objective and penalties from the independent checker.
+
+    ``status``, ``bound`` and the solver objective come from ``res``; a mismatch between solver and
+    checker, or a violated rule, is logged and kept in ``violations``.
+    """
     base = RosterPlan(instance=inst.name, status=STATUS.get(res.status, "error"), seed=options.seed,
                       time_limit_s=options.time_limit, build_s=build_s, solve_s=res.solve_s, runtime_s=runtime_s,
                       stats={**stats, **res.stats})  # fmt: skip

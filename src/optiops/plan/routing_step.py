@@ -41,6 +41,7 @@ fixed costs, km, driver hours and skip prices), ``fleet_cost`` the same without 
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Any
 
@@ -342,14 +343,23 @@ def _on_time_guard(
         price each warehouse was last solved at.
     """
     prices = {w: skip_price(scenario.costs) for w in instances}
-    best, fallback = _optimised(instances, options)
+    with make_executor(options.executor, options.workers, address=options.address) as pool:  # one pool for all rounds
+        return _guard_rounds(scenario, orders, allocation, options, pool, instances, prices, base_kpis, left_out, notes)
+
+
+def _guard_rounds(
+    scenario: Scenario, orders: DayOrders, allocation: pd.DataFrame, options: PlanOptions, pool: Executor,
+    instances: dict[str, RoutingInstance], prices: dict[str, float], base_kpis: dict[str, float],
+    left_out: pd.DataFrame, notes: list[str],
+) -> tuple[dict[str, ScoredPlan], list[str], dict[str, float]]:  # fmt: skip
+    """The rounds of :func:`_on_time_guard` on one executor."""
+    best, fallback, nn = _optimised(instances, options, pool)
     while True:
         kpis = _kpis(instances, best, left_out)
         if kpis["on_time_rate"] >= base_kpis["on_time_rate"] - 1e-12:
             break
         open_ = [w for w in instances if prices[w] < MAX_SKIP_PRICE]
-        behind = [w for w in open_ if _on_time(instances[w], best[w].plan)
-                  < _on_time(instances[w], score(instances[w], nearest_neighbour_plan(instances[w])).plan)]  # fmt: skip
+        behind = [w for w in open_ if _on_time(instances[w], best[w].plan) < _on_time(instances[w], nn[w].plan)]
         todo = behind or open_
         if not todo:
             notes.append(
@@ -366,8 +376,9 @@ def _on_time_guard(
             + ", ".join(f"{w} {prices[w]:g}" for w in todo)
             + "."
         )
-        again, kept = _optimised({w: instances[w] for w in todo}, options)
+        again, kept, again_nn = _optimised({w: instances[w] for w in todo}, options, pool)
         best.update(again)
+        nn.update(again_nn)
         fallback = sorted((set(fallback) - set(todo)) | set(kept))
     return best, fallback, prices
 
@@ -452,21 +463,26 @@ def _first_windows(a: RoutingArrays) -> tuple[np.ndarray, np.ndarray]:
     return lo, hi
 
 
-def _optimised(instances: dict[str, RoutingInstance], options: PlanOptions) -> tuple[dict[str, ScoredPlan], list[str]]:
-    """Solve every warehouse through the executor; keep nearest neighbour where the solver is not better."""
-    with make_executor(options.executor, options.workers, address=options.address) as pool:
-        futures = {w: pool.submit(solve_fleet, inst, options.time_limit, options.seed) for w, inst in instances.items()}
-        plans = {w: f.result() for w, f in futures.items()}
-    best, fallback = {}, []
+def _optimised(
+    instances: dict[str, RoutingInstance], options: PlanOptions, pool: Executor
+) -> tuple[dict[str, ScoredPlan], list[str], dict[str, ScoredPlan]]:
+    """Solve every warehouse on ``pool``; keep nearest neighbour where the solver is not better.
+
+    Returns the kept plans, the warehouses where nearest neighbour was kept, and the scored
+    nearest-neighbour plan of every warehouse.
+    """
+    futures = {w: pool.submit(solve_fleet, inst, options.time_limit, options.seed) for w, inst in instances.items()}
+    plans = {w: f.result() for w, f in futures.items()}
+    best, fallback, nn = {}, [], {}
     for w, inst in instances.items():
-        solved, nn = score(inst, plans[w]), score(inst, nearest_neighbour_plan(inst))
+        solved, nn[w] = score(inst, plans[w]), score(inst, nearest_neighbour_plan(inst))
         ev = solved.evaluation
-        if not ev.feasible or ev.objective > nn.evaluation.objective + 1e-9:
-            best[w] = ScoredPlan(nn.plan.model_copy(update={"runtime_s": plans[w].runtime_s}), nn.evaluation)
+        if not ev.feasible or ev.objective > nn[w].evaluation.objective + 1e-9:
+            best[w] = ScoredPlan(nn[w].plan.model_copy(update={"runtime_s": plans[w].runtime_s}), nn[w].evaluation)
             fallback.append(w)
         else:
             best[w] = solved
-    return best, fallback
+    return best, fallback, nn
 
 
 def _on_time(inst: RoutingInstance, plan: RoutingPlan) -> int:
