@@ -33,8 +33,10 @@ price can still rise when none is), and those are solved again (:func:`_on_time_
   :func:`optiops.parallel.make_executor`; kept only when the evaluator finds it feasible and no
   dearer than the nearest-neighbour plan of the same instance.
 
-Both plans are scored by :func:`optiops.evaluate`; ``transport_cost`` is its objective (vehicle
-fixed costs, km, driver hours and skip prices), ``fleet_cost`` the same without skip prices, and
+Both plans are scored by :func:`optiops.evaluate`; ``fleet_cost`` is its objective without skip
+prices (vehicle fixed costs, km, driver hours), ``transport_cost`` that plus the skipped reachable
+units at the scenario's :func:`skip_price` (the same price in both plans, whatever price the guard
+solved a warehouse at), and
 ``carrier_units`` the parcels and returned units handed to the carrier (skipped and unreachable).
 """
 
@@ -308,11 +310,11 @@ def routing_step(scenario: Scenario, options: PlanOptions, orders: DayOrders, al
     notes += [f"{w}: {n} {p} stop(s) no vehicle can serve inside its window and shift; handed to the carrier"
               for p in PLANS for w, n in left_out[p]["warehouse"].value_counts().sort_index().items()]  # fmt: skip
     base = {w: score(inst, nearest_neighbour_plan(inst)) for w, inst in instances["baseline"].items()}
-    base_kpis = _kpis(instances["baseline"], base, left_out["baseline"])
+    base_kpis = _kpis(instances["baseline"], base, left_out["baseline"], price)
     optimised_rows = table[table["plan"] == "optimised"]
     best, fallback, prices = _on_time_guard(scenario, orders, optimised_rows, options, instances["optimised"],
                                             base_kpis, left_out["optimised"], notes)  # fmt: skip
-    kpis = _kpis(instances["optimised"], best, left_out["optimised"])
+    kpis = _kpis(instances["optimised"], best, left_out["optimised"], price)
     notes += [f"{w}: the solver's routes were not better than nearest neighbour; kept those" for w in fallback]
     return StepResult(
         name="routing",
@@ -355,7 +357,7 @@ def _guard_rounds(
     """The rounds of :func:`_on_time_guard` on one executor."""
     best, fallback, nn = _optimised(instances, options, pool)
     while True:
-        kpis = _kpis(instances, best, left_out)
+        kpis = _kpis(instances, best, left_out, skip_price(scenario.costs))
         if kpis["on_time_rate"] >= base_kpis["on_time_rate"] - 1e-12:
             break
         open_ = [w for w in instances if prices[w] < MAX_SKIP_PRICE]
@@ -500,19 +502,23 @@ def _units(stop: Stop) -> int:
 
 
 def _kpis(
-    instances: dict[str, RoutingInstance], scored: dict[str, ScoredPlan], left_out: pd.DataFrame
+    instances: dict[str, RoutingInstance], scored: dict[str, ScoredPlan], left_out: pd.DataFrame, price: float
 ) -> dict[str, float]:
-    """The KPI parts of one plan over all warehouses; ``left_out`` the stops no vehicle could serve."""
+    """The KPI parts of one plan over all warehouses; ``left_out`` the stops no vehicle could serve.
+
+    ``transport_cost`` prices the skipped reachable units at ``price`` (the scenario's
+    :func:`skip_price`), whatever price a warehouse was solved at, so both plans compare.
+    """
     stops = sum(len(inst.stops) for inst in instances.values()) + len(left_out)
     on_time = sum(_on_time(instances[w], s.plan) for w, s in scored.items())
     units = {w: {st.id: _units(st) for st in inst.stops} for w, inst in instances.items()}
     skipped_units = sum(units[w][node] for w, s in scored.items() for node in s.evaluation.skipped)
-    transport = sum(s.evaluation.objective for s in scored.values())
+    fleet = sum(s.evaluation.objective - s.evaluation.skip_cost for s in scored.values())
     return {
         "stops": float(stops),
         "routes": float(sum(len(s.plan.routes) for s in scored.values())),
-        "transport_cost": transport,
-        "fleet_cost": transport - sum(s.evaluation.skip_cost for s in scored.values()),
+        "transport_cost": fleet + price * skipped_units,
+        "fleet_cost": fleet,
         "carrier_units": float(skipped_units + (left_out["delivery"] + left_out["pickup"]).sum()),
         "distance_km": sum(s.evaluation.distance for s in scored.values()),
         "on_time_rate": on_time / stops if stops else 1.0,
