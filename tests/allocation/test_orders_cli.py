@@ -5,15 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 import yaml
 from tests.allocation.test_orders import hand_document
 from typer.testing import CliRunner
 
 from optiops.cli.main import app
-from optiops.io.documents import KINDS
 
-pytestmark = pytest.mark.skipif("order-allocation" not in KINDS, reason="the CLI does not know order allocation yet")
 runner = CliRunner()
 
 

@@ -41,7 +41,8 @@ err = Console(stderr=True)
 EXIT_SOLVER, EXIT_INPUT, EXIT_INFEASIBLE = 1, 2, 3
 ROUNDINGS = ("none", "round", "dimacs", "exact")
 SOLVE_OUTPUTS = ("plan.json", "routes.csv", "solution.sol", "route_map.png", "route_schedule.png", "roster.csv",
-                 "roster.png", "coverage.png", "policies.csv", "orders.csv", "stock.png")  # fmt: skip
+                 "roster.png", "coverage.png", "policies.csv", "orders.csv", "stock.png", "schedule.csv",
+                 "schedule.png")  # fmt: skip
 
 
 @contextmanager
@@ -145,7 +146,7 @@ def solve(
         float | None, typer.Option(help="Facility: capacity of every warehouse of an OR-Library capa-capc file.")
     ] = None,
     threads: Annotated[
-        int, typer.Option(help="Facility: threads of the MIP solver. Roster: CP-SAT workers.", min=1)
+        int, typer.Option(help="Facility: threads of the MIP solver. Roster, task day: CP-SAT workers.", min=1)
     ] = 1,
 ) -> None:
     """Solve an instance and write the checked plan to OUT."""
@@ -169,6 +170,12 @@ def solve(
             return
         if document_kind(file) == "order-allocation":
             _solve_orders(file, out_dir, backend, time_limit, seed, threads, profile)
+            return
+        if document_kind(file) == "task-day":
+            from optiops.cli.tasks import solve_task_day_file
+
+            stale = tuple(out_dir / n for n in SOLVE_OUTPUTS)
+            out.print(solve_task_day_file(file, out_dir, time_limit, seed, threads, plots, stale), highlight=False)
             return
         if is_inventory_input(file):
             from optiops.cli.inventory import solve_inventory_file
@@ -319,7 +326,9 @@ def _plots(inst: Any, plan: Any, out_dir: Path) -> dict[Path, bytes]:
 
 @app.command()
 def evaluate(
-    file: Annotated[Path, typer.Argument(help="Instance file (routing, facility, roster or order allocation).")],
+    file: Annotated[
+        Path, typer.Argument(help="Instance file (routing, facility, roster, order allocation or task day).")
+    ],
     plan_file: Annotated[Path, typer.Argument(metavar="PLAN", help="plan.json to check.")],
     rounding: RoundingOpt = None,
     capacity: Annotated[float | None, typer.Option(help="Facility: capacity of an OR-Library capa-capc file.")] = None,
@@ -355,6 +364,16 @@ def evaluate(
             extra = {"handling_cost": ocheck.handling_cost, "shipping_cost": ocheck.shipping_cost,
                      "split_cost": ocheck.split_cost, "parcels": ocheck.parcels,
                      "split_orders": ocheck.split_orders}  # fmt: skip
+        elif document_kind(file) == "task-day":
+            from optiops.labour.tasks import check_task_day
+            from optiops.model.labour import TaskDayInstance, TaskDayPlan
+
+            tplan = read_as(plan_file, TaskDayPlan)
+            tcheck = check_task_day(read_as(file, TaskDayInstance), tplan)
+            feasible, violations = not tcheck.violations, list(tcheck.violations)
+            objective, stated = float(tcheck.lateness), float(tplan.lateness)
+            summary = f"lateness {tcheck.lateness} min, idle {tcheck.idle} min"
+            extra = {"lateness": tcheck.lateness, "idle": tcheck.idle}
         elif is_facility_file(file):
             fplan = read_facility_plan(plan_file)
             check = check_facility(load_facility(file, capacity), fplan)

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ValidationError
 from optiops.exceptions import InstanceError
 from optiops.io.errors import problems_of
 from optiops.model.inventory import InventoryInstance, InventoryPlan
-from optiops.model.labour import RosterInstance, RosterPlan
+from optiops.model.labour import RosterInstance, RosterPlan, TaskDayInstance, TaskDayPlan
 from optiops.model.network import FacilityInstance, FacilityPlan
 from optiops.model.orders import OrderAllocationInstance, OrderAllocationPlan
 from optiops.model.plan import RoutingPlan
@@ -25,6 +25,7 @@ KINDS: dict[str, type[BaseModel]] = {
     "roster": RosterInstance, "roster-plan": RosterPlan,
     "order-allocation": OrderAllocationInstance, "order-allocation-plan": OrderAllocationPlan,
     "inventory": InventoryInstance, "inventory-plan": InventoryPlan,
+    "task-day": TaskDayInstance, "task-day-plan": TaskDayPlan,
 }  # fmt: skip
 
 

@@ -20,12 +20,14 @@ from __future__ import annotations
 
 import itertools
 import time
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
 from ortools.sat.python import cp_model
 
 from optiops.exceptions import InfeasibleError, SolverError
+from optiops.model.labour import TaskAssignment, TaskDayInstance, TaskDayPlan
 
 
 @dataclass(frozen=True)
@@ -225,3 +227,52 @@ def check_schedule(tasks: list[Task], workers: list[Worker], assignments: tuple[
     due = {t.id: t.due for t in tasks}
     lateness = sum(max(0, a.end - due[a.task]) for a in assignments if a.task in due)
     return ScheduleCheck(tuple(problems), lateness, max(idle, 0))
+
+
+def solve_task_day(inst: TaskDayInstance, time_limit: float = 10.0, seed: int = 1, num_workers: int = 1) -> TaskDayPlan:
+    """Schedule a task-day document (:func:`schedule_tasks`) and return its checked plan.
+
+    Parameters
+    ----------
+    inst : TaskDayInstance
+        The day's tasks and workers.
+    time_limit, seed, num_workers
+        As :func:`schedule_tasks`.
+
+    Returns
+    -------
+    TaskDayPlan
+        Assignments in task order; lateness and idle time from :func:`check_schedule`.
+
+    Raises
+    ------
+    InfeasibleError
+        When a task has no eligible worker with room in a shift (naming the task).
+    SolverError
+        When CP-SAT finds no schedule within the limit.
+    """
+    tasks, workers = _task_day(inst)
+    schedule = schedule_tasks(tasks, workers, time_limit=time_limit, seed=seed, num_workers=num_workers)
+    check = check_schedule(tasks, workers, schedule.assignments)
+    return TaskDayPlan(
+        instance=inst.name, status="optimal" if schedule.status == "optimal" else "feasible", seed=seed,
+        time_limit_s=time_limit, runtime_s=schedule.runtime_s, lateness=check.lateness, idle=check.idle,
+        assignments=[TaskAssignment(task=a.task, worker=a.worker, start=a.start, end=a.end)
+                     for a in sorted(schedule.assignments, key=lambda a: (a.start, a.worker))],
+    )  # fmt: skip
+
+
+def check_task_day(inst: TaskDayInstance, plan: TaskDayPlan) -> ScheduleCheck:
+    """:func:`check_schedule` of a task-day plan against its document (for ``optiops evaluate``)."""
+    tasks, workers = _task_day(inst)
+    assignments = tuple(Assignment(a.task, a.worker, a.start, a.end) for a in plan.assignments)
+    problems = [f"task {t}: scheduled {n} times" for t, n in Counter(a.task for a in assignments).items() if n > 1]
+    check = check_schedule(tasks, workers, assignments)
+    return ScheduleCheck((*problems, *check.violations), check.lateness, check.idle)
+
+
+def _task_day(inst: TaskDayInstance) -> tuple[list[Task], list[Worker]]:
+    """The document's tasks and workers as the scheduler's records."""
+    tasks = [Task(t.id, t.skill, t.duration, t.release, t.due, t.after) for t in inst.tasks]
+    workers = [Worker(w.id, frozenset(w.skills), w.start, w.end) for w in inst.workers]
+    return tasks, workers

@@ -273,3 +273,72 @@ class RosterPlan(_Model):
     def proven_optimal(self) -> bool:
         """True when the backend proved the roster optimal."""
         return self.status == "optimal"
+
+
+class TaskSpec(_Frozen):
+    """A unit of warehouse work of a task day (minutes from the start of the day)."""
+
+    id: str = Field(min_length=1, description="Unique among tasks.")
+    skill: str = Field(min_length=1, description="Skill a worker needs for it (pick, pack, returns, ...).")
+    duration: int = Field(gt=0, description="Minutes of work.")
+    release: NonNegInt = Field(0, description="Earliest start.")
+    due: NonNegInt = Field(24 * 60, description="Finish by; later is lateness.")
+    after: str | None = Field(None, description="A task that must end before this one starts (pack after pick).")
+
+
+class TaskWorker(_Frozen):
+    """A rostered person of a task day: skills and one shift window."""
+
+    id: str = Field(min_length=1, description="Unique among workers.")
+    skills: list[str] = Field(min_length=1)
+    start: NonNegInt = Field(description="Shift start, minutes from the start of the day.")
+    end: int = Field(gt=0, description="Shift end, minutes from the start of the day.")
+
+
+class TaskDayInstance(_Frozen):
+    """A day's warehouse tasks and the staff rostered for it (``optiops solve`` kind ``task-day``)."""
+
+    kind: Literal["task-day"] = "task-day"
+    name: str = ""
+    tasks: list[TaskSpec] = Field(min_length=1)
+    workers: list[TaskWorker] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _check(self) -> TaskDayInstance:
+        problems = _duplicates("tasks", [t.id for t in self.tasks]) + _duplicates(
+            "workers", [w.id for w in self.workers]
+        )
+        ids = {t.id for t in self.tasks}
+        for i, t in enumerate(self.tasks):
+            if t.after is not None and t.after not in ids:
+                problems.append(f"tasks[{i}].after: unknown task {t.after!r}")
+            if t.after == t.id:
+                problems.append(f"tasks[{i}].after: a task cannot follow itself")
+        problems += [f"workers[{i}].end: {w.end} is not after the start {w.start}"
+                     for i, w in enumerate(self.workers) if w.end <= w.start]  # fmt: skip
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+
+class TaskAssignment(_Model):
+    """One task on one worker: ``[start, end)`` in minutes."""
+
+    task: str
+    worker: str
+    start: int
+    end: int
+
+
+class TaskDayPlan(_Model):
+    """The schedule of a task day, with lateness and idle time recomputed by the checker."""
+
+    kind: Literal["task-day-plan"] = "task-day-plan"
+    instance: str = ""
+    status: Literal["optimal", "feasible"] = "feasible"
+    seed: int | None = None
+    time_limit_s: float | None = None
+    runtime_s: float | None = None
+    lateness: int = Field(description="Minutes past due, summed over tasks (checker).")
+    idle: int = Field(description="Minutes between a worker's first start and last end that are not work (checker).")
+    assignments: list[TaskAssignment] = Field(default_factory=list)
