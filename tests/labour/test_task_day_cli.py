@@ -85,3 +85,11 @@ def test_task_nobody_can_do_is_diagnosed(tmp_path: Path) -> None:
     res = runner.invoke(app, ["solve", str(_write(tmp_path, doc)), "--out", str(out)])
     assert res.exit_code == EXIT_INFEASIBLE and "forklift-1" in res.output and "forklift" in res.output
     assert not out.exists()
+
+
+def test_validate_reports_a_task_day_and_names_its_problems(tmp_path: Path) -> None:
+    """optiops validate reads any document kind: counts for a good one, field and reason for a bad one."""
+    res = runner.invoke(app, ["validate", str(EXAMPLE)])
+    assert res.exit_code == 0 and "valid task-day document" in res.output and "tasks" in res.output
+    bad = runner.invoke(app, ["validate", str(_write(tmp_path, {"kind": "task-day", "tasks": [], "workers": []}))])
+    assert bad.exit_code == EXIT_INPUT and "tasks" in bad.output and "workers" in bad.output

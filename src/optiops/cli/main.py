@@ -85,14 +85,25 @@ RoundingOpt = Annotated[
 
 
 @app.command()
-def validate(file: Annotated[Path, typer.Argument(help="Instance file or CSV folder.")]) -> None:
+def validate(file: Annotated[Path, typer.Argument(help="Instance file, YAML/JSON document or CSV folder.")]) -> None:
     """Read and validate an instance; report what it holds and any stop no vehicle can serve."""
     import optiops
+    from optiops.io.documents import document_kind, read_document, validate_document
     from optiops.model.routing_arrays import routing_arrays
     from optiops.routing import diagnose
     from optiops.routing.solve import infeasible_error
 
     with user_errors():
+        kind = document_kind(file)
+        if kind is not None and kind != "routing":  # any other document kind: its model validates it
+            doc = validate_document(read_document(file), str(file))
+            out.print(f"{file}: valid {kind} document {getattr(doc, 'name', '')!r}", highlight=False)
+            table = Table(show_header=False)
+            for key, value in doc:
+                if isinstance(value, list):
+                    table.add_row(key, str(len(value)))
+            out.print(table)
+            return
         inst = optiops.load(file)
         table = Table(title=f"{file}: valid routing instance {inst.name!r}", show_header=False)
         fleet = ", ".join(f"{v.count} x {v.id}" for v in inst.vehicle_types)
