@@ -63,6 +63,10 @@ def test_evaluate_rejects_a_task_moved_out_of_its_shift(tmp_path: Path) -> None:
     res = runner.invoke(app, ["evaluate", str(EXAMPLE), str(path)])
     assert res.exit_code == EXIT_INFEASIBLE and f"task {first.task}" in res.output
     assert check_task_day(inst, TaskDayPlan.model_validate_json(path.read_text())).violations
+    extra = plan.model_copy(update={"assignments": [*plan.assignments, first.model_copy(update={"task": "ghost"})]})
+    twice = plan.model_copy(update={"assignments": [*plan.assignments, first]})
+    assert "task ghost: not a task of the instance" in check_task_day(inst, extra).violations
+    assert f"task {first.task}: scheduled 2 times" in check_task_day(inst, twice).violations
 
 
 def test_bad_document_names_the_field_and_writes_nothing(tmp_path: Path) -> None:

@@ -266,7 +266,9 @@ def check_task_day(inst: TaskDayInstance, plan: TaskDayPlan) -> ScheduleCheck:
     """:func:`check_schedule` of a task-day plan against its document (for ``optiops evaluate``)."""
     tasks, workers = _task_day(inst)
     assignments = tuple(Assignment(a.task, a.worker, a.start, a.end) for a in plan.assignments)
+    known = {t.id for t in tasks}
     problems = [f"task {t}: scheduled {n} times" for t, n in Counter(a.task for a in assignments).items() if n > 1]
+    problems += [f"task {a.task}: not a task of the instance" for a in assignments if a.task not in known]
     check = check_schedule(tasks, workers, assignments)
     return ScheduleCheck((*problems, *check.violations), check.lateness, check.idle)
 
