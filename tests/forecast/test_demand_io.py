@@ -79,10 +79,12 @@ def test_non_numeric_demand_names_line(tmp_path: Path) -> None:
         read_demand(write(tmp_path, GOOD.replace("a,2020-04-01,3", "a,2020-04-01,three")))
 
 
-def test_empty_demand_is_rejected(tmp_path: Path) -> None:
-    """An empty y is an error, not silently zero (marked-missing values are not supported yet)."""
-    with pytest.raises(InstanceError, match=r"line 5, column 'y': empty demand"):
-        read_demand(write(tmp_path, GOOD.replace("b,2020-02-01,0", "b,2020-02-01,")))
+def test_empty_demand_marks_the_value_missing(tmp_path: Path) -> None:
+    """An empty y is a value marked missing (NaN), not zero; a date without a row is still zero demand."""
+    h = read_demand(write(tmp_path, GOOD.replace("b,2020-02-01,0", "b,2020-02-01,")))
+    np.testing.assert_array_equal(h.values, [2, 0, 3, 1, np.nan, 0, 0])
+    with pytest.raises(InstanceError, match=r"line 4, column 'y': 'n/a' is not a number"):
+        read_demand(write(tmp_path, GOOD.replace("a,2020-04-01,3", "a,2020-04-01,n/a")))
 
 
 def test_bad_date_names_line(tmp_path: Path) -> None:

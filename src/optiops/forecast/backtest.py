@@ -14,7 +14,7 @@ import numpy as np
 
 from optiops._logging import logger
 from optiops.forecast.base import Backtest, Forecaster, Panel, YInput, as_panel
-from optiops.model.demand import segment_index
+from optiops.model.demand import DemandHistory, segment_index
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,8 @@ def cross_validate(model: Forecaster, y: YInput, options: Backtest) -> BacktestR
     """
     panel, _ = as_panel(y)
     values, offsets = panel
+    raw = y.values if isinstance(y, DemandHistory | Panel) else np.asarray(y, dtype=np.float64)
+    observed = ~np.isnan(np.asarray(raw, dtype=np.float64))  # values marked missing are filled to fit, not scored
     lengths = np.diff(offsets)
     n, h, windows = lengths.shape[0], options.h, options.n_windows
     forecasts = np.full((n, windows, h), np.nan)
@@ -83,5 +85,6 @@ def cross_validate(model: Forecaster, y: YInput, options: Backtest) -> BacktestR
             logger.warning("%s failed at backtest origin %d: %s: %s", model.alias, w, type(exc).__name__, exc)
             continue
         forecasts[idx, w] = mean
-        actuals[idx, w] = values[(offsets[idx] + keep[idx])[:, None] + np.arange(h)[None, :]]
+        at = (offsets[idx] + keep[idx])[:, None] + np.arange(h)[None, :]
+        actuals[idx, w] = np.where(observed[at], values[at], np.nan)  # a value marked missing is not scored
     return BacktestResult(forecasts, actuals, options.step)

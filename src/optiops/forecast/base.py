@@ -20,7 +20,7 @@ import numpy as np
 from optiops.exceptions import InstanceError, OptiopsError
 from optiops.forecast.intervals import empirical_bounds
 from optiops.forecast.metrics import naive_scale
-from optiops.model.demand import DemandHistory
+from optiops.model.demand import DemandHistory, impute_missing
 
 if TYPE_CHECKING:
     from optiops.forecast.backtest import BacktestResult
@@ -61,13 +61,15 @@ YInput = DemandHistory | Panel | np.ndarray | Sequence[float]
 def as_panel(y: YInput) -> tuple[Panel, bool]:
     """``(panel, single)``: the flat layout of ``y`` and whether ``y`` was a single 1-D series.
 
+    Values marked missing (NaN) are filled by :func:`~optiops.model.demand.impute_missing` first.
+
     Raises
     ------
     InstanceError
-        Empty series, or values that are not finite.
+        Empty series, or infinite values.
     """
     if isinstance(y, DemandHistory):
-        return Panel(y.values, y.offsets), False
+        return Panel(impute_missing(y.values, y.offsets), y.offsets), False
     if isinstance(y, Panel):
         values, offsets = np.asarray(y.values, dtype=np.float64), np.asarray(y.offsets, dtype=np.int64)
         single = False
@@ -78,8 +80,9 @@ def as_panel(y: YInput) -> tuple[Panel, bool]:
         offsets, single = np.array([0, values.shape[0]], dtype=np.int64), True
     if offsets.shape[0] < 2 or np.any(np.diff(offsets) < 1) or offsets[-1] != values.shape[0]:
         raise InstanceError("every series needs at least one observation")
-    if not np.all(np.isfinite(values)):
-        raise InstanceError("y holds missing or infinite values")
+    if np.any(np.isinf(values)):
+        raise InstanceError("y holds infinite values")
+    values = impute_missing(values, offsets)
     return Panel(np.ascontiguousarray(values), np.ascontiguousarray(offsets)), single
 
 

@@ -4,6 +4,7 @@ Actuals and forecasts are ``(n_series, h)`` arrays. Scaled metrics divide by a p
 from the training data (Hyndman & Koehler 2006): the mean absolute one-step naive error for MASE,
 its squared counterpart for RMSSE. A series whose training data is constant has scale 0; its
 scaled metrics are NaN and aggregates skip them (the benchmark reports how many were skipped).
+Actuals marked missing (NaN) are left out of every metric: of the means, sums and scales.
 """
 
 from __future__ import annotations
@@ -12,11 +13,24 @@ import numpy as np
 
 
 def _diff_sums(values: np.ndarray, offsets: np.ndarray, power: int) -> tuple[np.ndarray, np.ndarray]:
-    """Per series: sum of |one-step differences|**power and their count."""
+    """Per series: sum of |one-step differences|**power and their count (pairs with a value marked missing,
+    NaN, left out)."""
     diffs = np.abs(np.diff(values)) ** power
-    cum = np.concatenate([[0.0], np.cumsum(diffs)])
+    seen = np.isfinite(diffs)
+    cum = np.concatenate([[0.0], np.cumsum(np.where(seen, diffs, 0.0))])
+    n = np.concatenate([[0], np.cumsum(seen)])
     lo, hi = offsets[:-1], np.maximum(offsets[1:] - 1, offsets[:-1])
-    return cum[hi] - cum[lo], hi - lo
+    return cum[hi] - cum[lo], n[hi] - n[lo]
+
+
+def _row_mean(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Mean over the last axis of ``x`` where the actual ``y`` is not marked missing (NaN); NaN for none.
+
+    A NaN in ``x`` where ``y`` is known (a failed forecast) still makes the mean NaN.
+    """
+    known = ~np.isnan(np.broadcast_to(y, np.shape(x)))
+    count = known.sum(axis=-1)
+    return np.where(count > 0, np.where(known, x, 0.0).sum(axis=-1) / np.maximum(count, 1), np.nan)
 
 
 def naive_scale(values: np.ndarray, offsets: np.ndarray) -> np.ndarray:
@@ -59,28 +73,30 @@ def mase(y: np.ndarray, yhat: np.ndarray, scale: np.ndarray) -> np.ndarray:
     scale
         :func:`naive_scale` of the training data, ``(n_series,)``.
     """
-    return _scaled(np.mean(np.abs(y - yhat), axis=-1), scale)
+    return _scaled(_row_mean(np.abs(y - yhat), y), scale)
 
 
 def rmsse(y: np.ndarray, yhat: np.ndarray, scale_sq: np.ndarray) -> np.ndarray:
     """Root mean squared scaled error per series (``scale_sq`` from :func:`squared_naive_scale`)."""
-    return np.sqrt(_scaled(np.mean((y - yhat) ** 2, axis=-1), scale_sq))
+    return np.sqrt(_scaled(_row_mean((y - yhat) ** 2, y), scale_sq))
 
 
 def wape(y: np.ndarray, yhat: np.ndarray) -> np.ndarray:
     """Weighted absolute percentage error per series: sum |y - yhat| / sum y (NaN when sum y is 0)."""
-    return _scaled(np.sum(np.abs(y - yhat), axis=-1), np.sum(np.abs(y), axis=-1))
+    known = ~np.isnan(y)
+    return _scaled(np.where(known, np.abs(y - yhat), 0.0).sum(axis=-1), np.where(known, np.abs(y), 0.0).sum(axis=-1))
 
 
 def wape_total(y: np.ndarray, yhat: np.ndarray) -> float:
     """WAPE over all series and steps together (the volume-weighted aggregate)."""
-    total = float(np.sum(np.abs(y)))
-    return float(np.sum(np.abs(y - yhat)) / total) if total > 0 else float("nan")
+    known = ~np.isnan(y)
+    total = float(np.abs(y[known]).sum())
+    return float(np.abs(y - yhat)[known].sum() / total) if total > 0 else float("nan")
 
 
 def bias(y: np.ndarray, yhat: np.ndarray) -> np.ndarray:
     """Mean forecast error per series, ``mean(yhat - y)``: positive means over-forecasting."""
-    return np.mean(yhat - y, axis=-1)
+    return _row_mean(yhat - y, y)
 
 
 def pinball(y: np.ndarray, q: np.ndarray, tau: float) -> np.ndarray:
@@ -94,7 +110,7 @@ def pinball(y: np.ndarray, q: np.ndarray, tau: float) -> np.ndarray:
         Probability of the quantile, in (0, 1).
     """
     diff = y - q
-    return np.mean(np.maximum(tau * diff, (tau - 1.0) * diff), axis=-1)
+    return _row_mean(np.maximum(tau * diff, (tau - 1.0) * diff), y)
 
 
 def interval_pinball(y: np.ndarray, lo: np.ndarray, hi: np.ndarray, level: float) -> np.ndarray:
@@ -105,4 +121,4 @@ def interval_pinball(y: np.ndarray, lo: np.ndarray, hi: np.ndarray, level: float
 
 def coverage(y: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     """Share of steps per series whose actual lies within ``[lo, hi]``."""
-    return np.mean((y >= lo) & (y <= hi), axis=-1)
+    return _row_mean(((y >= lo) & (y <= hi)).astype(np.float64), y)

@@ -2,8 +2,9 @@
 
 The boundary validates: every bad row is reported with file, row and column, and nothing past this
 module sees a raw frame. Missing dates inside a series, and after its last row up to the last date of
-the file, are zero demand (no row means no sale). Rows are numbered as a planner sees them: CSV rows
-by their line in the file (the header is line 1), Parquet rows from 1.
+the file, are zero demand (no row means no sale); a row with an empty ``y`` marks that value missing
+(NaN in the history: the shop was closed, the feed broke), which is not zero. Rows are numbered as
+a planner sees them: CSV rows by their line in the file (the header is line 1), Parquet rows from 1.
 """
 
 from __future__ import annotations
@@ -170,7 +171,8 @@ def demand_from_frame(
     problems = [f"{label(i)}, column {ID!r}: empty id" for i in _rows(ids == "")]
     raw_ds, raw_y = frame[DS].to_numpy(dtype=object), frame[Y].to_numpy(dtype=object)
     problems += [f"{label(i)}, column {DS!r}: {raw_ds[i]!r} is not an ISO date" for i in _rows(np.asarray(ds.isna()))]
-    problems += [_demand_problem(label(i), raw_y[i], y[i]) for i in _rows(~np.isfinite(y) | (y < 0))]
+    marked = _empty_cells(frame[Y])  # an empty y marks the value missing
+    problems += [_demand_problem(label(i), raw_y[i], y[i]) for i in _rows((~np.isfinite(y) & ~marked) | (y < 0))]
     _raise(problems, source)
     problems = _duplicates(ids, ds, label)
     _raise(problems, source)
@@ -194,11 +196,14 @@ def _rows(mask: np.ndarray) -> list[int]:
     return [int(i) for i in np.flatnonzero(mask)]
 
 
+def _empty_cells(column: pd.Series) -> np.ndarray:
+    """Cells read as NaN or None by pandas, or blank text."""
+    text = column.astype(str).str.strip()
+    return np.asarray(column.isna() | text.isin(["", "nan", "NaN", "None", "<NA>"]), dtype=bool)
+
+
 def _demand_problem(where: str, raw: object, value: float) -> str:
-    text = str(raw).strip()
-    if text in ("", "nan", "NaN", "None", "<NA>"):
-        reason = "empty demand (write 0 for no demand; marking a value missing is not supported yet)"
-    elif np.isnan(value):
+    if np.isnan(value):
         reason = f"{raw!r} is not a number"
     elif not np.isfinite(value):
         reason = f"{raw!r} is not a finite number"

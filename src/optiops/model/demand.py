@@ -47,6 +47,32 @@ def take_heads(values: np.ndarray, offsets: np.ndarray, keep: np.ndarray) -> tup
     return values[index], new_offsets
 
 
+def impute_missing(values: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """``values`` with every NaN (a value marked missing) filled from its series: linear between the
+    nearest observed values, the nearest one at the ends, 0 in a series with none observed.
+
+    Parameters
+    ----------
+    values, offsets
+        Flat series and their offsets.
+
+    Returns
+    -------
+    numpy.ndarray
+        A copy without NaN (``values`` itself when nothing is missing).
+    """
+    missing = np.isnan(values)
+    if not missing.any():
+        return values
+    out = values.copy()
+    for i in np.flatnonzero(np.add.reduceat(missing, offsets[:-1]) > 0) if len(offsets) > 1 else []:
+        lo, hi = int(offsets[i]), int(offsets[i + 1])
+        seg, gone = out[lo:hi], missing[lo:hi]
+        t = np.arange(hi - lo)
+        seg[gone] = np.interp(t[gone], t[~gone], seg[~gone]) if (~gone).any() else 0.0
+    return out
+
+
 @dataclass(frozen=True, eq=False)
 class DemandHistory:
     """Regular, gap-free demand of many series, sorted by id, as one flat float64 array plus offsets.
@@ -56,7 +82,7 @@ class DemandHistory:
     ids
         Series ids (``unique_id``), sorted.
     values
-        All observations, series after series (float64, finite, non-negative).
+        All observations, series after series (float64, non-negative; NaN marks a value missing).
     offsets
         int64, ``n_series + 1`` entries; series ``i`` is ``values[offsets[i]:offsets[i + 1]]``.
     first
@@ -86,8 +112,8 @@ class DemandHistory:
             problems.append("layout: offsets must start at 0 and end at the number of values")
         elif n and np.any(np.diff(self.offsets) < 1):
             problems.append("layout: every series needs at least one observation")
-        if not np.all(np.isfinite(self.values)) or np.any(self.values < 0):
-            problems.append("values: demand must be finite and non-negative")
+        if np.any(np.isinf(self.values)) or np.any(self.values < 0):
+            problems.append("values: demand must be finite and non-negative (NaN marks a value missing)")
         if problems:
             raise InstanceError(problems, self.source)
 
