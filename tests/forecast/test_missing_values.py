@@ -72,3 +72,15 @@ def test_history_accepts_nan_but_not_infinite_or_negative_values() -> None:
     for bad in (np.inf, -1.0):
         with pytest.raises(InstanceError, match="non-negative"):
             history_of([1.0, bad, 2.0])
+
+
+def test_a_models_own_backtest_skips_the_missing_actual_too() -> None:
+    """fit's interval backtest (and auto's choice) leave the filled value out; the naive scale skips its pairs."""
+    series = [3.0, 4, 5, 6, 5, 4, 6, 5, 4, 5, NAN, 5]
+    opts = Backtest(h=2, n_windows=2)
+    model = SES(intervals=opts).fit(history_of(series))
+    assert model.backtest_ is not None and np.isnan(model.backtest_.actuals).sum() == 2
+    np.testing.assert_allclose(model.backtest_.actuals, cross_validate(SES(), history_of(series), opts).actuals)
+    assert model.scale_[0] == pytest.approx(M.naive_scale(np.array(series), np.array([0, 12]))[0])
+    auto = forecast_frame(history_of(series), 2, model="auto", levels=(80,), backtest=opts)
+    assert np.isfinite(auto[["forecast", "lo-80", "hi-80"]].to_numpy()).all()

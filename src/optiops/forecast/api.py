@@ -13,7 +13,7 @@ from optiops.forecast.auto import AutoForecaster
 from optiops.forecast.base import Backtest, Panel
 from optiops.forecast.registry import make_model, season_length_of
 from optiops.forecast.regressors import Regressors
-from optiops.model.demand import DemandHistory, impute_missing, segment_index
+from optiops.model.demand import DemandHistory, segment_index
 from optiops.parallel import ExecutorKind, make_executor
 
 
@@ -88,7 +88,7 @@ def forecast_frame(
     bt = backtest or Backtest(h=h)
     _check_inputs(history, h, regressors, groups)
     chunks = _chunks(history.n_series, chunk_size, groups)
-    values = impute_missing(history.values, history.offsets)  # values marked missing, filled from their series
+    values = history.values  # values marked missing stay NaN: each model fills them and skips them in its backtests
     with make_executor(executor, workers) as pool:
         futures = []
         for idx in chunks:

@@ -94,7 +94,7 @@ class AutoForecaster(Forecaster):
             raise ValueError(f"select must be 'series' or 'class', got {self.select!r}")
         options = self.backtest or Backtest()
         models = self.candidates()
-        results = [cross_validate(model, panel, options) for model in models]
+        results = [cross_validate(model, panel, options, observed=self.observed_) for model in models]
         mae = np.stack([r.mae() for r in results], axis=1)
         mae[~np.isfinite(mae)] = np.inf
         scale = self.scale_[:, None]

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from optiops._logging import logger
-from optiops.forecast.base import Backtest, Forecaster, Panel, YInput, as_panel
-from optiops.model.demand import DemandHistory, segment_index
+from optiops.forecast.base import Backtest, Forecaster, Panel, YInput, as_panel, observed_values
+from optiops.model.demand import segment_index
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,9 @@ class BacktestResult:
         return np.where(count > 0, total / np.maximum(count, 1), np.nan)
 
 
-def cross_validate(model: Forecaster, y: YInput, options: Backtest) -> BacktestResult:
+def cross_validate(
+    model: Forecaster, y: YInput, options: Backtest, observed: np.ndarray | None = None
+) -> BacktestResult:
     """Backtest ``model`` (refitted from scratch at every origin) on every series of ``y``.
 
     Parameters
@@ -58,6 +60,9 @@ def cross_validate(model: Forecaster, y: YInput, options: Backtest) -> BacktestR
         The series: a :class:`~optiops.model.demand.DemandHistory`, a :class:`Panel` or one 1-D series.
     options
         Horizon, number of origins, spacing and minimum training length.
+    observed
+        Which flat values of ``y`` were observed; the others are filled to fit and left NaN in the
+        actuals (not scored). Default: the values of ``y`` that are not NaN.
 
     Returns
     -------
@@ -67,8 +72,8 @@ def cross_validate(model: Forecaster, y: YInput, options: Backtest) -> BacktestR
     """
     panel, _ = as_panel(y)
     values, offsets = panel
-    raw = y.values if isinstance(y, DemandHistory | Panel) else np.asarray(y, dtype=np.float64)
-    observed = ~np.isnan(np.asarray(raw, dtype=np.float64))  # values marked missing are filled to fit, not scored
+    if observed is None:  # values marked missing (NaN in y) are filled to fit and not scored
+        observed = ~np.isnan(observed_values(y))
     lengths = np.diff(offsets)
     n, h, windows = lengths.shape[0], options.h, options.n_windows
     forecasts = np.full((n, windows, h), np.nan)

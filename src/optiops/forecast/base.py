@@ -86,6 +86,12 @@ def as_panel(y: YInput) -> tuple[Panel, bool]:
     return Panel(np.ascontiguousarray(values), np.ascontiguousarray(offsets)), single
 
 
+def observed_values(y: YInput) -> np.ndarray:
+    """The flat values of ``y`` as given, NaN where a value is marked missing (before :func:`as_panel` fills it)."""
+    raw = y.values if isinstance(y, DemandHistory | Panel) else y
+    return np.asarray(raw, dtype=np.float64).reshape(-1)
+
+
 def check_levels(level: Sequence[float] | None) -> list[float]:
     """The levels as floats, each strictly between 0 and 100."""
     levels = [float(v) for v in (level or [])]
@@ -141,7 +147,7 @@ class Forecaster:
         if self.intervals is not None:
             from optiops.forecast.backtest import cross_validate
 
-            self.backtest_ = cross_validate(self, panel, self.intervals)
+            self.backtest_ = cross_validate(self, panel, self.intervals, observed=self.observed_)
         return self
 
     def predict(self, h: int, X: np.ndarray | None = None, level: Sequence[float] | None = None) -> dict[str, Any]:
@@ -186,11 +192,18 @@ class Forecaster:
             raise ForecastError(f"{self.alias} does not take regressors (X)")
 
     def _begin_fit(self, y: YInput) -> Panel:
-        """Coerce ``y`` and reset the fitted state every model shares."""
+        """Coerce ``y`` (values marked missing filled) and reset the fitted state every model shares.
+
+        ``observed_`` keeps which values were observed (``None`` when all were): the model's own
+        backtests do not score the filled ones, and the naive scale skips them.
+        """
         panel, single = as_panel(y)
+        raw = observed_values(y)
+        missing = np.isnan(raw) if raw.shape == panel.values.shape else np.zeros(panel.values.shape, dtype=bool)
+        self.observed_ = ~missing if missing.any() else None
         self.n_series_, self.single_ = panel.offsets.shape[0] - 1, single
         self.backtest_ = None
-        self.scale_ = naive_scale(panel.values, panel.offsets)
+        self.scale_ = naive_scale(np.where(missing, np.nan, panel.values), panel.offsets)
         return panel
 
     def _begin_predict(self, h: int, level: Sequence[float] | None) -> list[float]:
