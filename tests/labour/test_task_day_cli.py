@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import yaml
+from tests.test_cli import write_doc
 from typer.testing import CliRunner
 
 from optiops.cli.main import EXIT_INFEASIBLE, EXIT_INPUT, app
@@ -15,12 +16,6 @@ from optiops.model.labour import TaskDayInstance, TaskDayPlan
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "instances" / "labour" / "task-day.yaml"
 runner = CliRunner()
-
-
-def _write(tmp_path: Path, doc: dict) -> Path:
-    path = tmp_path / "day.yaml"
-    path.write_text(yaml.safe_dump(doc))
-    return path
 
 
 def test_solve_writes_a_checked_schedule_and_evaluate_agrees(tmp_path: Path) -> None:
@@ -75,7 +70,7 @@ def test_bad_document_names_the_field_and_writes_nothing(tmp_path: Path) -> None
     doc["workers"][1]["end"] = 400
     doc["tasks"][1]["after"] = "pick-w9"
     out = tmp_path / "out"
-    res = runner.invoke(app, ["solve", str(_write(tmp_path, doc)), "--out", str(out)])
+    res = runner.invoke(app, ["solve", str(write_doc(tmp_path, doc)), "--out", str(out)])
     assert res.exit_code == EXIT_INPUT
     assert "workers[1].end" in res.output and "tasks[1].after" in res.output and "Traceback" not in res.output
     assert not out.exists()
@@ -86,7 +81,7 @@ def test_task_nobody_can_do_is_diagnosed(tmp_path: Path) -> None:
     doc = yaml.safe_load(EXAMPLE.read_text())
     doc["tasks"].append({"id": "forklift-1", "skill": "forklift", "duration": 30})
     out = tmp_path / "out"
-    res = runner.invoke(app, ["solve", str(_write(tmp_path, doc)), "--out", str(out)])
+    res = runner.invoke(app, ["solve", str(write_doc(tmp_path, doc)), "--out", str(out)])
     assert res.exit_code == EXIT_INFEASIBLE and "forklift-1" in res.output and "forklift" in res.output
     assert not out.exists()
 
@@ -95,5 +90,5 @@ def test_validate_reports_a_task_day_and_names_its_problems(tmp_path: Path) -> N
     """optiops validate reads any document kind: counts for a good one, field and reason for a bad one."""
     res = runner.invoke(app, ["validate", str(EXAMPLE)])
     assert res.exit_code == 0 and "valid task-day document" in res.output and "tasks" in res.output
-    bad = runner.invoke(app, ["validate", str(_write(tmp_path, {"kind": "task-day", "tasks": [], "workers": []}))])
+    bad = runner.invoke(app, ["validate", str(write_doc(tmp_path, {"kind": "task-day", "tasks": [], "workers": []}))])
     assert bad.exit_code == EXIT_INPUT and "tasks" in bad.output and "workers" in bad.output

@@ -16,6 +16,7 @@ from optiops.plan.routing_step import (
     MAX_SKIP_PRICE,
     fleet_instances,
     nearest_neighbour_plan,
+    repriced,
     routing_step,
     score,
     skip_price,
@@ -129,3 +130,11 @@ def test_nearest_neighbour_stays_within_shift_and_capacity(small: Scenario, smal
     ev = optiops.evaluate(inst, plan)
     assert ev.feasible, ev.violations
     assert len(ev.skipped) < len(inst.stops)
+
+
+def test_repriced_instance_is_the_one_built_at_that_price(small: Scenario, small_orders: DayOrders,
+                                                          small_allocation: StepResult) -> None:  # fmt: skip
+    """The guard's repricing gives the instance fleet_instances builds at the raised price."""
+    inst = _instance(small, small_orders, small_allocation, "optimised", "W01")
+    assert repriced(inst, 54.0) == _instance(small, small_orders, small_allocation, "optimised", "W01", 54.0)
+    assert repriced(inst, 54.0) != inst

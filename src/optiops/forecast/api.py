@@ -88,12 +88,11 @@ def forecast_frame(
     bt = backtest or Backtest(h=h)
     _check_inputs(history, h, regressors, groups)
     chunks = _chunks(history.n_series, chunk_size, groups)
-    values = history.values  # values marked missing stay NaN: each model fills them and skips them in its backtests
     with make_executor(executor, workers) as pool:
         futures = []
         for idx in chunks:
             flat, offsets = segment_index(history.offsets[idx], history.lengths[idx])
-            panel = Panel(values[flat], offsets)
+            panel = Panel(history.values[flat], offsets)  # missing values (NaN): each model fills and skips them
             x = regressors.take(history.offsets, idx, h) if regressors is not None else None
             futures.append(pool.submit(forecast_chunk, model, season, bt, panel, h, levels, x))
         parts = [f.result() for f in futures]

@@ -198,8 +198,7 @@ class Forecaster:
         backtests do not score the filled ones, and the naive scale skips them.
         """
         panel, single = as_panel(y)
-        raw = observed_values(y)
-        missing = np.isnan(raw) if raw.shape == panel.values.shape else np.zeros(panel.values.shape, dtype=bool)
+        missing = np.isnan(observed_values(y))
         self.observed_ = ~missing if missing.any() else None
         self.n_series_, self.single_ = panel.offsets.shape[0] - 1, single
         self.backtest_ = None

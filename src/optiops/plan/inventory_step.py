@@ -189,9 +189,10 @@ def joint_policy(
     weekly = _pick(cost["rs"] <= cost["ssw"], rs_weekly, ss_weekly)
     any_day = _pick(cost["rs"] <= cost["ssd"], rs_weekly, ss_daily)
     group_cost = {}
-    for name, pol, item_cost in (("weekly", weekly, np.minimum(cost["rs"], cost["ssw"])),
-                                 ("any_day", any_day, np.minimum(cost["rs"], cost["ssd"]))):  # fmt: skip
-        _, purchase_orders = simulate_joint(items, pol, search, opts, group, n_groups)
+    for name, pol in (("weekly", weekly), ("any_day", any_day)):
+        # an item's result depends only on its own rule and seed, so its cost here is the one it was picked by
+        stats, purchase_orders = simulate_joint(items, pol, search, opts, group, n_groups)
+        item_cost = metrics(items, stats)["cost"].to_numpy()
         group_cost[name] = np.bincount(group, weights=item_cost, minlength=n_groups) + po_cost * purchase_orders
     daily = group_cost["any_day"] < group_cost["weekly"]
     return _pick(~daily[group], weekly, any_day, "joint"), daily

@@ -311,9 +311,8 @@ def routing_step(scenario: Scenario, options: PlanOptions, orders: DayOrders, al
               for p in PLANS for w, n in left_out[p]["warehouse"].value_counts().sort_index().items()]  # fmt: skip
     base = {w: score(inst, nearest_neighbour_plan(inst)) for w, inst in instances["baseline"].items()}
     base_kpis = _kpis(instances["baseline"], base, left_out["baseline"], price)
-    optimised_rows = table[table["plan"] == "optimised"]
-    best, fallback, prices = _on_time_guard(scenario, orders, optimised_rows, options, instances["optimised"],
-                                            base_kpis, left_out["optimised"], notes)  # fmt: skip
+    best, fallback, prices = _on_time_guard(instances["optimised"], price, options, base_kpis,
+                                            left_out["optimised"], notes)  # fmt: skip
     kpis = _kpis(instances["optimised"], best, left_out["optimised"], price)
     notes += [f"{w}: the solver's routes were not better than nearest neighbour; kept those" for w in fallback]
     return StepResult(
@@ -329,14 +328,15 @@ def routing_step(scenario: Scenario, options: PlanOptions, orders: DayOrders, al
 
 
 def _on_time_guard(
-    scenario: Scenario, orders: DayOrders, allocation: pd.DataFrame, options: PlanOptions,
-    instances: dict[str, RoutingInstance], base_kpis: dict[str, float], left_out: pd.DataFrame, notes: list[str],
+    instances: dict[str, RoutingInstance], price: float, options: PlanOptions, base_kpis: dict[str, float],
+    left_out: pd.DataFrame, notes: list[str],
 ) -> tuple[dict[str, ScoredPlan], list[str], dict[str, float]]:  # fmt: skip
     """Solve every warehouse; while the plan is less punctual than the baseline, raise the skip price and re-solve.
 
     Only the warehouses whose routes serve fewer stops on time than nearest neighbour on the same
-    instance are solved again (all whose price can still rise when none does). ``instances`` is
-    updated in place with each warehouse's last instance; the raises are added to ``notes``.
+    instance are solved again (all whose price can still rise when none does), all rounds on one
+    executor. ``instances`` (solved at ``price``) is updated in place with each warehouse's last
+    instance (:func:`repriced`); the raises are added to ``notes``.
 
     Returns
     -------
@@ -344,45 +344,43 @@ def _on_time_guard(
         The kept plan per warehouse, the warehouses where nearest neighbour was kept, and the skip
         price each warehouse was last solved at.
     """
-    prices = {w: skip_price(scenario.costs) for w in instances}
-    with make_executor(options.executor, options.workers, address=options.address) as pool:  # one pool for all rounds
-        return _guard_rounds(scenario, orders, allocation, options, pool, instances, prices, base_kpis, left_out, notes)
-
-
-def _guard_rounds(
-    scenario: Scenario, orders: DayOrders, allocation: pd.DataFrame, options: PlanOptions, pool: Executor,
-    instances: dict[str, RoutingInstance], prices: dict[str, float], base_kpis: dict[str, float],
-    left_out: pd.DataFrame, notes: list[str],
-) -> tuple[dict[str, ScoredPlan], list[str], dict[str, float]]:  # fmt: skip
-    """The rounds of :func:`_on_time_guard` on one executor."""
-    best, fallback, nn = _optimised(instances, options, pool)
-    while True:
-        kpis = _kpis(instances, best, left_out, skip_price(scenario.costs))
-        if kpis["on_time_rate"] >= base_kpis["on_time_rate"] - 1e-12:
-            break
-        open_ = [w for w in instances if prices[w] < MAX_SKIP_PRICE]
-        behind = [w for w in open_ if _on_time(instances[w], best[w].plan) < _on_time(instances[w], nn[w].plan)]
-        todo = behind or open_
-        if not todo:
+    prices = dict.fromkeys(instances, price)
+    with make_executor(options.executor, options.workers, address=options.address) as pool:
+        best, fallback, nn = _optimised(instances, options, pool)
+        while True:
+            kpis = _kpis(instances, best, left_out, price)
+            if kpis["on_time_rate"] >= base_kpis["on_time_rate"] - 1e-12:
+                break
+            open_ = [w for w in instances if prices[w] < MAX_SKIP_PRICE]
+            behind = [w for w in open_ if _on_time(instances[w], best[w].plan) < _on_time(instances[w], nn[w].plan)]
+            todo = behind or open_
+            if not todo:
+                notes.append(
+                    f"On-time guard: every skip price at its cap of {MAX_SKIP_PRICE:g}, and "
+                    f"{kpis['on_time_rate']:.3f} of the stops on time against the baseline's "
+                    f"{base_kpis['on_time_rate']:.3f}."
+                )
+                break
+            for w in todo:
+                prices[w] = min(2.0 * prices[w], MAX_SKIP_PRICE)
+                instances[w] = repriced(instances[w], prices[w])
             notes.append(
-                f"On-time guard: every skip price at its cap of {MAX_SKIP_PRICE:g}, and {kpis['on_time_rate']:.3f} "
-                f"of the stops on time against the baseline's {base_kpis['on_time_rate']:.3f}."
+                f"On-time guard: {kpis['on_time_rate']:.3f} of the stops on time against the baseline's "
+                f"{base_kpis['on_time_rate']:.3f}; solved again at skip price "
+                + ", ".join(f"{w} {prices[w]:g}" for w in todo)
+                + "."
             )
-            break
-        for w in todo:
-            prices[w] = min(2.0 * prices[w], MAX_SKIP_PRICE)
-            instances[w] = fleet_instances(scenario, orders, allocation, prices[w])[0][w]
-        notes.append(
-            f"On-time guard: {kpis['on_time_rate']:.3f} of the stops on time against the baseline's "
-            f"{base_kpis['on_time_rate']:.3f}; solved again at skip price "
-            + ", ".join(f"{w} {prices[w]:g}" for w in todo)
-            + "."
-        )
-        again, kept, again_nn = _optimised({w: instances[w] for w in todo}, options, pool)
-        best.update(again)
-        nn.update(again_nn)
-        fallback = sorted((set(fallback) - set(todo)) | set(kept))
+            again, kept, again_nn = _optimised({w: instances[w] for w in todo}, options, pool)
+            best.update(again)
+            nn.update(again_nn)
+            fallback = sorted((set(fallback) - set(todo)) | set(kept))
     return best, fallback, prices
+
+
+def repriced(inst: RoutingInstance, price: float) -> RoutingInstance:
+    """``inst`` with every stop skipped at ``price`` per parcel and returned unit (the rest unchanged)."""
+    return inst.model_copy(update={"stops": [s.model_copy(update={"skip_penalty": price * _units(s)})
+                                             for s in inst.stops]})  # fmt: skip
 
 
 def fleet_instances(
