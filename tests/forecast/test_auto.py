@@ -9,6 +9,7 @@ import pytest
 from tests.forecast.cases import history_of, poisson_panel
 
 from optiops.forecast import AutoForecaster, Backtest, Forecaster, MovingAverage, Naive, Panel, SeasonalNaive
+from optiops.forecast.classify import syntetos_boylan
 
 SEASONAL = [0.0, 10.0, 0.0, 30.0] * 6
 STEADY = (5.0 + np.random.default_rng(3).normal(0.0, 1.0, 24)).round(2).tolist()  # level plus noise
@@ -64,3 +65,49 @@ def test_unknown_selection_mode_raises() -> None:
     """select must be 'series' or 'class'."""
     with pytest.raises(ValueError, match="select"):
         AutoForecaster(select="global").fit(STEADY)  # type: ignore[arg-type]
+
+
+def test_shrinkage_ends_are_the_series_and_the_class_choice() -> None:
+    """shrinkage 0 picks each series' own best backtest; 1 picks its class's best, like select='class'."""
+    panel, bt = poisson_panel(30, 36, 0.3), Backtest(h=6, n_windows=4)
+    own = AutoForecaster(backtest=bt, shrinkage=0.0).fit(panel)
+    mae = own.scores_ * own.scale_[:, None]
+    np.testing.assert_array_equal(own.choice_, np.argmin(np.where(np.isfinite(mae), mae, np.inf), axis=1))
+    by_class = AutoForecaster(backtest=bt, select="class").fit(panel)
+    np.testing.assert_array_equal(AutoForecaster(backtest=bt, shrinkage=1.0).fit(panel).choice_, by_class.choice_)
+    assert len(set(own.chosen_)) > 1  # the ends differ on this panel, so the two checks are not the same check
+
+
+def test_shrinkage_in_between_overrules_a_small_own_lead() -> None:
+    """Each series' choice minimises (1 - w) own + w class mean; a few series move to the class's best."""
+    panel, bt, w = poisson_panel(30, 36, 0.3), Backtest(h=6, n_windows=4), 0.5
+    auto = AutoForecaster(backtest=bt, shrinkage=w).fit(panel)
+    own = AutoForecaster(backtest=bt, shrinkage=0.0).fit(panel)
+    scores = auto.scores_
+    assert len(set(syntetos_boylan(panel.values, panel.offsets).label)) == 1  # so one class mean
+    finite = np.all(np.isfinite(scores), axis=1)
+    mixed = (1 - w) * scores[finite] + w * scores[finite].mean(axis=0)
+    chosen = mixed[np.arange(mixed.shape[0]), auto.choice_[finite]]
+    np.testing.assert_allclose(chosen, mixed.min(axis=1))
+    assert np.any(auto.choice_ != own.choice_)
+
+
+def test_shrinkage_outside_the_unit_interval_raises() -> None:
+    """shrinkage is a weight in [0, 1]."""
+    with pytest.raises(ValueError, match="shrinkage"):
+        AutoForecaster(shrinkage=1.5).fit(STEADY)
+
+
+def test_bounds_come_from_each_series_own_best_candidate() -> None:
+    """With shrinkage the point forecast may follow the class, but the bounds stay those of the
+    series' own backtest winner: equal to the bounds of the unshrunk choice."""
+    panel, bt = poisson_panel(30, 36, 0.3), Backtest(h=6, n_windows=4)
+    shrunk = AutoForecaster(backtest=bt, shrinkage=0.5).fit(panel)
+    own = AutoForecaster(backtest=bt, shrinkage=0.0).fit(panel)
+    assert np.any(shrunk.choice_ != own.choice_)
+    np.testing.assert_array_equal(shrunk.interval_choice_, own.choice_)
+    a, b = shrunk.predict(6, level=[80, 95]), own.predict(6, level=[80, 95])
+    for key in ("lo-80", "hi-80", "lo-95", "hi-95"):
+        np.testing.assert_allclose(a[key], b[key])
+    moved = shrunk.choice_ != own.choice_
+    assert not np.allclose(a["mean"][moved], b["mean"][moved])

@@ -1,14 +1,17 @@
 """``auto``: per series, the candidate with the least rolling-origin backtest error, with a fallback.
 
 Every candidate is backtested on all series at once (:func:`~optiops.forecast.backtest.cross_validate`);
-each series takes the candidate with the smallest MASE over all origins and steps (ties go to the
-earlier candidate), or, with ``select="class"``, the best candidate of its Syntetos-Boylan class.
+each series takes the candidate with the smallest MASE over all origins and steps, shrunk toward the
+mean MASE of its Syntetos-Boylan class (``shrinkage``; ties go to the earlier candidate), or, with
+``select="class"``, the best candidate of its class.
 A series whose chosen candidate failed in the backtest (or that is too short for any origin), or
 whose candidate fails when refitted on the whole history, gets the naive forecast. With
 ``cold_start=ColdStart(...)``, series shorter than its threshold get the cold-start forecast instead
 (the pooled seasonal profile times a shrunk own level, :mod:`optiops.forecast.coldstart`), fitted on
-all series so that the long ones lend their shape. Intervals come from the backtest errors of the
-chosen candidate (pooled errors for series too short to have their own).
+all series so that the long ones lend their shape. Intervals are those of each series' own backtest
+winner (unshrunk): its forecast plus the quantiles of its backtest errors (pooled errors for series
+too short to have their own). On car parts, shrinkage made the point forecasts better and the bounds
+worse, on the training months and on the hold-out alike, so the two are chosen apart.
 """
 
 from __future__ import annotations
@@ -52,11 +55,19 @@ class AutoForecaster(Forecaster):
     cold_start
         Cold-start model for series shorter than its ``threshold()``; None leaves them to the backtest
         choice (or naive when too short for any origin).
+    shrinkage
+        ``select="series"`` only: weight ``w`` in [0, 1] of the class in each series' score. Each
+        series takes the candidate of least ``(1 - w) x its own MASE + w x the mean MASE of its
+        Syntetos-Boylan class``. One series' backtest is short and noisy, so its own winner is
+        often luck: 0 is the plain per-series choice, 1 the class choice.
 
     Attributes
     ----------
     choice_
         Index of the chosen candidate per series; ``-1`` means the naive fallback, ``-2`` cold start.
+    interval_choice_
+        The candidate whose bounds each series gets: its own backtest winner (``choice_`` with
+        ``select="class"``).
     scores_
         Backtest MASE, ``(n_series, n_candidates)``; ``inf`` where a candidate failed, NaN where the
         series' scale is zero.
@@ -72,12 +83,14 @@ class AutoForecaster(Forecaster):
         backtest: Backtest | None = None,
         select: Literal["series", "class"] = "series",
         cold_start: ColdStart | None = None,
+        shrinkage: float = 0.5,
     ) -> None:
         self.models = models
         self.season_length = season_length
         self.backtest = backtest
         self.select = select
         self.cold_start = cold_start
+        self.shrinkage = shrinkage
 
     def candidates(self) -> tuple[Forecaster, ...]:
         """The candidate forecasters, in order of preference on ties."""
@@ -92,6 +105,8 @@ class AutoForecaster(Forecaster):
     def _fit_panel(self, panel: Panel) -> None:
         if self.select not in ("series", "class"):
             raise ValueError(f"select must be 'series' or 'class', got {self.select!r}")
+        if not 0.0 <= self.shrinkage <= 1.0:
+            raise ValueError(f"shrinkage must be in [0, 1], got {self.shrinkage!r}")
         options = self.backtest or Backtest()
         models = self.candidates()
         results = [cross_validate(model, panel, options, observed=self.observed_) for model in models]
@@ -101,55 +116,90 @@ class AutoForecaster(Forecaster):
         with np.errstate(invalid="ignore", divide="ignore"):
             self.scores_ = np.where(scale > 0, mae / np.where(scale > 0, scale, 1.0), np.nan)
         # per series, MAE ranks like MASE (the scale is fixed per series) and exists for zero scale too
-        choice = np.argmin(mae, axis=1) if self.select == "series" else self._class_choice(panel)
+        own = np.argmin(mae, axis=1)
+        if self.select == "class":
+            choice = self._class_choice(panel)
+        else:
+            choice = self._shrunk_choice(panel, mae) if self.shrinkage > 0 else own.copy()
+        bounds = choice.copy() if self.select == "class" else own
         rows = np.arange(choice.shape[0])
-        choice[~np.isfinite(mae[rows, choice])] = NAIVE
-        if self.cold_start is not None:
-            choice[np.diff(panel.offsets) < self.cold_start.threshold()] = COLD
-        self.choice_ = choice
+        for chosen in (choice, bounds):
+            chosen[~np.isfinite(mae[rows, chosen])] = NAIVE
+            if self.cold_start is not None:
+                chosen[np.diff(panel.offsets) < self.cold_start.threshold()] = COLD
+        self.choice_, self.interval_choice_ = choice, bounds
         forecasts = np.full(results[0].forecasts.shape, np.nan) if results else np.zeros((0, 0, 0))
         actuals = forecasts.copy()
         for j, result in enumerate(results):
-            mine = choice == j
+            mine = bounds == j
             forecasts[mine], actuals[mine] = result.forecasts[mine], result.actuals[mine]
         self.backtest_ = BacktestResult(forecasts, actuals, options.step)
         self.last_ = panel.values[panel.offsets[1:] - 1]
         self._fit_chosen(panel, models)
 
-    def _class_choice(self, panel: Panel) -> np.ndarray:
-        """Per Syntetos-Boylan class, the candidate with the least mean MASE over the class."""
+    def _class_means(self, panel: Panel) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """Syntetos-Boylan label per series, and per label the candidates' mean MASE over its series
+        where every candidate scored (labels with no such series are left out)."""
         labels = syntetos_boylan(panel.values, panel.offsets).label
-        choice = np.zeros(labels.shape[0], dtype=np.int64)
+        means = {}
         for label in np.unique(labels):
-            members = labels == label
-            scores = self.scores_[members]
+            scores = self.scores_[labels == label]
             usable = scores[np.all(np.isfinite(scores), axis=1)]
             if usable.size:
-                choice[members] = int(np.argmin(usable.mean(axis=0)))
+                means[str(label)] = usable.mean(axis=0)
+        return labels, means
+
+    def _class_choice(self, panel: Panel) -> np.ndarray:
+        """Per Syntetos-Boylan class, the candidate with the least mean MASE over the class."""
+        labels, means = self._class_means(panel)
+        choice = np.zeros(labels.shape[0], dtype=np.int64)
+        for label, mean in means.items():
+            choice[labels == label] = int(np.argmin(mean))
         return choice
 
+    def _shrunk_choice(self, panel: Panel, mae: np.ndarray) -> np.ndarray:
+        """Per series, the least of ``(1 - w) x own MASE + w x class mean MASE`` (see ``shrinkage``)."""
+        labels, means = self._class_means(panel)
+        score = self.scores_.copy()
+        for label, mean in means.items():
+            members = labels == label
+            score[members] = (1 - self.shrinkage) * score[members] + self.shrinkage * mean
+        score = np.where(np.isnan(score), mae, score)  # zero naive scale: rank by MAE alone
+        return np.argmin(score, axis=1)
+
     def _fit_chosen(self, panel: Panel, models: tuple[Forecaster, ...]) -> None:
-        """Refit each chosen candidate on its series' whole history; failures fall back to naive."""
-        self.fitted_: list[tuple[np.ndarray, Forecaster]] = []
+        """Refit each chosen candidate (point or interval) on its series' whole history; failures fall back to naive."""
+        self.fitted_: dict[int, tuple[np.ndarray, Forecaster]] = {}
         self.cold_: tuple[np.ndarray, Forecaster] | None = None
-        cold = np.flatnonzero(self.choice_ == COLD)
-        if cold.size and self.cold_start is not None:  # fitted on every series: the long ones lend their shape
-            self.cold_ = (cold, self.cold_start.point_clone().fit(panel))
-        for j in [int(j) for j in np.unique(self.choice_) if j >= 0]:
-            idx = np.flatnonzero(self.choice_ == j)
+        if np.any(self.choice_ == COLD) and self.cold_start is not None:  # fitted on all: long series lend their shape
+            self.cold_ = (np.flatnonzero(self.choice_ == COLD), self.cold_start.point_clone().fit(panel))
+        for j in [int(j) for j in np.unique(np.concatenate([self.choice_, self.interval_choice_])) if j >= 0]:
+            idx = np.flatnonzero((self.choice_ == j) | (self.interval_choice_ == j))
             try:
-                self.fitted_.append((idx, models[j].point_clone().fit(_subset(panel, idx))))
+                self.fitted_[j] = (idx, models[j].point_clone().fit(_subset(panel, idx)))
             except Exception as exc:  # fall back for these series rather than fail the whole batch
                 logger.warning("auto: %s failed on %d series (%s); using naive", models[j].alias, idx.size, exc)
-                self.choice_[idx] = NAIVE
-        idx = np.flatnonzero(self.choice_ == NAIVE)
+                self.choice_[self.choice_ == j] = NAIVE
+                self.interval_choice_[self.interval_choice_ == j] = NAIVE
+        idx = np.flatnonzero((self.choice_ == NAIVE) | (self.interval_choice_ == NAIVE))
         if idx.size:
-            self.fitted_.append((idx, Naive().fit(_subset(panel, idx))))
+            self.fitted_[NAIVE] = (idx, Naive().fit(_subset(panel, idx)))
 
     def _predict_mean(self, h: int) -> np.ndarray:
+        return self._mean_of(self.choice_, h)
+
+    def _predict_intervals(self, mean: np.ndarray, levels: list[float]) -> dict[str, np.ndarray]:
+        """Bounds around the interval candidate's own forecast, from its backtest errors."""
+        if not np.array_equal(self.interval_choice_, self.choice_):
+            mean = self._mean_of(self.interval_choice_, mean.shape[1])
+        return super()._predict_intervals(mean, levels)
+
+    def _mean_of(self, choice: np.ndarray, h: int) -> np.ndarray:
+        """Forecasts of each series' candidate in ``choice`` (naive where one is not finite)."""
         mean = np.zeros((self.n_series_, h))
-        for idx, model in self.fitted_:
-            mean[idx] = model.predict(h)["mean"]
+        for j, (idx, model) in self.fitted_.items():
+            mine = choice[idx] == j
+            mean[idx[mine]] = model.predict(h)["mean"][mine]
         if self.cold_ is not None:
             idx, model = self.cold_
             mean[idx] = model.predict(h)["mean"][idx]
