@@ -14,6 +14,7 @@ import argparse
 import datetime as dt
 import json
 import tomllib
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -70,7 +71,7 @@ def main() -> None:
     print("kernel speed-up over the pure-Python reference:", speedups)
     common = {"suite": SUITE, "commit": git_commit(), "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
               "machine": machine(), "versions": versions(), "series_subset": args.series,
-              "kernel_speedup": speedups}  # fmt: skip
+              "kernel_speedup": speedups, "run_id": uuid.uuid4().hex[:12]}  # fmt: skip
     rows = result_rows(table, **common)
     if not args.no_record:
         append_rows(rows, RESULTS)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from optiops.bench import append_rows, run_suite
-from optiops.bench.report import markdown, summarise
+from optiops.bench.report import markdown, other_tables, summarise
 from optiops.parallel import make_executor
 
 DATA = Path(__file__).parent / "data"
@@ -57,6 +57,16 @@ def test_report_summarises_runs(suite_file: Path, tmp_path: Path) -> None:
     assert len(out.read_text().splitlines()) == 4
     table = markdown(summarise([json.loads(x) for x in out.read_text().splitlines()]))
     assert "## tiny-suite" in table and "| ortools |" in table and "1/1" in table
+
+
+def test_forecast_table_shows_the_latest_run_even_without_run_ids() -> None:
+    """Rows a script wrote without ``run_id`` form one run per commit; the table shows the latest."""
+    row = {"suite": "forecast-x", "model": "naive", "group": "all", "n_series": 3, "mase": 1.0, "pinball": 0.2,
+           "coverage-80": 0.8, "coverage-95": 0.95, "series_per_s": 10.0}  # fmt: skip
+    old = {**row, "commit": "aaa", "date": "2026-01-01T00:00", "run_id": "r1"}
+    new = {**row, "commit": "bbb", "date": "2026-02-01T00:00", "mase": 0.9}
+    text = other_tables([old, new])
+    assert "commit bbb" in text and "| 0.900 |" in text and "| 1.000 |" not in text
 
 
 def test_inline_executor_reports_exceptions() -> None:

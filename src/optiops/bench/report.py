@@ -22,13 +22,18 @@ def read_rows(results_dir: Path = RESULTS_DIR) -> list[dict[str, Any]]:
     return rows
 
 
+def run_key(row: dict[str, Any]) -> str:
+    """Which run a row belongs to: its ``run_id``, or its commit for rows written without one."""
+    return str(row.get("run_id") or row["commit"])
+
+
 def summarise(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One line per suite x run x backend x time limit: mean gap, feasible count, mean runtime."""
     groups: dict[tuple[Any, ...], list[dict[str, Any]]] = defaultdict(list)
     for r in rows:
         if "backend" not in r or "gap_pct" not in r or "mip_gap_pct" in r:
             continue  # other shapes (forecast tables, micro-benchmarks, gaps to a bound) have own sections
-        groups[(r["suite"], r.get("run_id", r["commit"]), r["backend"], r["time_limit_s"])].append(r)
+        groups[(r["suite"], run_key(r), r["backend"], r["time_limit_s"])].append(r)
     out = []
     for (suite, run_id, backend, limit), rs in groups.items():
         gaps = [r["gap_pct"] for r in rs if r.get("gap_pct") is not None]
@@ -106,8 +111,8 @@ def other_tables(rows: list[dict[str, Any]]) -> str:
     lines += _micro_table(rows, "micro-inventory", "policy simulation", "sku_days", "SKU-days")
     for suite in sorted({r["suite"] for r in rows if "model" in r and "mase" in r}):
         mine = [r for r in rows if r["suite"] == suite]
-        last = max(r["run_id"] for r in mine if r["date"] == max(x["date"] for x in mine))
-        run = [r for r in mine if r["run_id"] == last]
+        last = max(run_key(r) for r in mine if r["date"] == max(x["date"] for x in mine))
+        run = [r for r in mine if run_key(r) == last]
         lines += [
             f"## {suite} (run of {run[0]['date'][:16]}, commit {run[0]['commit']})",
             "",
@@ -157,8 +162,8 @@ def plan_table(rows: list[dict[str, Any]]) -> list[str]:
     mine = [r for r in rows if r.get("suite") == "plan"]
     if not mine:
         return []
-    last = max(r["run_id"] for r in mine if r["date"] == max(x["date"] for x in mine))
-    run = sorted((r for r in mine if r["run_id"] == last), key=lambda r: (r["scenario"], r["plan"]))
+    last = max(run_key(r) for r in mine if r["date"] == max(x["date"] for x in mine))
+    run = sorted((r for r in mine if run_key(r) == last), key=lambda r: (r["scenario"], r["plan"]))
     from optiops.plan.pipeline import EXTRA_KPI_KEYS, KPI_KEYS
 
     keys = list(KPI_KEYS) + [k for k in EXTRA_KPI_KEYS if k in run[0]]
@@ -197,8 +202,8 @@ def labour_week_table(rows: list[dict[str, Any]]) -> list[str]:
     mine = [r for r in rows if r.get("suite") == "labour-week" and r.get("skill") == "all"]
     if not mine:
         return []
-    last = max(r["run_id"] for r in mine if r["date"] == max(x["date"] for x in mine))
-    run = sorted((r for r in mine if r["run_id"] == last), key=lambda r: (r["seed"], r["plan"]))
+    last = max(run_key(r) for r in mine if r["date"] == max(x["date"] for x in mine))
+    run = sorted((r for r in mine if run_key(r) == last), key=lambda r: (r["seed"], r["plan"]))
     lines = [
         f"## labour-week (run of {run[0]['date'][:16]}, commit {run[0]['commit']})",
         "",
@@ -240,8 +245,8 @@ def inventory_tables(rows: list[dict[str, Any]]) -> list[str]:
     lines: list[str] = []
     for suite in sorted({r["suite"] for r in rows if "policy" in r and "days_of_inventory" in r}):
         mine = [r for r in rows if r["suite"] == suite]
-        last = max(r["run_id"] for r in mine if r["date"] == max(x["date"] for x in mine))
-        run = [r for r in mine if r["run_id"] == last]
+        last = max(run_key(r) for r in mine if r["date"] == max(x["date"] for x in mine))
+        run = [r for r in mine if run_key(r) == last]
         lines += [
             f"## {suite} (run of {run[0]['date'][:16]}, commit {run[0]['commit']})",
             "",
