@@ -302,7 +302,7 @@ def solve_roster(inst: RosterInstance, options: RosterOptions | None = None) -> 
             _colgen_start(rm, pricing, state, options, t0, stats)
         lns_end = _end(t0, options) - options.time_limit * options.final_phase_share
         lns_improve(rm.model, rm.index, lambda v: model_objective(rm.model, v), state, lns_end,
-                    options.num_workers, options.seed)  # fmt: skip
+                    options.num_workers, options.seed, rm.arrays.requirement)  # fmt: skip
         stats.update(
             lns_iterations=state.iterations, lns_improvements=state.improvements, lns_objective=state.objective
         )
