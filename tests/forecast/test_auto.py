@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from tests.forecast.cases import history_of, poisson_panel
 
-from optiops.forecast import AutoForecaster, Backtest, Forecaster, MovingAverage, Naive, Panel, SeasonalNaive
+from optiops.forecast import AutoForecaster, Backtest, ColdStart, Forecaster, MovingAverage, Naive, Panel, SeasonalNaive
 from optiops.forecast.classify import syntetos_boylan
 
 SEASONAL = [0.0, 10.0, 0.0, 30.0] * 6
@@ -111,3 +111,18 @@ def test_bounds_come_from_each_series_own_best_candidate() -> None:
         np.testing.assert_allclose(a[key], b[key])
     moved = shrunk.choice_ != own.choice_
     assert not np.allclose(a["mean"][moved], b["mean"][moved])
+
+
+def test_edge_series_with_shrinkage_one_a_failing_candidate_and_cold_start() -> None:
+    """A constant series (zero naive scale), a short series and a candidate that always fails:
+    the failed candidate is never chosen, the short series is cold start in both choices, and
+    every forecast and bound is finite."""
+    rng = np.random.default_rng(5)
+    series = [[4.0] * 30, [3.0, 0.0, 5.0], *(rng.poisson(2.0, 30).astype(float).tolist() for _ in range(4))]
+    auto = AutoForecaster(models=(Naive(), Broken(), MovingAverage(6)), backtest=Backtest(h=4, n_windows=4),
+                          shrinkage=1.0, cold_start=ColdStart(4))  # fmt: skip
+    pred = auto.fit(history_of(*series)).predict(4, level=[80])
+    assert "Broken" not in set(auto.chosen_) and 1 not in set(auto.interval_choice_.tolist())
+    assert auto.choice_[1] == auto.interval_choice_[1] == -2
+    assert all(np.all(np.isfinite(pred[k])) for k in ("mean", "lo-80", "hi-80"))
+    np.testing.assert_allclose(pred["mean"][0], 4.0)

@@ -42,3 +42,9 @@ def test_neighbourhood_frees_whole_rows_or_a_window(monkeypatch: pytest.MonkeyPa
             assert np.flatnonzero(free.all(axis=1)).tolist() == [1, 2] and free.sum() == 4
         else:
             assert free.sum() == 4 and free.all(axis=0).sum() == 1
+
+
+def test_deficit_move_skips_a_cell_nobody_left_could_fill() -> None:
+    """Day 1 needs 4; employees 0-2 already work it and 3 has the day off: nothing to aim at."""
+    values = np.array([0, 1, 0, 1, 0, 1, 0], dtype=np.int64)
+    assert _deficit_employees(np.random.default_rng(1), values, INDEX, np.array([[0], [4]]), 2) is None

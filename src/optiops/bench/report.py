@@ -23,8 +23,8 @@ def read_rows(results_dir: Path = RESULTS_DIR) -> list[dict[str, Any]]:
 
 
 def run_key(row: dict[str, Any]) -> str:
-    """Which run a row belongs to: its ``run_id``, or its commit for rows written without one."""
-    return str(row.get("run_id") or row["commit"])
+    """Which run a row belongs to: its ``run_id``, or commit and date for rows written without one."""
+    return str(row.get("run_id") or f"{row['commit']}@{row['date']}")
 
 
 def summarise(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -49,9 +49,10 @@ class AutoForecaster(Forecaster):
     backtest
         Origins used for the choice and for the intervals; default ``Backtest()`` (12 origins, h 12).
     select
-        ``"series"``: each series takes its own best candidate. ``"class"``: all series of one
-        Syntetos-Boylan class take the candidate with the least mean MASE over that class, which is
-        less noisy when the history is short.
+        ``"series"``: each series takes its best candidate by its own backtest MASE shrunk toward
+        its class's (``shrinkage``). ``"class"``: all series of one Syntetos-Boylan class take the
+        candidate with the least mean MASE over that class, which is less noisy when the history is
+        short.
     cold_start
         Cold-start model for series shorter than its ``threshold()``; None leaves them to the backtest
         choice (or naive when too short for any origin).
@@ -59,7 +60,9 @@ class AutoForecaster(Forecaster):
         ``select="series"`` only: weight ``w`` in [0, 1] of the class in each series' score. Each
         series takes the candidate of least ``(1 - w) x its own MASE + w x the mean MASE of its
         Syntetos-Boylan class``. One series' backtest is short and noisy, so its own winner is
-        often luck: 0 is the plain per-series choice, 1 the class choice.
+        often luck. 0 is the plain per-series choice; 1 is close to the class choice, except that
+        a series with zero naive scale ranks by its own MAE, a candidate that failed on a series
+        stays out of its choice, and a class without a fully scored series keeps each own winner.
 
     Attributes
     ----------
@@ -67,7 +70,11 @@ class AutoForecaster(Forecaster):
         Index of the chosen candidate per series; ``-1`` means the naive fallback, ``-2`` cold start.
     interval_choice_
         The candidate whose bounds each series gets: its own backtest winner (``choice_`` with
-        ``select="class"``).
+        ``select="class"``). The bounds are that candidate's forecast plus its error quantiles, so
+        where the two choices differ the mean may lie outside ``[lo, hi]``. A candidate is refitted
+        once on all series that use it for either purpose (a pooled candidate sees them all).
+    backtest_
+        The backtest of ``interval_choice_`` (the errors behind the bounds).
     scores_
         Backtest MASE, ``(n_series, n_candidates)``; ``inf`` where a candidate failed, NaN where the
         series' scale is zero.
@@ -164,7 +171,8 @@ class AutoForecaster(Forecaster):
         for label, mean in means.items():
             members = labels == label
             score[members] = (1 - self.shrinkage) * score[members] + self.shrinkage * mean
-        score = np.where(np.isnan(score), mae, score)  # zero naive scale: rank by MAE alone
+        # NaN: a zero naive scale (rank by MAE alone) or 0 x inf at w = 1 (a failed candidate: MAE is inf)
+        score = np.where(np.isnan(score), mae, score)
         return np.argmin(score, axis=1)
 
     def _fit_chosen(self, panel: Panel, models: tuple[Forecaster, ...]) -> None:

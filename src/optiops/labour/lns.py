@@ -144,13 +144,17 @@ def _deficit_employees(
     rng: np.random.Generator, values: NDArray[np.int64], index: NDArray[np.int64], requirement: NDArray[np.int64],
     size: int,
 ) -> NDArray[np.int64] | None:  # fmt: skip
-    """``size`` employees, first those who could work a random under-covered cell and do not."""
+    """``size`` employees, first those who could work a random under-covered cell and do not.
+
+    Only cells that someone could still fill are drawn; None when there is none.
+    """
     x = np.where(index >= 0, values[np.maximum(index, 0)], 0)
-    short = np.argwhere(x.sum(axis=0) < requirement)
+    idle = (index >= 0) & (x == 0)  # (E, D, S): could work the cell and does not
+    short = np.argwhere((x.sum(axis=0) < requirement) & idle.any(axis=0))  # cells someone could still fill
     if short.size == 0:
         return None
     d, s = short[rng.integers(len(short))]
-    able = np.flatnonzero((index[:, d, s] >= 0) & (x[:, d, s] == 0))
+    able = np.flatnonzero(idle[:, d, s])
     rest = np.setdiff1d(np.arange(index.shape[0]), able)
     first = rng.permutation(able)[:size]
     return np.concatenate([first, rng.permutation(rest)[: size - first.size]])
