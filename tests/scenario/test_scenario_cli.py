@@ -47,3 +47,18 @@ def test_bad_arguments_exit_2(tmp_path: Path, args: list[str]) -> None:
     result = runner.invoke(app, ["generate", "scenario", *args, *out])
     assert result.exit_code == 2, result.output
     assert not (tmp_path / "x").exists()
+
+
+def test_gzip_folder_validates_and_a_broken_one_is_named(tmp_path: Path) -> None:
+    """--gzip writes the daily tables gzipped; optiops validate reads the folder (exit 0) and names
+    the file of a bad value (exit 2)."""
+    out = tmp_path / "sc"
+    args = ["generate", "scenario", "--skus", "12", "--warehouses", "2", "--days", "30", "--out", str(out), "--gzip"]
+    assert runner.invoke(app, args).exit_code == 0
+    assert {"demand.csv.gz", "history.csv.gz", "staff.csv"} <= {p.name for p in out.iterdir()}
+    result = runner.invoke(app, ["validate", str(out)])
+    assert result.exit_code == 0 and "valid scenario" in result.output and "demand" in result.output
+    lines = (out / "warehouses.csv").read_text().splitlines()
+    (out / "warehouses.csv").write_text("\n".join([lines[0], lines[1].replace(lines[1].split(",")[0], ""), *lines[2:]]))
+    bad = runner.invoke(app, ["validate", str(out)])
+    assert bad.exit_code == 2 and "warehouses.csv" in bad.output

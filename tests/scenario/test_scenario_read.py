@@ -11,7 +11,7 @@ import pytest
 from optiops.exceptions import InstanceError
 from optiops.io.demand import read_demand
 from optiops.model.scenario import Scenario
-from optiops.scenario import read_scenario
+from optiops.scenario import read_scenario, write_scenario
 
 
 @pytest.fixture
@@ -107,3 +107,29 @@ def test_history_must_match_demand(folder: Path) -> None:
     (folder / "history.csv").write_text("\n".join(lines) + "\n")
     with pytest.raises(InstanceError, match=r"history\.csv: line 2, column 'y'"):
         read_scenario(folder)
+
+
+def test_gzipped_folder_reads_the_same_and_rewrites_in_place(small: Scenario, tmp_path: Path) -> None:
+    """write_scenario(compress=True) writes the daily tables as .csv.gz (the same bytes each time),
+    removes their plain CSVs left from before, keeps the small tables plain, and reads back equal."""
+    plain, packed = tmp_path / "plain", tmp_path / "packed"
+    write_scenario(small, plain)
+    shutil.copytree(plain, packed)
+    written = write_scenario(small, packed, compress=True)
+    names = sorted(p.name for p in packed.iterdir())
+    assert {"demand.csv.gz", "returns.csv.gz", "history.csv.gz", "staff.csv"} <= set(names)
+    assert not {"demand.csv", "returns.csv", "history.csv", "staff.csv.gz"} & set(names)
+    first = (packed / "demand.csv.gz").read_bytes()
+    write_scenario(small, packed, compress=True)
+    assert (packed / "demand.csv.gz").read_bytes() == first and len(written) == len(names)
+    a, b = read_scenario(plain), read_scenario(packed)
+    for name, frame in a.tables().items():
+        pd.testing.assert_frame_equal(b.tables()[name], frame, obj=name)
+
+
+def test_broken_gzip_is_named(small: Scenario, tmp_path: Path) -> None:
+    """A corrupt .csv.gz is a clear error naming the file, not a traceback."""
+    write_scenario(small, tmp_path, compress=True)
+    (tmp_path / "returns.csv.gz").write_bytes(b"not gzip at all")
+    with pytest.raises(InstanceError, match=r"returns\.csv\.gz: cannot read the table"):
+        read_scenario(tmp_path)

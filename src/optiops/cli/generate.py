@@ -21,6 +21,9 @@ def scenario(
     seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 1,
     holdout: Annotated[int, typer.Option("--holdout", help="Last days held out as the judged future.", min=0)] = 28,
     name: Annotated[str | None, typer.Option("--name", help="Scenario name (default from the sizes).")] = None,
+    gzip: Annotated[
+        bool, typer.Option("--gzip", help="Gzip the daily tables (demand, returns, history) as <name>.csv.gz.")
+    ] = False,
 ) -> None:
     """Write a realistic e-commerce operation (SKUs, demand, returns, warehouses, fleet, staff, costs) to OUT."""
     from optiops.cli.main import user_errors
@@ -31,7 +34,7 @@ def scenario(
     with user_errors():
         config = ScenarioConfig(name=name, n_skus=skus, n_warehouses=warehouses, days=days, holdout_days=holdout)
         result = generate_scenario(config, seed)
-        written = write_scenario(result, out_dir)
+        written = write_scenario(result, out_dir, compress=gzip)
     size = sum(p.stat().st_size for p in written)
     cost = baseline_cost(result)
     out.print(

@@ -94,6 +94,9 @@ def validate(file: Annotated[Path, typer.Argument(help="Instance file, YAML/JSON
     from optiops.routing.solve import infeasible_error
 
     with user_errors():
+        if file.is_dir() and (file / "scenario.yaml").is_file():  # a scenario folder (optiops plan's input)
+            _validate_scenario(file)
+            return
         kind = document_kind(file)
         if kind is not None and kind != "routing":  # any other document kind: its model validates it
             doc = validate_document(read_document(file), str(file))
@@ -117,6 +120,18 @@ def validate(file: Annotated[Path, typer.Argument(help="Instance file, YAML/JSON
         problems = diagnose(routing_arrays(inst))
         if problems:
             raise infeasible_error(problems)
+
+
+def _validate_scenario(folder: Path) -> None:
+    """Read a scenario folder with every cross-check and print what it holds."""
+    from optiops.scenario import read_scenario
+
+    scenario = read_scenario(folder)
+    table = Table(title=f"{folder}: valid scenario {scenario.name!r}", show_header=False)
+    table.add_row("days", f"{scenario.start} .. {scenario.end} ({scenario.holdout_days} hold-out)")
+    for name, frame in scenario.tables().items():
+        table.add_row(name, f"{len(frame):,} rows")
+    out.print(table)
 
 
 @contextmanager

@@ -31,7 +31,8 @@ def read_scenario(folder: str | Path) -> Scenario:
     Parameters
     ----------
     folder : str or Path
-        Folder holding ``scenario.yaml``, ``costs.yaml`` and the CSV tables (``history.csv`` is optional).
+        Folder holding ``scenario.yaml``, ``costs.yaml`` and the CSV tables (``history.csv`` is optional);
+        any CSV may be gzipped instead (``demand.csv.gz``).
 
     Returns
     -------
@@ -49,14 +50,20 @@ def read_scenario(folder: str | Path) -> Scenario:
         raise InstanceError("not a scenario folder (expected a folder with scenario.yaml and CSV tables)", str(folder))
     meta = _read_yaml(folder / SCENARIO_FILE)
     costs = _costs(_read_yaml(folder / COSTS_FILE), str(folder / COSTS_FILE))
-    tables = {spec.name: _read_table(folder / spec.file, spec) for spec in TABLES}
+    tables = {spec.name: _read_table(table_path(folder, spec.file), spec) for spec in TABLES}
     for spec in TABLES:
-        _raise(_references(spec, tables), folder / spec.file)
+        _raise(_references(spec, tables), table_path(folder, spec.file))
     scenario = _scenario(meta, costs, tables, str(folder / SCENARIO_FILE))
     _cross_checks(scenario, folder)
-    if (folder / HISTORY_FILE).is_file():
-        _check_history(scenario, folder / HISTORY_FILE)
+    if table_path(folder, HISTORY_FILE).is_file():
+        _check_history(scenario, table_path(folder, HISTORY_FILE))
     return scenario
+
+
+def table_path(folder: Path, name: str) -> Path:
+    """``folder / name``, or its gzipped twin ``name.gz`` when only that exists."""
+    plain, packed = folder / name, folder / f"{name}.gz"
+    return packed if not plain.is_file() and packed.is_file() else plain
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
@@ -89,8 +96,8 @@ def _read_table(path: Path, spec: TableSpec) -> pd.DataFrame:
         raise InstanceError("missing file", str(path))
     try:  # utf-8-sig: spreadsheet exports start with a byte-order mark
         raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise InstanceError(f"cannot read the table: {exc}", str(path)) from exc
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, OSError, EOFError) as exc:
+        raise InstanceError(f"cannot read the table: {exc}", str(path)) from exc  # OSError: a broken .gz
     raw.columns = [str(c).strip() for c in raw.columns]
     missing = [c for c in spec.column_names if c not in raw.columns]
     unknown = [c for c in raw.columns if c not in spec.column_names]
@@ -193,21 +200,22 @@ def _cross_checks(s: Scenario, folder: Path) -> None:
     if len(cal) != s.days or not (cal.to_numpy() == dates.to_numpy()).all():
         found = f"found {len(cal)} rows from {_text(cal.min())} to {_text(cal.max())}"
         want = f"expected one row per day from {s.start} to {s.end} in order ({s.days} days, as scenario.yaml says)"
-        _raise([f"{want}, {found}"], folder / "calendar.csv")
-    _raise(_order_problems(s.warehouses, "open_minute", "close_minute"), folder / "warehouses.csv")
-    _raise(_order_problems(s.customers, "tw_start", "tw_end"), folder / "customers.csv")
-    _raise(_order_problems(s.vehicles, "shift_start", "shift_end"), folder / "vehicles.csv")
+        _raise([f"{want}, {found}"], table_path(folder, "calendar.csv"))
+    _raise(_order_problems(s.warehouses, "open_minute", "close_minute"), table_path(folder, "warehouses.csv"))
+    _raise(_order_problems(s.customers, "tw_start", "tw_end"), table_path(folder, "customers.csv"))
+    _raise(_order_problems(s.vehicles, "shift_start", "shift_end"), table_path(folder, "vehicles.csv"))
     drivers = s.labour_standards["driver"]
     _raise([f"line {i + 2}, column 'driver': {drivers.iloc[i]!r} is not one of {list(DRIVERS)}"
-            for i in np.flatnonzero(~drivers.isin(DRIVERS).to_numpy())], folder / "labour_standards.csv")  # fmt: skip
+            for i in np.flatnonzero(~drivers.isin(DRIVERS).to_numpy())],
+           table_path(folder, "labour_standards.csv"))  # fmt: skip
     skills = set(s.labour_standards["skill"])
     _raise([f"line {i + 2}, column 'skills': unknown skill {k!r} (not in labour_standards.csv)"
             for i, text in enumerate(s.staff["skills"]) for k in str(text).split(";") if k not in skills],
-           folder / "staff.csv")  # fmt: skip
+           table_path(folder, "staff.csv"))  # fmt: skip
     for table, column in (("zones", "population_share"), ("promises", "share")):
         total = float(getattr(s, table)[column].sum())
         if abs(total - 1.0) > 1e-3:
-            _raise([f"column {column!r}: the shares sum to {total:g}, not 1"], folder / f"{table}.csv")
+            _raise([f"column {column!r}: the shares sum to {total:g}, not 1"], table_path(folder, f"{table}.csv"))
 
 
 def _order_problems(frame: pd.DataFrame, lo: str, hi: str) -> list[str]:

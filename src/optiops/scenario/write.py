@@ -8,6 +8,7 @@ series spans the whole history.
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 from typing import Any
 
@@ -19,15 +20,19 @@ from optiops.model.scenario import TABLES, Scenario
 
 SCENARIO_FILE, COSTS_FILE, HISTORY_FILE = "scenario.yaml", "costs.yaml", "history.csv"
 FOLDER_FILES = (SCENARIO_FILE, COSTS_FILE, HISTORY_FILE, *(t.file for t in TABLES))
+DAILY_FILES = ("demand.csv", "returns.csv", HISTORY_FILE)  # rows per day x SKU: the bulk of a folder
 
 
-def scenario_files(scenario: Scenario) -> dict[str, bytes]:
+def scenario_files(scenario: Scenario, compress: bool = False) -> dict[str, bytes]:
     """The content of every file of the scenario folder, by file name.
 
     Parameters
     ----------
     scenario : Scenario
         The scenario.
+    compress : bool
+        Gzip the tables with a row per day and SKU (``DAILY_FILES``: demand, returns, history), as
+        ``<name>.csv.gz`` (reproducible: no time stamp inside); the small tables stay plain.
 
     Returns
     -------
@@ -43,10 +48,13 @@ def scenario_files(scenario: Scenario) -> dict[str, bytes]:
     for spec in TABLES:
         files[spec.file] = _csv(getattr(scenario, spec.name)[spec.column_names])
     files[HISTORY_FILE] = _csv(history_frame(scenario))
+    if compress:
+        return {f"{name}.gz" if name in DAILY_FILES else name: gzip.compress(data, mtime=0) if name in DAILY_FILES
+                else data for name, data in files.items()}  # fmt: skip
     return files
 
 
-def write_scenario(scenario: Scenario, folder: str | Path) -> list[Path]:
+def write_scenario(scenario: Scenario, folder: str | Path, compress: bool = False) -> list[Path]:
     """Write the scenario folder; a failed write leaves the old content untouched.
 
     Parameters
@@ -54,7 +62,11 @@ def write_scenario(scenario: Scenario, folder: str | Path) -> list[Path]:
     scenario : Scenario
         The scenario.
     folder : str or Path
-        Target folder (created when missing); other scenario files already there are replaced.
+        Target folder (created when missing); other scenario files already there are replaced,
+        plain or gzipped.
+    compress : bool
+        Gzip the daily tables (``<name>.csv.gz``; see :func:`scenario_files`), which
+        :func:`optiops.scenario.read_scenario` reads too.
 
     Returns
     -------
@@ -62,8 +74,8 @@ def write_scenario(scenario: Scenario, folder: str | Path) -> list[Path]:
         The files written.
     """
     folder = Path(folder)
-    files = {folder / name: data for name, data in scenario_files(scenario).items()}
-    write_all(files, stale=tuple(folder / name for name in FOLDER_FILES))
+    files = {folder / name: data for name, data in scenario_files(scenario, compress).items()}
+    write_all(files, stale=tuple(folder / name for name in (*FOLDER_FILES, *(f"{n}.gz" for n in FOLDER_FILES))))
     return list(files)
 
 
