@@ -69,8 +69,21 @@ def test_carparts_runner_on_a_small_file(tmp_path: Path) -> None:
     frame = poisson_panel(12, 30, 0.5).to_frame()
     path.write_bytes(gzip.compress(frame.to_csv(index=False).encode()))
     table = run_carparts(path, horizon=6, models=("naive", "adida"), n_series=8)
-    assert set(table.model) == {"naive", "adida", "zero (reference)"}
+    assert set(table.model) == {"naive", "adida", "zero (reference)", "zero-share floor (reference)"}
     assert table.loc[(table.model == "naive") & (table.group == "all"), "n_series"].item() == 8
+
+
+def test_coverage_floor_is_the_mean_of_zero_share_or_nominal() -> None:
+    """Series a (5 of 6 zeros) cannot be covered below 5/6 by an interval holding zero; b (no zeros)
+    can reach 0.8 exactly: the floor is their mean, per level."""
+    from optiops.forecast.evaluation import coverage_floor
+
+    train = poisson_panel(2, 24, 1.0)
+    test = np.array([[0, 0, 0, 0, 0, 3], [1, 2, 1, 4, 2, 1]], dtype=float)
+    rows = {r["group"]: r for r in coverage_floor(train, test, (80, 95))}
+    assert rows["all"]["coverage-80"] == pytest.approx((5 / 6 + 0.8) / 2)
+    assert rows["all"]["coverage-95"] == pytest.approx(0.95)
+    assert rows["all"]["n_series"] == 2
 
 
 def test_result_rows_are_json_ready() -> None:

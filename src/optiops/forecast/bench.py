@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from optiops.forecast.base import Backtest
-from optiops.forecast.evaluation import DEFAULT_MODELS, evaluate_models, score
+from optiops.forecast.evaluation import DEFAULT_MODELS, coverage_floor, evaluate_models, score
 from optiops.io.demand import read_demand
 from optiops.kernels import warmup
 
@@ -51,7 +51,9 @@ def run_carparts(
         Origins inside the training part; default ``Backtest(h=horizon)``.
     zero_reference
         Add a row for the all-zero forecast: on mostly-zero data it scores a low MASE while being
-        useless for stocking, a reminder to read MASE next to pinball loss and coverage.
+        useless for stocking, a reminder to read MASE next to pinball loss and coverage; and the
+        rows of :func:`~optiops.forecast.evaluation.coverage_floor`, the least coverage intervals
+        containing zero can have on the hold-out.
 
     Returns
     -------
@@ -66,7 +68,8 @@ def run_carparts(
     if zero_reference:
         train, test = history.split(horizon)
         zero = {"mean": np.zeros_like(test)}
-        table = pd.concat([table, pd.DataFrame(score("zero (reference)", train, test, zero))], ignore_index=True)
+        references = score("zero (reference)", train, test, zero) + coverage_floor(train, test, levels)
+        table = pd.concat([table, pd.DataFrame(references)], ignore_index=True)
     return table
 
 

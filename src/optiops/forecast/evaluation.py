@@ -87,6 +87,27 @@ def score(
     return rows
 
 
+def coverage_floor(train: DemandHistory, test: np.ndarray, levels: Sequence[float]) -> list[dict[str, Any]]:
+    """Reference rows: the least mean coverage that intervals containing zero can reach on ``test``.
+
+    On integer demand an interval that contains zero covers at least the series' share of zeros, so
+    no such interval covers less than ``max(zero share, c)``. Its mean over the series (each given
+    exactly ``c`` where zeros are rarer, which integer data need not allow) is a floor under the
+    coverage of any sensible intervals. It reads the hold-out, so it is a yardstick, not a model.
+    """
+    zero_share = np.mean(test == 0, axis=1)
+    labels = syntetos_boylan(train.values, train.offsets).label
+    rows = []
+    for group in ("all", *CLASSES):
+        members = np.ones(len(labels), bool) if group == "all" else labels == group
+        if members.any():
+            row: dict[str, Any] = {"model": "zero-share floor (reference)", "group": group,
+                                   "n_series": int(members.sum())}  # fmt: skip
+            row.update({f"coverage-{c:g}": float(np.mean(np.maximum(zero_share[members], c / 100))) for c in levels})
+            rows.append(row)
+    return rows
+
+
 def evaluate_models(
     history: DemandHistory,
     h: int,
