@@ -14,13 +14,23 @@ from optiops.allocation.neighbourhoods import (
     contested_pairs,
     deviation,
     free_orders,
+    plan_state,
     reinsert,
     relatedness,
+    stock_use,
     sub_instance,
 )
-from optiops.allocation.orders import OrderModelOptions, _cost, _shipments, solve_orders
+from optiops.allocation.orders import (
+    OrderModelOptions,
+    _cost,
+    _launch,
+    _merge,
+    _shipments,
+    _solve_job,
+    solve_orders,
+)
 from optiops.model.orders import OrderAllocationPlan, OrderArrays
-from optiops.solvers import MipOptions
+from optiops.solvers import MipOptions, get_backend
 
 
 @pytest.fixture(scope="module")
@@ -119,3 +129,52 @@ def test_sub_instance_leaves_the_others_stock(day: OrderArrays) -> None:
     assert np.allclose(sub.stock, day.stock - used.reshape(n_w, n_s))
     assert sub.n_orders == free.sum() and np.array_equal(sub.line_sku, day.line_sku[lines])
     assert np.array_equal(orders, np.flatnonzero(free))
+
+
+def test_lagrangian_steps_split_over_threads_give_the_same_prices(day: OrderArrays) -> None:
+    """Solving the orders' programmes in two slices at once changes nothing but the time."""
+    upper = _cost(day, greedy_allocation(day, retries=10).line_wh)
+    one, two = (Pricing(np.zeros_like(day.stock), np.zeros_like(day.capacity)) for _ in range(2))
+    lagrangian_bound(day, one, upper, 50, time.perf_counter() + 30, threads=1)
+    lagrangian_bound(day, two, upper, 50, time.perf_counter() + 30, threads=2)
+    assert one.iterations == two.iterations == 50
+    assert two.bound == pytest.approx(one.bound, rel=1e-12)
+    assert np.allclose(one.best_lam, two.best_lam) and np.allclose(one.best_mu, two.best_mu)
+
+
+def test_parallel_neighbourhoods_merge_into_a_feasible_plan(day: OrderArrays) -> None:
+    """Two neighbourhoods launched at once are granted no more than is left, and both answers merge feasibly."""
+    line_wh = greedy_allocation(day, retries=10).line_wh
+    state = plan_state(day, line_wh)
+    keep = np.ones((day.n_orders, day.n_warehouses), dtype=bool)
+    home = np.argmin(np.where(day.order_allowed, day.parcel_cost, np.inf), axis=1)
+    jobs = []
+    for w in (0, 1):
+        jobs.append(_launch(day, state, home == w, keep, jobs))
+    idle = np.flatnonzero(~state.busy[day.line_order])
+    assert (state.stock_left >= 0).all() and (state.cap_left >= 0).all()
+    accounted = state.stock_left + stock_use(day, idle, state.line_wh) + sum(j.grant_stock for j in jobs)
+    assert np.allclose(accounted, day.stock.T)
+    mip = get_backend("highs")
+    for job in jobs:
+        new_wh, _ = _solve_job(
+            job, mip, MipOptions(time_limit=10, threads=1), OrderModelOptions(), time.perf_counter() + 10
+        )
+        assert new_wh is not None
+        _merge(day, state, job, new_wh)
+    assert not state.busy.any()
+    check = check_orders(day, OrderAllocationPlan(shipments=_shipments(day, state.line_wh)))
+    assert check.feasible and check.objective <= _cost(day, line_wh) + 1e-9
+    fresh = plan_state(day, state.line_wh)
+    assert np.allclose(state.stock_left, fresh.stock_left) and np.allclose(state.cap_left, fresh.cap_left)
+
+
+def test_core_search_on_two_threads_is_checked_and_widens_its_core(day: OrderArrays) -> None:
+    """The core method with two threads returns a feasible plan between the bound and the greedy plan;
+    on a small day its passes run dry, so the core widens as often as allowed."""
+    mo = OrderModelOptions(method="core", core_widenings=2)
+    plan = solve_orders(day, "highs", MipOptions(time_limit=20, threads=2, seed=1), mo)
+    check = check_orders(day, plan)
+    assert check.feasible and plan.bound is not None and plan.objective is not None
+    assert plan.bound <= plan.objective <= _cost(day, greedy_allocation(day, retries=10).line_wh) + 1e-9
+    assert plan.stats["workers"] == 2 and plan.stats["core_widenings"] == 2

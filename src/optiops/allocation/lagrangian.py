@@ -13,6 +13,7 @@ every plan; the prices that give the best bound direct the ``core`` method of
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -64,7 +65,8 @@ class _Priced:
     g_mu: FloatArray  # (W,) parcels opened minus capacity
 
 
-def lagrangian_bound(arr: OrderArrays, pricing: Pricing, upper: float, iterations: int, deadline: float) -> Pricing:
+def lagrangian_bound(arr: OrderArrays, pricing: Pricing, upper: float, iterations: int, deadline: float,
+                     threads: int = 1) -> Pricing:  # fmt: skip
     """Raise the Lagrangian bound by deflected subgradient steps; ``pricing`` is updated and returned.
 
     Steps follow Polyak's rule towards ``upper``, deflected as by Camerini, Fratta and Maffioli (1975);
@@ -83,6 +85,9 @@ def lagrangian_bound(arr: OrderArrays, pricing: Pricing, upper: float, iteration
         Most steps to take.
     deadline : float
         ``time.perf_counter()`` value at which to stop.
+    threads : int
+        The orders' programmes of one step are split into this many slices, solved at once
+        (the kernel releases the GIL); the result is the same.
 
     Returns
     -------
@@ -91,14 +96,16 @@ def lagrangian_bound(arr: OrderArrays, pricing: Pricing, upper: float, iteration
     """
     p = pricing
     args = _static_args(arr)
-    for _ in range(iterations):
-        if time.perf_counter() >= deadline or upper - p.bound <= 1e-9 * abs(upper):
-            break
-        ev = _evaluate(arr, args, p.lam, p.mu)
-        p.iterations += 1
-        _record(p, ev.bound)
-        if not _step(p, ev, upper):
-            break
+    chunks = np.linspace(0, arr.n_orders, max(1, min(threads, arr.n_orders)) + 1).astype(np.int64)
+    with ThreadPoolExecutor(max_workers=len(chunks) - 1) as pool:
+        for _ in range(iterations):
+            if time.perf_counter() >= deadline or upper - p.bound <= 1e-9 * abs(upper):
+                break
+            ev = _evaluate(arr, args, p.lam, p.mu, chunks, pool)
+            p.iterations += 1
+            _record(p, ev.bound)
+            if not _step(p, ev, upper):
+                break
     return p
 
 
@@ -137,9 +144,20 @@ def _static_args(arr: OrderArrays) -> StaticArgs:
     return arr.line_ptr, arr.line_sku, arr.line_qty, np.ascontiguousarray(arr.line_candidates), open_base
 
 
-def _evaluate(arr: OrderArrays, args: StaticArgs, lam: FloatArray, mu: FloatArray) -> _Priced:
-    """Bound and subgradient at the prices ``lam`` (W, S), ``mu`` (W,)."""
-    values, _, load, used = priced_optima(*args, np.ascontiguousarray(lam.T), mu, MAX_DP_LINES)
+def _evaluate(arr: OrderArrays, args: StaticArgs, lam: FloatArray, mu: FloatArray, chunks: IntArray,
+              pool: ThreadPoolExecutor) -> _Priced:  # fmt: skip
+    """Bound and subgradient at the prices ``lam`` (W, S), ``mu`` (W,), the orders in ``chunks`` solved at once."""
+    line_ptr, line_sku, line_qty, cand, open_base = args
+    lam_t = np.ascontiguousarray(lam.T)
+
+    def part(a: int, b: int) -> tuple[FloatArray, FloatArray, FloatArray]:
+        values, _, load, used = priced_optima(line_ptr[a : b + 1], line_sku, line_qty, cand, open_base[a:b], lam_t,
+                                              mu, MAX_DP_LINES)  # fmt: skip
+        return values, load, used
+
+    parts = list(pool.map(part, chunks[:-1], chunks[1:]))
+    values = np.concatenate([v for v, _, _ in parts])
+    load, used = np.sum([ld for _, ld, _ in parts], axis=0), np.sum([u for _, _, u in parts], axis=0)
     bound = float(values.sum() - (lam * arr.stock).sum() - mu @ arr.capacity) - arr.split_penalty * arr.n_orders
     return _Priced(bound, used.T - arr.stock, load - arr.capacity)
 

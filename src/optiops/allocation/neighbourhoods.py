@@ -183,6 +183,44 @@ def _contested_skus(arr: OrderArrays, rel: Relatedness, line_wh: IntArray, rng: 
     return frozenset(skus)
 
 
+@dataclass(eq=False)
+class PlanState:
+    """A plan, the stock and capacity it leaves, and the orders a running neighbourhood holds.
+
+    ``stock_left`` (S, W) and ``cap_left`` (W,) are what the orders that are not ``busy`` may still
+    use: the stock minus the plan's use of those orders minus what running neighbourhoods were
+    granted.  Moves of the orders that are not busy keep both non-negative, so merging a
+    neighbourhood's answer within its grant keeps the whole plan feasible.
+    """
+
+    line_wh: IntArray
+    stock_left: FloatArray
+    cap_left: FloatArray
+    busy: NDArray[np.bool_]
+
+
+def plan_state(arr: OrderArrays, line_wh: IntArray) -> PlanState:
+    """The state of a complete plan with no order busy (``line_wh`` is copied)."""
+    line_wh = line_wh.copy()
+    return PlanState(line_wh, np.ascontiguousarray(arr.stock.T) - stock_use(arr, np.arange(arr.n_lines), line_wh),
+                     arr.capacity - parcel_use(arr, np.arange(arr.n_lines), line_wh),
+                     np.zeros(arr.n_orders, dtype=bool))  # fmt: skip
+
+
+def stock_use(arr: OrderArrays, lines: IntArray, wh: IntArray) -> FloatArray:
+    """(S, W) units the ``lines`` take when line ``lines[i]`` ships from ``wh[lines[i]]``."""
+    n_w, n_s = arr.n_warehouses, len(arr.sku_ids)
+    key = arr.line_sku[lines] * n_w + wh[lines]
+    use = np.bincount(key, weights=arr.line_qty[lines], minlength=n_s * n_w).astype(np.float64)
+    return use.reshape(n_s, n_w)
+
+
+def parcel_use(arr: OrderArrays, lines: IntArray, wh: IntArray) -> FloatArray:
+    """(W,) parcels the ``lines`` open per warehouse (whole orders' lines)."""
+    n_w = arr.n_warehouses
+    return np.bincount(np.unique(arr.line_order[lines] * n_w + wh[lines]) % n_w, minlength=n_w).astype(np.float64)
+
+
 def reinsert(arr: OrderArrays, line_wh: IntArray, seed: int | None = None, passes: int = 5,
              pairs_too: bool = True) -> IntArray:  # fmt: skip
     """Move orders one at a time to their cheapest allocation within what the others leave, in passes.
@@ -208,25 +246,31 @@ def reinsert(arr: OrderArrays, line_wh: IntArray, seed: int | None = None, passe
     numpy.ndarray
         (L,) a plan that costs at most as much, as feasible.
     """
-    rng = np.random.default_rng(seed)
-    line_wh = line_wh.copy()
-    n_w, n_s = arr.n_warehouses, len(arr.sku_ids)
-    used = np.bincount(arr.line_sku * n_w + line_wh, weights=arr.line_qty, minlength=n_s * n_w).reshape(n_s, n_w)
-    stock_left = np.ascontiguousarray(arr.stock.T) - used
-    cap_left = arr.capacity - np.bincount(np.unique(arr.line_order * n_w + line_wh) % n_w, minlength=n_w)
+    state = plan_state(arr, line_wh)
+    reinsert_state(arr, state, np.random.default_rng(seed), passes, pairs_too)
+    return state.line_wh
+
+
+def reinsert_state(arr: OrderArrays, state: PlanState, rng: np.random.Generator, passes: int = 5,
+                   pairs_too: bool = True) -> float:  # fmt: skip
+    """:func:`reinsert` in place on the orders of ``state`` that are not busy; returns the saving."""
     open_base = np.where(arr.order_allowed, arr.parcel_cost + arr.split_penalty, np.inf)
     cand = np.ascontiguousarray(arr.line_candidates)
+    idle = np.flatnonzero(~state.busy)
+    total = 0.0
     for _ in range(passes):
-        order = rng.permutation(arr.n_orders).astype(np.int64)
-        saving = reinsert_orders(arr.line_ptr, arr.line_sku, arr.line_qty, cand, open_base, order, line_wh,
-                                 stock_left, cap_left, MAX_DP_LINES)  # fmt: skip
+        order = idle[rng.permutation(len(idle))].astype(np.int64)
+        saving = reinsert_orders(arr.line_ptr, arr.line_sku, arr.line_qty, cand, open_base, order, state.line_wh,
+                                 state.stock_left, state.cap_left, MAX_DP_LINES)  # fmt: skip
         if pairs_too:
-            pairs = contested_pairs(arr, line_wh, stock_left, rng)
-            saving += pair_moves(arr.line_ptr, arr.line_sku, arr.line_qty, cand, open_base, pairs, line_wh,
-                                 stock_left, cap_left, MAX_DP_LINES)  # fmt: skip
+            pairs = contested_pairs(arr, state.line_wh, state.stock_left, rng)
+            pairs = pairs[~(state.busy[pairs[:, 0]] | state.busy[pairs[:, 1]])]
+            saving += pair_moves(arr.line_ptr, arr.line_sku, arr.line_qty, cand, open_base, pairs, state.line_wh,
+                                 state.stock_left, state.cap_left, MAX_DP_LINES)  # fmt: skip
+        total += saving
         if saving <= 1e-9:
             break
-    return line_wh
+    return total
 
 
 def contested_pairs(arr: OrderArrays, line_wh: IntArray, stock_left: FloatArray, rng: np.random.Generator) -> IntArray:
@@ -262,8 +306,9 @@ def contested_pairs(arr: OrderArrays, line_wh: IntArray, stock_left: FloatArray,
 
 
 def sub_instance(
-    arr: OrderArrays, free: NDArray[np.bool_], line_wh: IntArray
-) -> tuple[OrderArrays, IntArray, IntArray]:
+    arr: OrderArrays, free: NDArray[np.bool_], line_wh: IntArray, stock: FloatArray | None = None,
+    capacity: FloatArray | None = None,
+) -> tuple[OrderArrays, IntArray, IntArray]:  # fmt: skip
     """The instance of the ``free`` orders, with the stock and capacity the others leave.
 
     Parameters
@@ -274,6 +319,9 @@ def sub_instance(
         (O,) the orders to free.
     line_wh : numpy.ndarray
         (L,) the current plan; the other orders keep their part of it.
+    stock, capacity : numpy.ndarray, optional
+        (W, S) and (W,): what the free orders may use instead (a parallel search grants each
+        neighbourhood its share of what is left).
 
     Returns
     -------
@@ -288,8 +336,10 @@ def sub_instance(
     load = np.bincount(np.unique(arr.line_order[kept] * n_w + line_wh[kept]) % n_w, minlength=n_w)
     orders, lines = np.flatnonzero(free), np.flatnonzero(~kept)
     sub = replace(
-        arr, order_ids=[arr.order_ids[o] for o in orders], stock=arr.stock - used.reshape(n_w, n_s),
-        capacity=arr.capacity - load, order_zone=arr.order_zone[orders], order_class=arr.order_class[orders],
+        arr, order_ids=[arr.order_ids[o] for o in orders],
+        stock=arr.stock - used.reshape(n_w, n_s) if stock is None else stock,
+        capacity=arr.capacity - load if capacity is None else capacity, order_zone=arr.order_zone[orders],
+        order_class=arr.order_class[orders],
         line_ptr=np.concatenate([[0], np.cumsum(np.diff(arr.line_ptr)[orders])]).astype(np.int64),
         line_sku=arr.line_sku[lines], line_qty=arr.line_qty[lines],
     )  # fmt: skip

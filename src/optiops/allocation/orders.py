@@ -44,7 +44,8 @@ Two methods share this formulation:
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from typing import Literal, cast
 
@@ -59,11 +60,16 @@ from optiops.allocation.facility import choose_backend
 from optiops.allocation.generate import greedy_allocation
 from optiops.allocation.lagrangian import Pricing, lagrangian_bound, priced_plan, reduced_costs
 from optiops.allocation.neighbourhoods import (
+    PlanState,
     Relatedness,
     free_orders,
+    parcel_use,
     pass_keys,
+    plan_state,
     reinsert,
+    reinsert_state,
     relatedness,
+    stock_use,
     sub_instance,
 )
 from optiops.exceptions import InfeasibleError, SolverError
@@ -84,7 +90,7 @@ from optiops.solvers import (
     get_backend,
     relative_gap,
 )
-from optiops.solvers.linear import IntArray
+from optiops.solvers.linear import FloatArray, IntArray
 
 LineVars = Literal["binary", "continuous"]
 BIG = 1e9  # ranks a warehouse that cannot ship the whole order after every one that can
@@ -109,7 +115,8 @@ class OrderModelOptions:
         Largest full model ``auto`` solves whole.  On a 10,000-order day (120,090 variables) HiGHS
         ends 30 s 6 % above the bound on the full model, the core method 0.3 %.
     core_margin : float
-        Core pairs: Lagrangian reduced cost within this share of the mean cheapest parcel cost.
+        Core pairs: Lagrangian reduced cost within this share of the mean cheapest parcel cost (at first;
+        see ``core_widenings``).
         Smaller cores mean smaller neighbourhood MIPs and more of them in the time: at 100k orders
         0.05 ended 120 s at about 1.0 % where 0.1 ended at 1.2-1.35 %; at 10k orders (30 s) 0.1 did
         slightly better (0.28 % against 0.36 %, single runs on a shared machine).
@@ -119,6 +126,13 @@ class OrderModelOptions:
         Most subgradient steps of the first phase.
     lns_orders : int
         About how many orders a neighbourhood frees.
+    core_widenings : int
+        Times the core margin doubles when a pass of neighbourhoods improves nothing.  10k-order day,
+        60 s, 2 threads: a margin of 0.2 throughout ended at 0.18 % where 0.05 stopped at a local
+        optimum 0.31 % above the bound; 0.5 made the neighbourhood MIPs too slow (1.15 %).
+    pass_saving : float
+        A pass of neighbourhoods that saves less than this share of the plan's cost ends the current
+        core (it widens, or the search stops).
     lns_time : float
         Most seconds for one neighbourhood.
     bound_share : float
@@ -133,6 +147,8 @@ class OrderModelOptions:
     lagrangian_share: float = 0.2
     lagrangian_iterations: int = 100_000
     lns_orders: int = 5_000
+    core_widenings: int = 2
+    pass_saving: float = 1e-4
     lns_time: float = 10.0
     bound_share: float = 0.1
 
@@ -330,7 +346,7 @@ def _solve_core(arr: OrderArrays, mip: MipBackend, options: MipOptions, mo: Orde
     t2 = time.perf_counter()
     upper = _cost(arr, greedy.line_wh) if greedy.complete else 2.0 * float(arr.parcel_cost.max()) * arr.n_lines
     pricing = Pricing(np.zeros_like(arr.stock), np.zeros_like(arr.capacity))
-    lagrangian_bound(arr, pricing, upper, mo.lagrangian_iterations, t2 + mo.lagrangian_share * limit)
+    lagrangian_bound(arr, pricing, upper, mo.lagrangian_iterations, t2 + mo.lagrangian_share * limit, options.threads)
     t3 = time.perf_counter()
     reduced, whole = reduced_costs(arr, pricing.best_lam, pricing.best_mu)
     priced = greedy_allocation(arr, np.where(np.isfinite(whole), whole, BIG + arr.parcel_cost),
@@ -343,11 +359,19 @@ def _solve_core(arr: OrderArrays, mip: MipBackend, options: MipOptions, mo: Orde
     t4 = time.perf_counter()
     logger.debug("bound %.2f after %d steps; start %.2f, after reinsertion %.2f", pricing.bound, pricing.iterations,
                  start_cost, _cost(arr, line_wh))  # fmt: skip
-    keep = reduced <= mo.core_margin * np.where(arr.order_allowed, arr.parcel_cost, np.inf).min(axis=1).mean()
-    rel = relatedness(arr, keep, mo.lns_orders, pricing.best_lam, pricing.best_mu)
-    line_wh, found, lns = _improve(arr, line_wh, keep, rel, mip, options, mo, t1 + (1 - mo.bound_share) * limit)
+    scale = np.where(arr.order_allowed, arr.parcel_cost, np.inf).min(axis=1).mean()
+    margins = iter(mo.core_margin * 2.0 ** np.arange(mo.core_widenings + 1))
+
+    def core() -> tuple[NDArray[np.bool_], Relatedness] | None:
+        margin = next(margins, None)
+        if margin is None:
+            return None
+        keep = reduced <= margin * scale
+        return keep, relatedness(arr, keep, mo.lns_orders, pricing.best_lam, pricing.best_mu)
+
+    line_wh, found, lns = _improve(arr, line_wh, core, mip, options, mo, t1 + (1 - mo.bound_share) * limit)
     t5 = time.perf_counter()
-    lagrangian_bound(arr, pricing, _cost(arr, line_wh), 100 * mo.lagrangian_iterations, deadline)
+    lagrangian_bound(arr, pricing, _cost(arr, line_wh), 100 * mo.lagrangian_iterations, deadline, options.threads)
     stats = {**lns, "lagrangian_s": (t3 - t2) + (time.perf_counter() - t5), "lagrangian_iterations": pricing.iterations}
     res = MipResult(status="feasible", backend=mip.name, objective=_cost(arr, line_wh), solve_s=lns["mip_s"],
                     build_s=lns["translate_s"])  # fmt: skip
@@ -355,58 +379,161 @@ def _solve_core(arr: OrderArrays, mip: MipBackend, options: MipOptions, mo: Orde
                     lns["formulation_s"], (t2 - t1) + (t4 - t3), stats)  # fmt: skip
 
 
-def _improve(arr: OrderArrays, line_wh: IntArray, keep: NDArray[np.bool_], rel: Relatedness, mip: MipBackend,
-             options: MipOptions, mo: OrderModelOptions,
+@dataclass(eq=False)
+class _Job:
+    """A neighbourhood handed to a worker: its orders, what it was granted and the sub-instance to solve."""
+
+    free: NDArray[np.bool_]
+    lines: IntArray
+    old_cost: float
+    grant_stock: FloatArray  # (S, W) the free orders' own use plus their share of what was left
+    grant_cap: FloatArray  # (W,)
+    share_stock: FloatArray
+    share_cap: FloatArray
+    reach: NDArray[np.bool_]  # (S, W) cells the free orders could use
+    start_wh: IntArray  # the warehouses of its lines in the plan when it was launched
+    sub: OrderArrays
+    sub_keep: NDArray[np.bool_]
+
+
+def _improve(arr: OrderArrays, line_wh: IntArray, core: Callable[[], tuple[NDArray[np.bool_], Relatedness] | None],
+             mip: MipBackend, options: MipOptions, mo: OrderModelOptions,
              deadline: float) -> tuple[IntArray, bool, dict[str, float]]:  # fmt: skip
     """Large neighbourhood search: re-solve a few thousand related orders at a time, until ``deadline``.
 
     Warehouse groups and contested-SKU neighbourhoods alternate (:mod:`optiops.allocation.neighbourhoods`).  The free
     orders get their core pairs and their current ones, the stock and capacity the others leave, and
-    the current plan as start; the answer, after one-order reinsertion, replaces the plan when it is
-    cheaper (Shaw 1998).  Passes repeat until one improves nothing.
+    the current plan as start; the answer replaces their part of the plan when it is cheaper, and
+    one-order reinsertion of the other orders follows (Shaw 1998).  Passes repeat until one improves
+    less than ``pass_saving``; then ``core()`` gives a wider core (doubled margin) and passes go on,
+    until it gives None.
+
+    With ``options.threads`` = k > 1, k neighbourhoods are solved at once (one HiGHS thread each) on
+    disjoint orders.  Each is granted its orders' own stock and parcels plus a share of what the plan
+    leaves: all of it on the cells no other running neighbourhood could use, half of it (whole units)
+    on the others, so any answer merges into a feasible plan.  Reinsertion between them moves only the
+    orders no neighbourhood holds, within what is left.  The order in which neighbourhoods finish
+    depends on timing, so such runs are not exactly repeatable; with one thread they are.
     """
+    workers = max(1, options.threads)
     rng = np.random.default_rng(options.seed)
-    best, found = _cost(arr, line_wh), False
-    stats = {"neighbourhoods": 0.0, "formulation_s": 0.0, "translate_s": 0.0, "mip_s": 0.0, "vars": 0.0}
-    improved = True
-    while improved and time.perf_counter() < deadline:
-        improved, seen = False, set()
-        for key in pass_keys(rel, rng):
-            if time.perf_counter() >= deadline:
+    state = plan_state(arr, line_wh)
+    start_cost = _cost(arr, state.line_wh)
+    stats = {"neighbourhoods": 0.0, "formulation_s": 0.0, "translate_s": 0.0, "mip_s": 0.0, "vars": 0.0,
+             "workers": float(workers)}  # fmt: skip
+    sub_options = replace(options, threads=1)
+    running: dict[Future[tuple[IntArray | None, dict[str, float]]], _Job] = {}
+    seen: set[tuple[str, frozenset[int]]] = set()
+    first = core()
+    if first is None:
+        return state.line_wh, False, stats
+    keep, rel = first
+    stats["core_widenings"] = 0.0
+    pass_cost, keys = start_cost, iter(pass_keys(rel, rng))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        while True:
+            while len(running) < workers and time.perf_counter() < deadline:
+                key = next(keys, None)
+                if key is None:
+                    if running:
+                        break
+                    cost = _cost(arr, state.line_wh)
+                    if cost > pass_cost - mo.pass_saving * cost:  # the pass saved too little: widen the core or stop
+                        wider = core()
+                        if wider is None:
+                            break
+                        keep, rel = wider
+                        stats["core_widenings"] += 1
+                    pass_cost, seen, keys = cost, set(), iter(pass_keys(rel, rng))  # a new pass
+                    continue
+                members, free = free_orders(arr, rel, key, state.line_wh, keep, rng)
+                free &= ~state.busy
+                if (key[0], members) in seen or not free.any():
+                    continue
+                seen.add((key[0], members))
+                job = _launch(arr, state, free, keep, running.values())
+                running[pool.submit(_solve_job, job, mip, sub_options, mo, deadline)] = job
+                logger.debug("%s %s: %d orders", key[0], sorted(members), int(free.sum()))
+            if not running:
                 break
-            members, free = free_orders(arr, rel, key, line_wh, keep, rng)
-            if (key[0], members) in seen or not free.any():
-                continue
-            seen.add((key[0], members))
-            trial = _repair(arr, free, line_wh, keep, mip, options, mo, deadline, stats)
-            if trial is not None and (cost := _cost(arr, trial)) < best - 1e-9:
-                line_wh, best, found, improved = trial, cost, True, True
-            logger.debug("%s %s: %d orders, plan %.2f", key[0], sorted(members), int(free.sum()), best)
-    return line_wh, found, stats
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for fut in done:
+                job = running.pop(fut)
+                new_wh, timings = fut.result()
+                for name, value in timings.items():
+                    stats[name] = max(stats[name], value) if name == "vars" else stats[name] + value
+                _merge(arr, state, job, new_wh)
+                if time.perf_counter() < deadline:
+                    reinsert_state(arr, state, rng)
+            logger.debug("plan %.2f", _cost(arr, state.line_wh))
+    return state.line_wh, _cost(arr, state.line_wh) < start_cost - 1e-9, stats
 
 
-def _repair(arr: OrderArrays, free: NDArray[np.bool_], line_wh: IntArray, keep: NDArray[np.bool_], mip: MipBackend,
-            options: MipOptions, mo: OrderModelOptions, deadline: float,
-            stats: dict[str, float]) -> IntArray | None:  # fmt: skip
-    """The plan with the ``free`` orders re-solved on their core (then reinserted), or None without an answer."""
-    t = time.perf_counter()
-    sub, _, lines = sub_instance(arr, free, line_wh)
+def _launch(arr: OrderArrays, state: PlanState, free: NDArray[np.bool_], keep: NDArray[np.bool_],
+            running: Iterable[_Job]) -> _Job:  # fmt: skip
+    """Take the ``free`` orders out of reach of the others and grant them their share of what is left."""
+    lines = np.flatnonzero(free[arr.line_order])
+    own_stock, own_cap = stock_use(arr, lines, state.line_wh), parcel_use(arr, lines, state.line_wh)
     sub_keep = keep[free]
-    sub_keep[sub.line_order, line_wh[lines]] = True
-    om = build_order_model(sub, mo.line_vars, keep=sub_keep[sub.line_order])
-    start = _start_vector(sub, om, line_wh[lines])
-    stats["formulation_s"] += time.perf_counter() - t
+    orders = np.flatnonzero(free)
+    sub_keep[np.searchsorted(orders, arr.line_order[lines]), state.line_wh[lines]] = True
+    line_keep = sub_keep[np.searchsorted(orders, arr.line_order[lines])] & arr.line_candidates[lines]
+    li, wi = np.nonzero(line_keep)
+    reach = np.zeros_like(state.stock_left, dtype=bool)
+    reach[arr.line_sku[lines][li], wi] = True
+    others = np.zeros_like(reach)
+    for job in running:
+        others |= job.reach
+    share_stock = np.where(reach, np.where(others, np.floor(state.stock_left / 2), state.stock_left), 0.0)
+    busy_w = others.any(axis=0)
+    share_cap = np.where(sub_keep.any(axis=0), np.where(busy_w, np.floor(state.cap_left / 2), state.cap_left), 0.0)
+    state.stock_left -= share_stock
+    state.cap_left -= share_cap
+    state.busy |= free
+    grant_stock, grant_cap = own_stock + share_stock, own_cap + share_cap
+    sub, _, _ = sub_instance(arr, free, state.line_wh, stock=np.ascontiguousarray(grant_stock.T), capacity=grant_cap)
+    start_wh = state.line_wh[lines]
+    return _Job(free, lines, _lines_cost(arr, lines, start_wh), grant_stock, grant_cap, share_stock, share_cap, reach,
+                start_wh, sub, sub_keep)  # fmt: skip
+
+
+def _solve_job(job: _Job, mip: MipBackend, options: MipOptions, mo: OrderModelOptions,
+               deadline: float) -> tuple[IntArray | None, dict[str, float]]:  # fmt: skip
+    """A worker: the neighbourhood's model on its core, the current plan as start; its lines' warehouses or None."""
+    t = time.perf_counter()
+    sub = job.sub
+    om = build_order_model(sub, mo.line_vars, keep=job.sub_keep[sub.line_order])
+    start = _start_vector(sub, om, job.start_wh)
+    formulation_s = time.perf_counter() - t
     sub_options = replace(options, time_limit=max(min(deadline - time.perf_counter(), mo.lns_time), 0.1))
     res = _run(mip, om.model, sub_options, start if mo.mip_start else None)
-    stats["neighbourhoods"] += 1
-    stats["translate_s"] += res.build_s
-    stats["mip_s"] += res.solve_s
-    stats["vars"] = max(stats["vars"], om.model.n_vars)
+    timings = {"neighbourhoods": 1.0, "formulation_s": formulation_s, "translate_s": res.build_s,
+               "mip_s": res.solve_s, "vars": float(om.model.n_vars)}  # fmt: skip
     if not res.has_solution or res.x is None:
-        return None
-    trial = line_wh.copy()
-    trial[lines] = _line_warehouses(sub, om, res.x)
-    return reinsert(arr, trial, options.seed)
+        return None, timings
+    return _line_warehouses(sub, om, res.x), timings
+
+
+def _merge(arr: OrderArrays, state: PlanState, job: _Job, new_wh: IntArray | None) -> bool:
+    """Put a finished neighbourhood's answer into the plan when it is cheaper; hand back what it leaves unused."""
+    state.busy &= ~job.free
+    better = new_wh is not None and _lines_cost(arr, job.lines, new_wh) < job.old_cost - 1e-9
+    if new_wh is not None and better:
+        state.line_wh[job.lines] = new_wh
+        state.stock_left += job.grant_stock - stock_use(arr, job.lines, state.line_wh)
+        state.cap_left += job.grant_cap - parcel_use(arr, job.lines, state.line_wh)
+    else:
+        state.stock_left += job.share_stock
+        state.cap_left += job.share_cap
+    return better
+
+
+def _lines_cost(arr: OrderArrays, lines: IntArray, wh: IntArray) -> float:
+    """Cost of the whole orders whose ``lines`` these are, line ``lines[i]`` shipping from ``wh[i]``."""
+    n_w = arr.n_warehouses
+    parcel = np.unique(arr.line_order[lines] * n_w + wh)
+    order, wh = parcel // n_w, parcel % n_w
+    return float(arr.parcel_cost[order, wh].sum() + arr.split_penalty * (len(parcel) - len(np.unique(order))))
 
 
 def _raise_on_failure(mip: MipBackend, res: MipResult, arr: OrderArrays) -> None:

@@ -127,11 +127,14 @@ def run_suite(
 
         names = suite_cases(suite.settings.get("instances", []), instances)
         instance_seed = int(suite.settings.get("instance_seed", 1))
+        order_threads = int(suite.settings.get("threads", 1))
         for inst_name in names:
             for b, s in _combos(suite, backends, n_seeds):
-                orders_args = (inst_name, b, limit, 1, s, instance_seed)
+                orders_args = (inst_name, b, limit, order_threads, s, instance_seed)
                 tasks.append(Task(run_orders_case, orders_args, inst_name, b, s, None))
         n_instances = len(names)
+        if order_threads > 1:
+            workers = workers or 1  # each solve already runs `threads` neighbourhoods at once
     elif suite.kind == "facility":
         from optiops.allocation.bench import orlib_cases, run_orlib_case
 

@@ -118,7 +118,7 @@ def _weak_order(
     return value
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def priced_optima(
     line_ptr: np.ndarray,
     line_sku: np.ndarray,
@@ -283,7 +283,7 @@ def _order_use(o: int, lo: int, k: int, line_sku: np.ndarray, line_qty: np.ndarr
     return cost
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def reinsert_orders(line_ptr: np.ndarray, line_sku: np.ndarray, line_qty: np.ndarray, cand: np.ndarray,
                     open_base: np.ndarray, orders: np.ndarray, line_wh: np.ndarray, stock_left: np.ndarray,
                     cap_left: np.ndarray, max_lines: int) -> float:  # fmt: skip
@@ -330,7 +330,7 @@ def reinsert_orders(line_ptr: np.ndarray, line_sku: np.ndarray, line_qty: np.nda
     return saving
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def pair_moves(line_ptr: np.ndarray, line_sku: np.ndarray, line_qty: np.ndarray, cand: np.ndarray,
                open_base: np.ndarray, pairs: np.ndarray, line_wh: np.ndarray, stock_left: np.ndarray,
                cap_left: np.ndarray, max_lines: int) -> float:  # fmt: skip

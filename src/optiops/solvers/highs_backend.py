@@ -10,10 +10,13 @@ takes ``start=``; adapters without the attribute are called without one.
 HiGHS runs its tasks on one process-wide scheduler whose thread count is fixed when it starts; when a
 solve asks for a different ``threads`` the scheduler is reset first, so two HiGHS solves with different
 thread counts must not run at the same time in one process (the benchmark runner uses processes).
+Solves with the same thread count may run at once in threads (highspy releases the GIL in ``run``); a
+lock keeps two of them from resetting the scheduler together.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from typing import TYPE_CHECKING
 
@@ -28,6 +31,7 @@ if TYPE_CHECKING:
 
 _ROWWISE, _MINIMISE = 2, 1  # HiGHS MatrixFormat.kRowwise, ObjSense.kMinimize
 _scheduler_threads: int | None = None  # threads of the process-wide HiGHS scheduler, once started
+_scheduler_lock = threading.Lock()
 
 
 class HighsBackend:
@@ -109,9 +113,10 @@ def _set_options(h: _Highs, options: MipOptions) -> None:
     from highspy import _core
 
     global _scheduler_threads
-    if _scheduler_threads is not None and _scheduler_threads != options.threads:
-        _core._Highs.resetGlobalScheduler(True)
-    _scheduler_threads = options.threads
+    with _scheduler_lock:
+        if _scheduler_threads is not None and _scheduler_threads != options.threads:
+            _core._Highs.resetGlobalScheduler(True)
+        _scheduler_threads = options.threads
     values: dict[str, bool | float | int | str] = {
         "threads": options.threads, "mip_rel_gap": options.rel_gap, "random_seed": options.seed,
     }  # fmt: skip
