@@ -11,11 +11,12 @@ from optiops.labour.staffing import (
     ShiftType,
     design_shifts,
     hour_coverage,
+    paid_hours_bound,
     service_level,
     shift_types,
     workload_minutes,
 )
-from optiops.labour.week import WeekConfig, compare_week
+from optiops.labour.week import BASELINE_SHIFTS, WeekConfig, compare_week, flexible_shifts, generate_weeks
 from optiops.solvers import MipOptions
 
 
@@ -74,3 +75,19 @@ def test_generated_week_compares_both_plans() -> None:
     assert {r["skill"] for r in rows} == {"pick", "pack", "returns", "all"}
     for r in rows:
         assert r["paid_hours"] > 0 and 0 <= r["service_within_target"] <= 1 and 0 <= r["hour_coverage"] <= 1
+
+
+def test_paid_hours_bound_holds_for_every_shift_design() -> None:
+    """The work-content bound is below the optimised and the fixed design on the same sample weeks, and tight
+    when one flexible shift can take each interval's work as it arrives."""
+    cfg = WeekConfig(orders_per_day=600.0, inbound_per_day=900.0, history_weeks=2)
+    work = workload_minutes(generate_weeks(cfg, seed=4), list(cfg.standards))["pack"][:2]
+    bound = paid_hours_bound(work, cfg.within, cfg.utilisation)
+    opts = MipOptions(time_limit=10.0, rel_gap=1e-6)
+    flexible = design_shifts(work, flexible_shifts(), 24, 60.0, cfg.within, cfg.utilisation, backend="highs",
+                             options=opts)  # fmt: skip
+    fixed = design_shifts(work, BASELINE_SHIFTS, 24, 60.0, cfg.within, cfg.utilisation, True, options=opts)
+    assert 0 < bound <= flexible.paid_hours + 1e-6 <= fixed.paid_hours + 1e-6
+    flat = np.full((1, 24), 0.85 * 60.0)  # one person's work every hour, due at once: 24 paid hours are needed
+    assert paid_hours_bound(flat, 1, 0.85) == pytest.approx(24.0)
+    assert design_shifts(flat, (ShiftType(0, 24),), 24, 60.0, 1, 0.85).paid_hours == pytest.approx(24.0)

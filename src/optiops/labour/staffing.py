@@ -175,6 +175,19 @@ def design_shifts(
     return ShiftPlan(shifts, counts, staff, float((counts.reshape(-1) * hours).sum()))
 
 
+def paid_hours_bound(weeks: np.ndarray, within: int, utilisation: float = 0.85) -> float:
+    """Least paid hours any staffing needs to meet the target on every sample week, whatever its shifts.
+
+    Work arriving in interval ``t <= T - within`` falls due inside the horizon, so it must be processed
+    there, and processing is at most paid time x ``utilisation``: the bound is the largest such work
+    over the sample weeks, in paid hours.  It bounds :func:`design_shifts` with any candidate shifts,
+    the fixed-shift baseline included, so ``1 - bound / baseline`` is the most any plan can save.
+    """
+    weeks = np.atleast_2d(np.asarray(weeks, dtype=float))
+    due = weeks[:, : max(weeks.shape[1] - within + 1, 0)].sum(axis=1)
+    return float(due.max(initial=0.0)) / 60.0 / utilisation  # minutes of work -> paid hours
+
+
 def service_level(work: np.ndarray, staff: np.ndarray, interval_minutes: float, within: int,
                   utilisation: float = 0.85) -> tuple[float, float]:  # fmt: skip
     """Share of work minutes done within the target, serving first-in first-out (independent check).

@@ -28,6 +28,7 @@ from optiops.labour.staffing import (
     ShiftType,
     design_shifts,
     hour_coverage,
+    paid_hours_bound,
     service_level,
     shift_types,
     workload_minutes,
@@ -124,7 +125,9 @@ def compare_week(
     list of dict
         ``plan`` (``optimised`` / ``fixed_shifts``), ``skill`` (or ``all``), ``paid_hours``,
         ``service_within_target`` (share of actual work done within the target), ``undone``,
-        ``hour_coverage``, ``required_hours`` (actual work / utilisation), ``seed``.
+        ``hour_coverage``, ``required_hours`` (actual work / utilisation), ``seed``, and
+        ``bound_hours``: the least paid hours of any staffing that meets the target on the history
+        weeks (:func:`~optiops.labour.staffing.paid_hours_bound`), the same for both plans.
     """
     config = config or WeekConfig()
     drivers = generate_weeks(config, seed)
@@ -132,7 +135,8 @@ def compare_week(
     h = config.history_weeks
     rows: list[dict[str, Any]] = []
     for plan, shifts, fixed in (("optimised", flexible_shifts(), False), ("fixed_shifts", BASELINE_SHIFTS, True)):
-        totals = {"paid": 0.0, "on_time": 0.0, "undone": 0.0, "covered": 0.0, "required": 0.0, "work": 0.0}
+        totals = {"paid": 0.0, "on_time": 0.0, "undone": 0.0, "covered": 0.0, "required": 0.0, "work": 0.0,
+                  "bound": 0.0}  # fmt: skip
         for skill, minutes in sorted(work.items()):
             sp = design_shifts(minutes[:h], shifts, HOURS, 60.0, config.within, config.utilisation, fixed, backend,
                                options)  # fmt: skip
@@ -140,8 +144,10 @@ def compare_week(
             on_time, undone = service_level(actual, sp.staff, 60.0, config.within, config.utilisation)
             cov = hour_coverage(actual, sp.staff, 60.0, config.utilisation)
             required = float(actual.sum()) / 60.0 / config.utilisation
-            rows.append(_row(plan, skill, sp.paid_hours, on_time, undone, cov, required, seed))
+            bound = paid_hours_bound(minutes[:h], config.within, config.utilisation)
+            rows.append(_row(plan, skill, sp.paid_hours, on_time, undone, cov, required, seed, bound))
             totals["paid"] += sp.paid_hours
+            totals["bound"] += bound
             totals["on_time"] += on_time * actual.sum()
             totals["undone"] += undone * actual.sum()
             totals["covered"] += cov * required
@@ -149,14 +155,16 @@ def compare_week(
             totals["work"] += actual.sum()
         w = totals["work"] or 1.0
         rows.append(_row(plan, "all", totals["paid"], totals["on_time"] / w, totals["undone"] / w,
-                         totals["covered"] / (totals["required"] or 1.0), totals["required"], seed))  # fmt: skip
+                         totals["covered"] / (totals["required"] or 1.0), totals["required"], seed,
+                         totals["bound"]))  # fmt: skip
     return rows
 
 
 def _row(plan: str, skill: str, paid: float, on_time: float, undone: float, cov: float, req: float,
-         seed: int) -> dict[str, Any]:  # fmt: skip
+         seed: int, bound: float) -> dict[str, Any]:  # fmt: skip
     return {
         "plan": plan, "skill": skill, "seed": seed, "paid_hours": round(paid, 2),
         "service_within_target": round(on_time, 5), "undone": round(undone, 5), "hour_coverage": round(cov, 5),
-        "required_hours": round(req, 2), "utilisation_of_paid": round(req / paid, 4) if paid else None,
+        "required_hours": round(req, 2), "bound_hours": round(bound, 2),
+        "utilisation_of_paid": round(req / paid, 4) if paid else None,
     }  # fmt: skip
