@@ -149,6 +149,7 @@ class OrderModelOptions:
     lns_orders: int = 5_000
     core_widenings: int = 2
     pass_saving: float = 1e-4
+    reinsert_passes: int = 5
     lns_time: float = 10.0
     bound_share: float = 0.1
 
@@ -405,8 +406,8 @@ def _improve(arr: OrderArrays, line_wh: IntArray, core: Callable[[], tuple[NDArr
     orders get their core pairs and their current ones, the stock and capacity the others leave, and
     the current plan as start; the answer replaces their part of the plan when it is cheaper, and
     one-order reinsertion of the other orders follows (Shaw 1998).  Passes repeat until one improves
-    less than ``pass_saving``; then ``core()`` gives a wider core (doubled margin) and passes go on,
-    until it gives None.
+    less than ``pass_saving``; then ``core()`` gives a wider core (doubled margin) and passes go on.
+    Once it gives None (the widest core), passes go on until one saves nothing.
 
     With ``options.threads`` = k > 1, k neighbourhoods are solved at once (one HiGHS thread each) on
     disjoint orders.  Each is granted its orders' own stock and parcels plus a share of what the plan
@@ -423,37 +424,23 @@ def _improve(arr: OrderArrays, line_wh: IntArray, core: Callable[[], tuple[NDArr
              "workers": float(workers)}  # fmt: skip
     sub_options = replace(options, threads=1)
     running: dict[Future[tuple[IntArray | None, dict[str, float]]], _Job] = {}
-    seen: set[tuple[str, frozenset[int]]] = set()
     first = core()
     if first is None:
         return state.line_wh, False, stats
-    keep, rel = first
     stats["core_widenings"] = 0.0
-    pass_cost, keys = start_cost, iter(pass_keys(rel, rng))
+    passes = _Passes(arr, state, core, first, rng, mo.pass_saving, start_cost, stats)
+
+    def fill() -> None:  # launch neighbourhoods until every worker has one
+        while len(running) < workers and time.perf_counter() < deadline:
+            got = passes.next_free()
+            if got is None:
+                return
+            job = _launch(arr, state, got, passes.keep, running.values())
+            running[pool.submit(_solve_job, job, mip, sub_options, mo, deadline)] = job
+
     with ThreadPoolExecutor(max_workers=workers) as pool:
         while True:
-            while len(running) < workers and time.perf_counter() < deadline:
-                key = next(keys, None)
-                if key is None:
-                    if running:
-                        break
-                    cost = _cost(arr, state.line_wh)
-                    if cost > pass_cost - mo.pass_saving * cost:  # the pass saved too little: widen the core or stop
-                        wider = core()
-                        if wider is None:
-                            break
-                        keep, rel = wider
-                        stats["core_widenings"] += 1
-                    pass_cost, seen, keys = cost, set(), iter(pass_keys(rel, rng))  # a new pass
-                    continue
-                members, free = free_orders(arr, rel, key, state.line_wh, keep, rng)
-                free &= ~state.busy
-                if (key[0], members) in seen or not free.any():
-                    continue
-                seen.add((key[0], members))
-                job = _launch(arr, state, free, keep, running.values())
-                running[pool.submit(_solve_job, job, mip, sub_options, mo, deadline)] = job
-                logger.debug("%s %s: %d orders", key[0], sorted(members), int(free.sum()))
+            fill()
             if not running:
                 break
             done, _ = wait(running, return_when=FIRST_COMPLETED)
@@ -463,10 +450,64 @@ def _improve(arr: OrderArrays, line_wh: IntArray, core: Callable[[], tuple[NDArr
                 for name, value in timings.items():
                     stats[name] = max(stats[name], value) if name == "vars" else stats[name] + value
                 _merge(arr, state, job, new_wh)
-                if time.perf_counter() < deadline:
-                    reinsert_state(arr, state, rng)
+            if workers > 1:  # keep the workers busy while the other orders are reinserted
+                fill()
+            if time.perf_counter() < deadline:
+                reinsert_state(arr, state, rng, mo.reinsert_passes)
             logger.debug("plan %.2f", _cost(arr, state.line_wh))
     return state.line_wh, _cost(arr, state.line_wh) < start_cost - 1e-9, stats
+
+
+class _Passes:
+    """The sequence of neighbourhoods: passes over the keys of :func:`pass_keys`.
+
+    A pass that saves less than ``pass_saving`` of the cost widens the core; at the widest core passes
+    go on until one saves nothing.
+    """
+
+    def __init__(self, arr: OrderArrays, state: PlanState,
+                 core: Callable[[], tuple[NDArray[np.bool_], Relatedness] | None],
+                 first: tuple[NDArray[np.bool_], Relatedness], rng: np.random.Generator, pass_saving: float,
+                 start_cost: float, stats: dict[str, float]) -> None:  # fmt: skip
+        self.arr, self.state, self.core, self.rng, self.pass_saving, self.stats = (
+            arr,
+            state,
+            core,
+            rng,
+            pass_saving,
+            stats,
+        )
+        self.keep, self.rel = first
+        self.pass_cost, self.keys = start_cost, iter(pass_keys(self.rel, rng))
+        self.seen: set[tuple[str, frozenset[int]]] = set()
+        self.widest = False
+
+    def next_free(self) -> NDArray[np.bool_] | None:
+        """The orders of the next neighbourhood (none of them busy); None when the search is over, or when
+        the pass is done and a neighbourhood still runs (its answer counts for the pass)."""
+        while True:
+            key = next(self.keys, None)
+            if key is None:
+                if self.state.busy.any():
+                    return None
+                cost = _cost(self.arr, self.state.line_wh)
+                if cost > self.pass_cost - self.pass_saving * cost:  # the pass saved too little: widen the core
+                    wider = None if self.widest else self.core()
+                    self.widest = wider is None
+                    if wider is not None:
+                        self.keep, self.rel = wider
+                        self.stats["core_widenings"] += 1
+                    elif cost > self.pass_cost - 1e-9:  # at the widest core a pass saved nothing: stop
+                        return None
+                self.pass_cost, self.seen, self.keys = cost, set(), iter(pass_keys(self.rel, self.rng))
+                continue
+            members, free = free_orders(self.arr, self.rel, key, self.state.line_wh, self.keep, self.rng)
+            free &= ~self.state.busy
+            if (key[0], members) in self.seen or not free.any():
+                continue
+            self.seen.add((key[0], members))
+            logger.debug("%s %s: %d orders", key[0], sorted(members), int(free.sum()))
+            return free
 
 
 def _launch(arr: OrderArrays, state: PlanState, free: NDArray[np.bool_], keep: NDArray[np.bool_],
