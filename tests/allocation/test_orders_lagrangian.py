@@ -173,7 +173,7 @@ def test_core_search_on_two_threads_is_checked_and_widens_its_core(day: OrderArr
     """The core method with two threads returns a feasible plan between the bound and the greedy plan;
     on a small day its passes run dry, so the core widens as often as allowed."""
     mo = OrderModelOptions(method="core", core_widenings=2)
-    plan = solve_orders(day, "highs", MipOptions(time_limit=20, threads=2, seed=1), mo)
+    plan = solve_orders(day, "highs", MipOptions(time_limit=8, threads=2, seed=1), mo)
     check = check_orders(day, plan)
     assert check.feasible and plan.bound is not None and plan.objective is not None
     assert plan.bound <= plan.objective <= _cost(day, greedy_allocation(day, retries=10).line_wh) + 1e-9
