@@ -91,3 +91,7 @@ def test_paid_hours_bound_holds_for_every_shift_design() -> None:
     flat = np.full((1, 24), 0.85 * 60.0)  # one person's work every hour, due at once: 24 paid hours are needed
     assert paid_hours_bound(flat, 1, 0.85) == pytest.approx(24.0)
     assert design_shifts(flat, (ShiftType(0, 24),), 24, 60.0, 1, 0.85).paid_hours == pytest.approx(24.0)
+    late = np.zeros((1, 24))
+    late[0, 20:] = 60.0  # due after the horizon when 5 or more intervals are allowed: nothing must be done
+    assert paid_hours_bound(late, 5, 0.85) == 0.0
+    assert paid_hours_bound(late, 4, 0.85) == pytest.approx(60.0 / 60.0 / 0.85)

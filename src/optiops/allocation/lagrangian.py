@@ -155,7 +155,7 @@ def _evaluate(arr: OrderArrays, args: StaticArgs, lam: FloatArray, mu: FloatArra
                                               mu, MAX_DP_LINES)  # fmt: skip
         return values, load, used
 
-    parts = list(pool.map(part, chunks[:-1], chunks[1:]))
+    parts = [part(0, arr.n_orders)] if len(chunks) == 2 else list(pool.map(part, chunks[:-1], chunks[1:]))
     values = np.concatenate([v for v, _, _ in parts])
     load, used = np.sum([ld for _, ld, _ in parts], axis=0), np.sum([u for _, _, u in parts], axis=0)
     bound = float(values.sum() - (lam * arr.stock).sum() - mu @ arr.capacity) - arr.split_penalty * arr.n_orders

@@ -176,7 +176,7 @@ def design_shifts(
 
 
 def paid_hours_bound(weeks: np.ndarray, within: int, utilisation: float = 0.85) -> float:
-    """Least paid hours any staffing needs to meet the target on every sample week, whatever its shifts.
+    """A lower bound on the paid hours of any staffing that meets the target on every sample week, whatever its shifts.
 
     Work arriving in interval ``t <= T - within`` falls due inside the horizon, so it must be processed
     there, and processing is at most paid time x ``utilisation``: the bound is the largest such work

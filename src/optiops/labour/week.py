@@ -126,7 +126,7 @@ def compare_week(
         ``plan`` (``optimised`` / ``fixed_shifts``), ``skill`` (or ``all``), ``paid_hours``,
         ``service_within_target`` (share of actual work done within the target), ``undone``,
         ``hour_coverage``, ``required_hours`` (actual work / utilisation), ``seed``, and
-        ``bound_hours``: the least paid hours of any staffing that meets the target on the history
+        ``bound_hours``: a lower bound on the paid hours of any staffing that meets the target on the history
         weeks (:func:`~optiops.labour.staffing.paid_hours_bound`), the same for both plans.
     """
     config = config or WeekConfig()

@@ -7,11 +7,11 @@ A MIP start (one value per variable) is passed with ``setSolution``; HiGHS check
 its first incumbent when it is feasible.  ``accepts_start = True`` tells formulations that ``solve``
 takes ``start=``; adapters without the attribute are called without one.
 
-HiGHS runs its tasks on one process-wide scheduler whose thread count is fixed when it starts; when a
-solve asks for a different ``threads`` the scheduler is reset first, so two HiGHS solves with different
-thread counts must not run at the same time in one process (the benchmark runner uses processes).
-Solves with the same thread count may run at once in threads (highspy releases the GIL in ``run``); a
-lock keeps two of them from resetting the scheduler together.
+HiGHS runs its tasks on a scheduler of the calling thread whose thread count is fixed when it starts;
+when a solve asks for a different ``threads`` than the last solve on the same thread, that scheduler is
+reset first.  The count is therefore tracked per calling thread: a solve with ``threads=1`` on a
+worker thread must not hide that the main thread's scheduler still has 2 (HiGHS then refuses to run).
+Solves may run at once on several threads (highspy releases the GIL in ``run``).
 """
 
 from __future__ import annotations
@@ -30,8 +30,7 @@ if TYPE_CHECKING:
     from highspy._core import HighsModelStatus, _Highs
 
 _ROWWISE, _MINIMISE = 2, 1  # HiGHS MatrixFormat.kRowwise, ObjSense.kMinimize
-_scheduler_threads: int | None = None  # threads of the process-wide HiGHS scheduler, once started
-_scheduler_lock = threading.Lock()
+_scheduler = threading.local()  # .threads: thread count of this thread's HiGHS scheduler, once started
 
 
 class HighsBackend:
@@ -112,11 +111,10 @@ def _set_options(h: _Highs, options: MipOptions) -> None:
     """Set HiGHS options; an unknown name or bad value is a :class:`SolverError`."""
     from highspy import _core
 
-    global _scheduler_threads
-    with _scheduler_lock:
-        if _scheduler_threads is not None and _scheduler_threads != options.threads:
-            _core._Highs.resetGlobalScheduler(True)
-        _scheduler_threads = options.threads
+    started = getattr(_scheduler, "threads", None)
+    if started is not None and started != options.threads:
+        _core._Highs.resetGlobalScheduler(True)
+    _scheduler.threads = options.threads
     values: dict[str, bool | float | int | str] = {
         "threads": options.threads, "mip_rel_gap": options.rel_gap, "random_seed": options.seed,
     }  # fmt: skip
