@@ -517,10 +517,11 @@ def _launch(arr: OrderArrays, state: PlanState, free: NDArray[np.bool_], keep: N
     """Take the ``free`` orders out of reach of the others and grant them their share of what is left.
 
     All that is left on a cell (SKU, warehouse) no running neighbourhood could use, half of it (whole
-    units) on the others; parcels likewise per warehouse.  First come takes all, which searched better
-    than fair halves (100k, two threads, 120 s: halves from the first launch on ended at 0.87 %, and
-    keeping a third of the parcels for the reinsertion at 0.81 %, against 0.73-0.78 % in five runs).
-    While a neighbourhood runs, the reinsertion cannot use the stock and parcels it was granted.
+    units) on the others; parcels likewise per warehouse: first come takes all.  Two fairer rules (halves
+    from the first launch on; a third of the parcels kept for the reinsertion) ended single 120-s runs
+    of the 100k day at 0.87 % and 0.81 %, but on a machine then about 20 % slower than in the runs of
+    this rule (0.73-0.78 %), so that comparison is open.  While a neighbourhood runs, the reinsertion
+    cannot use the stock and parcels it was granted.
     """
     lines = np.flatnonzero(free[arr.line_order])
     own_stock, own_cap = stock_use(arr, lines, state.line_wh), parcel_use(arr, lines, state.line_wh)
