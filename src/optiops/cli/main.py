@@ -173,7 +173,12 @@ def solve(
         float | None, typer.Option(help="Facility: capacity of every warehouse of an OR-Library capa-capc file.")
     ] = None,
     threads: Annotated[
-        int, typer.Option(help="Facility: threads of the MIP solver. Roster, task day: CP-SAT workers.", min=1)
+        int,
+        typer.Option(
+            help="Facility: threads of the MIP solver. Order allocation: MIP threads (core method: "
+            "neighbourhoods solved at once). Roster, task day: CP-SAT workers.",
+            min=1,
+        ),
     ] = 1,
 ) -> None:
     """Solve an instance and write the checked plan to OUT."""
