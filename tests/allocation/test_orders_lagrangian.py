@@ -153,8 +153,8 @@ def test_parallel_neighbourhoods_merge_into_a_feasible_plan(day: OrderArrays) ->
     keep = np.ones((day.n_orders, day.n_warehouses), dtype=bool)
     home = np.argmin(np.where(day.order_allowed, day.parcel_cost, np.inf), axis=1)
     left = state.stock_left.copy()
-    jobs = [_launch(day, state, home == 0, keep, [], workers=2)]
-    jobs.append(_launch(day, state, home == 1, keep, jobs, workers=2))
+    jobs = [_launch(day, state, home == 0, keep, [])]
+    jobs.append(_launch(day, state, home == 1, keep, jobs))
     shared = jobs[0].reach & jobs[1].reach & (left >= 2)
     assert shared.any()  # first come takes all; the second gets half of what the first could not use
     assert np.array_equal(jobs[0].share_stock[jobs[0].reach], left[jobs[0].reach])

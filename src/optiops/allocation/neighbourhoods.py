@@ -201,10 +201,9 @@ class PlanState:
 
 def plan_state(arr: OrderArrays, line_wh: IntArray) -> PlanState:
     """The state of a complete plan with no order busy (``line_wh`` is copied)."""
-    line_wh = line_wh.copy()
-    return PlanState(line_wh, np.ascontiguousarray(arr.stock.T) - stock_use(arr, np.arange(arr.n_lines), line_wh),
-                     arr.capacity - parcel_use(arr, np.arange(arr.n_lines), line_wh),
-                     np.zeros(arr.n_orders, dtype=bool))  # fmt: skip
+    line_wh, every = line_wh.copy(), np.arange(arr.n_lines)
+    return PlanState(line_wh, np.ascontiguousarray(arr.stock.T) - stock_use(arr, every, line_wh),
+                     arr.capacity - parcel_use(arr, every, line_wh), np.zeros(arr.n_orders, dtype=bool))  # fmt: skip
 
 
 def stock_use(arr: OrderArrays, lines: IntArray, wh: IntArray) -> FloatArray:
@@ -330,16 +329,15 @@ def sub_instance(
     orders, lines : numpy.ndarray
         Indices of the free orders and their lines in ``arr``.
     """
-    n_w, n_s = arr.n_warehouses, len(arr.sku_ids)
     kept = ~free[arr.line_order]
-    used = np.bincount(line_wh[kept] * n_s + arr.line_sku[kept], weights=arr.line_qty[kept], minlength=n_w * n_s)
-    load = np.bincount(np.unique(arr.line_order[kept] * n_w + line_wh[kept]) % n_w, minlength=n_w)
+    if stock is None:
+        stock = arr.stock - stock_use(arr, np.flatnonzero(kept), line_wh).T
+    if capacity is None:
+        capacity = arr.capacity - parcel_use(arr, np.flatnonzero(kept), line_wh)
     orders, lines = np.flatnonzero(free), np.flatnonzero(~kept)
     sub = replace(
-        arr, order_ids=[arr.order_ids[o] for o in orders],
-        stock=arr.stock - used.reshape(n_w, n_s) if stock is None else stock,
-        capacity=arr.capacity - load if capacity is None else capacity, order_zone=arr.order_zone[orders],
-        order_class=arr.order_class[orders],
+        arr, order_ids=[arr.order_ids[o] for o in orders], stock=stock, capacity=capacity,
+        order_zone=arr.order_zone[orders], order_class=arr.order_class[orders],
         line_ptr=np.concatenate([[0], np.cumsum(np.diff(arr.line_ptr)[orders])]).astype(np.int64),
         line_sku=arr.line_sku[lines], line_qty=arr.line_qty[lines],
     )  # fmt: skip

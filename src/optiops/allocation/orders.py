@@ -437,7 +437,7 @@ def _improve(arr: OrderArrays, line_wh: IntArray, core: Callable[[], tuple[NDArr
             got = passes.next_free()
             if got is None:
                 return
-            job = _launch(arr, state, got, passes.keep, running.values(), workers)
+            job = _launch(arr, state, got, passes.keep, running.values())
             running[pool.submit(_solve_job, job, mip, sub_options, mo, deadline)] = job
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -471,14 +471,8 @@ class _Passes:
                  core: Callable[[], tuple[NDArray[np.bool_], Relatedness] | None],
                  first: tuple[NDArray[np.bool_], Relatedness], rng: np.random.Generator, pass_saving: float,
                  start_cost: float, stats: dict[str, float]) -> None:  # fmt: skip
-        self.arr, self.state, self.core, self.rng, self.pass_saving, self.stats = (
-            arr,
-            state,
-            core,
-            rng,
-            pass_saving,
-            stats,
-        )
+        self.arr, self.state, self.core, self.rng = arr, state, core, rng
+        self.pass_saving, self.stats = pass_saving, stats
         self.keep, self.rel = first
         self.pass_cost, self.keys = start_cost, iter(pass_keys(self.rel, rng))
         self.seen: set[tuple[str, frozenset[int]]] = set()
@@ -513,7 +507,7 @@ class _Passes:
 
 
 def _launch(arr: OrderArrays, state: PlanState, free: NDArray[np.bool_], keep: NDArray[np.bool_],
-            running: Iterable[_Job], workers: int = 1) -> _Job:  # fmt: skip
+            running: Iterable[_Job]) -> _Job:  # fmt: skip
     """Take the ``free`` orders out of reach of the others and grant them their share of what is left.
 
     All that is left on a cell (SKU, warehouse) no running neighbourhood could use, half of it (whole
@@ -526,18 +520,17 @@ def _launch(arr: OrderArrays, state: PlanState, free: NDArray[np.bool_], keep: N
     lines = np.flatnonzero(free[arr.line_order])
     own_stock, own_cap = stock_use(arr, lines, state.line_wh), parcel_use(arr, lines, state.line_wh)
     sub_keep = keep[free]
-    orders = np.flatnonzero(free)
-    sub_keep[np.searchsorted(orders, arr.line_order[lines]), state.line_wh[lines]] = True
-    line_keep = sub_keep[np.searchsorted(orders, arr.line_order[lines])] & arr.line_candidates[lines]
+    sub_order = np.searchsorted(np.flatnonzero(free), arr.line_order[lines])  # each line's order in the sub-instance
+    sub_keep[sub_order, state.line_wh[lines]] = True
+    line_keep = sub_keep[sub_order] & arr.line_candidates[lines]
     li, wi = np.nonzero(line_keep)
     reach = np.zeros_like(state.stock_left, dtype=bool)
     reach[arr.line_sku[lines][li], wi] = True
-    others, others_w = np.zeros(reach.shape, dtype=np.int64), np.zeros(reach.shape[1], dtype=np.int64)
+    others = np.zeros_like(reach)  # cells a running neighbourhood could use
     for job in running:
-        others += job.reach
-        others_w += job.reach.any(axis=0)
-    share_stock = np.where(reach, np.floor(state.stock_left / np.where(others > 0, 2, 1)), 0.0)
-    share_cap = np.where(reach.any(axis=0), np.floor(state.cap_left / np.where(others_w > 0, 2, 1)), 0.0)
+        others |= job.reach
+    share_stock = np.where(reach, np.floor(state.stock_left / np.where(others, 2, 1)), 0.0)
+    share_cap = np.where(reach.any(axis=0), np.floor(state.cap_left / np.where(others.any(axis=0), 2, 1)), 0.0)
     state.stock_left -= share_stock
     state.cap_left -= share_cap
     state.busy |= free
@@ -608,9 +601,7 @@ def _raise_on_failure(mip: MipBackend, res: MipResult, arr: OrderArrays) -> None
 
 def _cost(arr: OrderArrays, line_wh: IntArray) -> float:
     """Cost of a complete allocation: handling and shipping per parcel, the penalty per extra parcel."""
-    parcel = np.unique(arr.line_order * arr.n_warehouses + line_wh)
-    order, wh = parcel // arr.n_warehouses, parcel % arr.n_warehouses
-    return float(arr.parcel_cost[order, wh].sum() + arr.split_penalty * (len(parcel) - arr.n_orders))
+    return _lines_cost(arr, np.arange(arr.n_lines), line_wh)
 
 
 def _run(mip: MipBackend, model: LinearModel, options: MipOptions, start: np.ndarray | None) -> MipResult:

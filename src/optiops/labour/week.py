@@ -134,6 +134,9 @@ def compare_week(
     work = workload_minutes(drivers, list(config.standards))
     h = config.history_weeks
     rows: list[dict[str, Any]] = []
+    bounds = {
+        skill: paid_hours_bound(minutes[:h], config.within, config.utilisation) for skill, minutes in work.items()
+    }
     for plan, shifts, fixed in (("optimised", flexible_shifts(), False), ("fixed_shifts", BASELINE_SHIFTS, True)):
         totals = {"paid": 0.0, "on_time": 0.0, "undone": 0.0, "covered": 0.0, "required": 0.0, "work": 0.0,
                   "bound": 0.0}  # fmt: skip
@@ -144,10 +147,9 @@ def compare_week(
             on_time, undone = service_level(actual, sp.staff, 60.0, config.within, config.utilisation)
             cov = hour_coverage(actual, sp.staff, 60.0, config.utilisation)
             required = float(actual.sum()) / 60.0 / config.utilisation
-            bound = paid_hours_bound(minutes[:h], config.within, config.utilisation)
-            rows.append(_row(plan, skill, sp.paid_hours, on_time, undone, cov, required, seed, bound))
+            rows.append(_row(plan, skill, sp.paid_hours, on_time, undone, cov, required, seed, bounds[skill]))
             totals["paid"] += sp.paid_hours
-            totals["bound"] += bound
+            totals["bound"] += bounds[skill]
             totals["on_time"] += on_time * actual.sum()
             totals["undone"] += undone * actual.sum()
             totals["covered"] += cov * required
