@@ -12,7 +12,7 @@ from optiops.kernels._reference_orders import (
     pair_reference,
     reinsert_reference,
 )
-from optiops.kernels.orders import pair_moves, priced_optima, priced_reduced, reinsert_orders
+from optiops.kernels.orders import pair_moves, place_orders, priced_optima, priced_reduced, reinsert_orders
 
 
 @st.composite
@@ -205,3 +205,18 @@ def plan_cost(d: dict, line_wh: np.ndarray) -> float:
     n_w = d["open_base"].shape[1]
     keys = np.unique(np.repeat(np.arange(len(d["ptr"]) - 1), np.diff(d["ptr"])) * n_w + line_wh)
     return float(d["open_base"][keys // n_w, keys % n_w].sum())
+
+
+def test_placing_orders_keeps_a_fitting_choice_else_takes_the_cheapest_else_reports() -> None:
+    """Three one-line orders of SKU 0 (one unit each), out of the plan. Order 0 asks for warehouse 1 and
+    it fits there (though 0 is cheaper); order 1 asks for 1 where nothing is left, so it goes to its
+    cheapest with stock (0); order 2 finds no stock anywhere and is reported, its choice untouched."""
+    d = {"ptr": np.array([0, 1, 2, 3]), "sku": np.array([0, 0, 0]), "qty": np.ones(3),
+         "cand": np.ones((3, 2), dtype=bool), "open_base": np.array([[2.0, 3.0], [2.0, 3.0], [2.0, 3.0]])}  # fmt: skip
+    line_wh = np.array([1, 1, 0], dtype=np.int64)
+    stock_left, cap_left = np.array([[1.0, 1.0]]), np.array([5.0, 5.0])
+    failed = place_orders(d["ptr"], d["sku"], d["qty"], d["cand"], d["open_base"], np.array([0, 1, 2]), line_wh,
+                          stock_left, cap_left, 6)  # fmt: skip
+    assert failed.tolist() == [False, False, True]
+    assert line_wh.tolist() == [1, 0, 0]
+    assert stock_left.tolist() == [[0.0, 0.0]] and cap_left.tolist() == [4.0, 4.0]

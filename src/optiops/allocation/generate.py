@@ -296,7 +296,8 @@ class GreedyPlan:
 
 
 def greedy_allocation(arr: OrderArrays, rank_cost: FloatArray | None = None, preferred: IntArray | None = None,
-                      retries: int = 0, top_up: NDArray[np.bool_] | None = None) -> GreedyPlan:  # fmt: skip
+                      retries: int = 0, top_up: NDArray[np.bool_] | None = None,
+                      priority: IntArray | None = None) -> GreedyPlan:  # fmt: skip
     """Allocate order by order: the preferred lines if they fit, else one warehouse for all, else a split.
 
     Orders with the fewest allowed warehouses go first (next-day before standard) and try their
@@ -320,6 +321,9 @@ def greedy_allocation(arr: OrderArrays, rank_cost: FloatArray | None = None, pre
         (W, S) assortment.  When given, a line no warehouse can take is shipped from the cheapest
         allowed warehouse that carries its SKU, adding the missing stock (and a parcel of capacity
         when needed); the generator uses this to make instances feasible.
+    priority : numpy.ndarray, optional
+        (O,) non-negative integers: orders of a higher priority go first (then the most constrained
+        first, as without it); orders left incomplete by a pass go ahead of every priority.
 
     Returns
     -------
@@ -329,9 +333,11 @@ def greedy_allocation(arr: OrderArrays, rank_cost: FloatArray | None = None, pre
     cost = np.where(arr.order_allowed, arr.parcel_cost if rank_cost is None else rank_cost, np.inf)
     rank = np.argsort(cost, axis=1, kind="stable").tolist()
     n_allowed = arr.order_allowed.sum(axis=1)
+    level = np.zeros(arr.n_orders, dtype=np.int64) if priority is None else np.asarray(priority, dtype=np.int64)
     promoted = np.zeros(arr.n_orders, dtype=bool)
     for _ in range(retries + 1):  # incomplete orders go ahead of all others, still most constrained first
-        plan = _greedy_pass(arr, rank, n_allowed - (arr.n_warehouses + 1) * promoted, preferred, top_up)
+        urgency = n_allowed - (arr.n_warehouses + 1) * (level + (int(level.max(initial=0)) + 1) * promoted)
+        plan = _greedy_pass(arr, rank, urgency, preferred, top_up)
         if plan.complete:
             break
         promoted[arr.line_order[plan.line_wh < 0]] = True

@@ -13,6 +13,7 @@ every plan; the prices that give the best bound direct the ``core`` method of
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -63,10 +64,11 @@ class _Priced:
     bound: float
     g_lam: FloatArray  # (W, S) units shipped minus stock
     g_mu: FloatArray  # (W,) parcels opened minus capacity
+    line_wh: IntArray  # (L,) warehouse of every line in the orders' priced optima
 
 
 def lagrangian_bound(arr: OrderArrays, pricing: Pricing, upper: float, iterations: int, deadline: float,
-                     threads: int = 1) -> Pricing:  # fmt: skip
+                     threads: int = 1, collect: Callable[[IntArray], object] | None = None) -> Pricing:  # fmt: skip
     """Raise the Lagrangian bound by deflected subgradient steps; ``pricing`` is updated and returned.
 
     Steps follow Polyak's rule towards ``upper``, deflected as by Camerini, Fratta and Maffioli (1975);
@@ -88,6 +90,9 @@ def lagrangian_bound(arr: OrderArrays, pricing: Pricing, upper: float, iteration
     threads : int
         The orders' programmes of one step are split into this many slices, solved at once
         (the kernel releases the GIL); the result is the same.
+    collect : callable, optional
+        Called after every step with the warehouse of every line in the orders' priced optima at
+        that step's prices, (L,) (the columns of :class:`optiops.allocation.master.ColumnPool`).
 
     Returns
     -------
@@ -102,6 +107,8 @@ def lagrangian_bound(arr: OrderArrays, pricing: Pricing, upper: float, iteration
             if time.perf_counter() >= deadline or upper - p.bound <= 1e-9 * abs(upper):
                 break
             ev = _evaluate(arr, args, p.lam, p.mu, chunks, pool)
+            if collect is not None:
+                collect(ev.line_wh)
             p.iterations += 1
             _record(p, ev.bound)
             if not _step(p, ev, upper):
@@ -150,16 +157,17 @@ def _evaluate(arr: OrderArrays, args: StaticArgs, lam: FloatArray, mu: FloatArra
     line_ptr, line_sku, line_qty, cand, open_base = args
     lam_t = np.ascontiguousarray(lam.T)
 
-    def part(a: int, b: int) -> tuple[FloatArray, FloatArray, FloatArray]:
-        values, _, load, used = priced_optima(line_ptr[a : b + 1], line_sku, line_qty, cand, open_base[a:b], lam_t,
-                                              mu, MAX_DP_LINES)  # fmt: skip
-        return values, load, used
+    def part(a: int, b: int) -> tuple[FloatArray, IntArray, FloatArray, FloatArray]:
+        return priced_optima(line_ptr[a : b + 1], line_sku, line_qty, cand, open_base[a:b], lam_t, mu, MAX_DP_LINES)
 
     parts = [part(0, arr.n_orders)] if len(chunks) == 2 else list(pool.map(part, chunks[:-1], chunks[1:]))
-    values = np.concatenate([v for v, _, _ in parts])
-    load, used = np.sum([ld for _, ld, _ in parts], axis=0), np.sum([u for _, _, u in parts], axis=0)
+    values = np.concatenate([v for v, _, _, _ in parts])
+    load, used = np.sum([ld for _, _, ld, _ in parts], axis=0), np.sum([u for _, _, _, u in parts], axis=0)
+    line_wh = parts[0][1]  # each slice's kernel fills only its own lines
+    for (_, wh, _, _), a, b in zip(parts[1:], chunks[1:-1], chunks[2:], strict=True):
+        line_wh[line_ptr[a] : line_ptr[b]] = wh[line_ptr[a] : line_ptr[b]]
     bound = float(values.sum() - (lam * arr.stock).sum() - mu @ arr.capacity) - arr.split_penalty * arr.n_orders
-    return _Priced(bound, used.T - arr.stock, load - arr.capacity)
+    return _Priced(bound, used.T - arr.stock, load - arr.capacity, line_wh)
 
 
 def reduced_costs(arr: OrderArrays, lam: FloatArray, mu: FloatArray) -> tuple[FloatArray, FloatArray]:

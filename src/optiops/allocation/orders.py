@@ -59,6 +59,7 @@ from optiops.allocation.check_orders import check_orders, diagnose_orders
 from optiops.allocation.facility import choose_backend
 from optiops.allocation.generate import greedy_allocation
 from optiops.allocation.lagrangian import Pricing, lagrangian_bound, priced_plan, reduced_costs
+from optiops.allocation.master import ColumnPool, lp_guided_plan, master_lp
 from optiops.allocation.neighbourhoods import (
     PlanState,
     Relatedness,
@@ -139,6 +140,11 @@ class OrderModelOptions:
         Most seconds for one neighbourhood.
     bound_share : float
         Share of the time limit kept for the last Lagrangian phase (the bound).
+    lp_start : bool
+        Also build a start from the master LP over the orders' priced optima of ``lp_pool_steps`` more
+        subgradient steps and the plan (:mod:`optiops.allocation.master`); the cheaper start is kept.
+    lp_pool_steps : int
+        Subgradient steps whose priced optima join the pool of columns.
     """
 
     method: Method = "auto"
@@ -154,6 +160,8 @@ class OrderModelOptions:
     reinsert_passes: int = 5
     lns_time: float = 10.0
     bound_share: float = 0.1
+    lp_start: bool = True
+    lp_pool_steps: int = 100
 
 
 @dataclass(frozen=True, eq=False)
@@ -362,6 +370,10 @@ def _solve_core(arr: OrderArrays, mip: MipBackend, options: MipOptions, mo: Orde
     t4 = time.perf_counter()
     logger.debug("bound %.2f after %d steps; start %.2f, after reinsertion %.2f", pricing.bound, pricing.iterations,
                  start_cost, _cost(arr, line_wh))  # fmt: skip
+    lp_stats: dict[str, float] = {}
+    if mo.lp_start:
+        line_wh, lp_stats = _lp_start(arr, pricing, line_wh, np.where(np.isfinite(whole), whole, BIG + arr.parcel_cost),
+                                      limit, options, mo)  # fmt: skip
     scale = np.where(arr.order_allowed, arr.parcel_cost, np.inf).min(axis=1).mean()
     margins = iter(mo.core_margin * 2.0 ** np.arange(mo.core_widenings + 1))
 
@@ -375,11 +387,40 @@ def _solve_core(arr: OrderArrays, mip: MipBackend, options: MipOptions, mo: Orde
     line_wh, found, lns = _improve(arr, line_wh, core, mip, options, mo, t1 + (1 - mo.bound_share) * limit)
     t5 = time.perf_counter()
     lagrangian_bound(arr, pricing, _cost(arr, line_wh), 100 * mo.lagrangian_iterations, deadline, options.threads)
-    stats = {**lns, "lagrangian_s": (t3 - t2) + (time.perf_counter() - t5), "lagrangian_iterations": pricing.iterations}
+    stats = {**lns, **lp_stats, "lagrangian_s": (t3 - t2) + (time.perf_counter() - t5),
+             "lagrangian_iterations": pricing.iterations}  # fmt: skip
     res = MipResult(status="feasible", backend=mip.name, objective=_cost(arr, line_wh), solve_s=lns["mip_s"],
                     build_s=lns["translate_s"])  # fmt: skip
     return _Outcome(line_wh, "solver" if found else "greedy", res, pricing.bound, start_cost,
                     lns["formulation_s"], (t2 - t1) + (t4 - t3), stats)  # fmt: skip
+
+
+def _lp_start(arr: OrderArrays, pricing: Pricing, line_wh: IntArray, rank_cost: FloatArray, limit: float,
+              options: MipOptions, mo: OrderModelOptions) -> tuple[IntArray, dict[str, float]]:  # fmt: skip
+    """The cheaper of ``line_wh`` and the master LP's start, both after reinsertion; and what the LP did.
+
+    ``lp_pool_steps`` more subgradient steps (at most 5 % of the time) fill the pool with their priced
+    optima; HiGHS solves the master LP (at most 10 % of the time); :func:`lp_guided_plan` rounds it.
+    """
+    t = time.perf_counter()
+    pool = ColumnPool(arr)
+    pool.add(line_wh)
+    pool.add(priced_plan(arr, pricing.best_lam, pricing.best_mu))
+    lagrangian_bound(arr, pricing, _cost(arr, line_wh), mo.lp_pool_steps, t + 0.05 * limit, options.threads,
+                     collect=pool.add)  # fmt: skip
+    lp = master_lp(arr, pool, get_backend("highs"), MipOptions(time_limit=0.1 * limit, threads=1, seed=options.seed))
+    stats = {"lp_columns": float(len(pool)), "lp_s": time.perf_counter() - t}
+    if lp is None:
+        return line_wh, stats
+    guided, stats["lp_repaired"] = lp_guided_plan(arr, pool, lp[0], rank_cost)
+    stats["lp_objective"] = lp[1]
+    if guided is None:
+        return line_wh, stats
+    guided = reinsert(arr, guided, options.seed)
+    stats["lp_start_objective"], stats["lp_s"] = _cost(arr, guided), time.perf_counter() - t
+    logger.debug("master LP %.2f over %d columns; its start %.2f after reinsertion", lp[1], len(pool),
+                 stats["lp_start_objective"])  # fmt: skip
+    return (guided if stats["lp_start_objective"] < _cost(arr, line_wh) - 1e-9 else line_wh), stats
 
 
 @dataclass(eq=False)

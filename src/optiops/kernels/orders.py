@@ -263,6 +263,7 @@ def warmup() -> None:
     line_wh, stock_left, cap_left = np.zeros(2, dtype=np.int64), np.ones((2, 2)), np.ones(2)
     reinsert_orders(ptr, sku, qty, cand, open_base, np.zeros(1, dtype=np.int64), line_wh, stock_left, cap_left, 4)
     pair_moves(ptr, sku, qty, cand, open_base, np.zeros((1, 2), dtype=np.int64), line_wh, stock_left, cap_left, 4)
+    place_orders(ptr, sku, qty, cand, open_base, np.zeros(1, dtype=np.int64), line_wh, stock_left, cap_left, 4)
 
 
 @njit(cache=True)
@@ -394,6 +395,48 @@ def pair_moves(line_ptr: np.ndarray, line_sku: np.ndarray, line_qty: np.ndarray,
             _insert(o, lo, k, line_sku, line_qty, cand, open_base, line_wh, stock_left, cap_left, price, open_cost,
                     cost, best, arg, dp, choice, opened)  # fmt: skip
     return saving
+
+
+@njit(cache=True, nogil=True)
+def place_orders(line_ptr: np.ndarray, line_sku: np.ndarray, line_qty: np.ndarray, cand: np.ndarray,
+                 open_base: np.ndarray, orders: np.ndarray, line_wh: np.ndarray, stock_left: np.ndarray,
+                 cap_left: np.ndarray, max_lines: int) -> np.ndarray:  # fmt: skip
+    """Put orders that are out of the plan into it, one at a time: as ``line_wh`` says when that fits, else cheapest.
+
+    An order fits as it is when every line's warehouse has its quantity left and every parcel a unit of
+    capacity.  Otherwise it takes its cheapest allocation within what is left, found exactly by the
+    subset programme at true costs.  An order for which neither fits is left out (its ``line_wh``
+    unchanged, nothing taken) and reported.
+
+    Parameters
+    ----------
+    orders : numpy.ndarray of int64
+        Orders to place, in this sequence; none of them may be in ``stock_left`` and ``cap_left``.
+    line_ptr, line_sku, line_qty, cand, open_base, line_wh, stock_left, cap_left, max_lines
+        As for :func:`reinsert_orders` (the last three changed in place).  Orders longer than
+        ``max_lines`` are placed only as they are.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        (len(orders),) True where the order could not be placed.
+    """
+    cost, best, arg, dp, choice, open_cost, opened, price = _scratch(open_base.shape[1], max_lines, stock_left.shape)
+    failed = np.zeros(orders.shape[0], dtype=np.bool_)
+    for i in range(orders.shape[0]):
+        o = orders[i]
+        lo, k = line_ptr[o], line_ptr[o + 1] - line_ptr[o]
+        fits = True
+        for line in range(lo, lo + k):
+            w = line_wh[line]
+            if w < 0 or not cand[line, w] or stock_left[line_sku[line], w] < line_qty[line] or cap_left[w] < 1.0:
+                fits = False
+        if fits:
+            _order_use(o, lo, k, line_sku, line_qty, line_wh, open_base, stock_left, cap_left, -1.0, opened)
+        elif k > max_lines or _insert(o, lo, k, line_sku, line_qty, cand, open_base, line_wh, stock_left, cap_left,
+                                      price, open_cost, cost, best, arg, dp, choice, opened) == INF:  # fmt: skip
+            failed[i] = True
+    return failed
 
 
 @njit(cache=True)
