@@ -79,8 +79,8 @@ def master_lp(arr: OrderArrays, pool: ColumnPool, mip: MipBackend,
               options: MipOptions) -> tuple[FloatArray, float] | None:  # fmt: skip
     """The master LP over the pool: every order one unit of its columns, within stock and capacity.
 
-    Returns each column's weight and the LP's objective, or None when the backend returned no
-    solution (time limit).  Every column's cost is the checker's: a parcel per warehouse it uses
+    Returns each column's weight and the LP's objective, or None when the LP was not solved to
+    optimality (time limit).  Every column's cost is the checker's: a parcel per warehouse it uses
     (handling, shipping, the split penalty for all but the first).
     """
     orders, col, line = pool.columns()
@@ -98,8 +98,8 @@ def master_lp(arr: OrderArrays, pool: ColumnPool, mip: MipBackend,
                n_rows=len(cells))  # fmt: skip
     b.add_rows(rows=p_wh, cols=x[p_col], vals=1.0, upper=arr.capacity, n_rows=n_w)
     res = mip.solve(b.build(), options)
-    if not res.has_solution or res.x is None or res.objective is None:
-        return None
+    if res.status != "optimal" or res.x is None or res.objective is None:
+        return None  # a simplex iterate cut off by the time limit need not be feasible
     return res.x, res.objective
 
 
