@@ -107,9 +107,16 @@ def test_greedy_priority_orders_go_first(day: OrderArrays) -> None:
 
 def test_core_search_with_the_lp_start_is_checked(day: OrderArrays) -> None:
     """The core method with the LP start returns a checked plan; its stats carry the LP's columns and value,
-    and the LP value lies between the bound and the plan's cost."""
+    and the LP value lies between the bound and the greedy start (whose reinsertion is in the pool)."""
     plan = solve_orders(day, "highs", MipOptions(time_limit=6, threads=1, seed=1), OrderModelOptions(method="core"))
     check = check_orders(day, plan)
     assert check.feasible and plan.bound is not None and plan.objective is not None
     assert plan.stats["lp_columns"] >= day.n_orders
-    assert plan.bound - 1e-6 <= plan.stats["lp_objective"] <= plan.objective + 1e-6
+    assert plan.start_objective is not None
+    assert plan.bound - 1e-6 <= plan.stats["lp_objective"] <= plan.start_objective + 1e-6
+
+
+def test_greedy_priority_must_be_one_non_negative_integer_per_order(day: OrderArrays) -> None:
+    """A negative priority would overtake the orders a failed pass promotes: refused."""
+    with pytest.raises(ValueError, match="non-negative"):
+        greedy_allocation(day, priority=np.full(day.n_orders, -1))

@@ -213,10 +213,26 @@ def test_placing_orders_keeps_a_fitting_choice_else_takes_the_cheapest_else_repo
     cheapest with stock (0); order 2 finds no stock anywhere and is reported, its choice untouched."""
     d = {"ptr": np.array([0, 1, 2, 3]), "sku": np.array([0, 0, 0]), "qty": np.ones(3),
          "cand": np.ones((3, 2), dtype=bool), "open_base": np.array([[2.0, 3.0], [2.0, 3.0], [2.0, 3.0]])}  # fmt: skip
-    line_wh = np.array([1, 1, 0], dtype=np.int64)
+    line_wh = np.array([1, 1, 1], dtype=np.int64)
     stock_left, cap_left = np.array([[1.0, 1.0]]), np.array([5.0, 5.0])
     failed = place_orders(d["ptr"], d["sku"], d["qty"], d["cand"], d["open_base"], np.array([0, 1, 2]), line_wh,
                           stock_left, cap_left, 6)  # fmt: skip
     assert failed.tolist() == [False, False, True]
-    assert line_wh.tolist() == [1, 0, 0]
+    assert line_wh.tolist() == [1, 0, 1]
     assert stock_left.tolist() == [[0.0, 0.0]] and cap_left.tolist() == [4.0, 4.0]
+
+
+def test_placing_orders_rejects_choices_the_order_may_not_take() -> None:
+    """A choice at a warehouse the line may not ship from, or none (-1), is not kept even with stock left:
+    the order goes to its cheapest allowed warehouse. An order longer than ``max_lines`` is placed only
+    as it is, and reported when that does not fit."""
+    cand = np.array([[True, False], [True, True], [True, True], [True, True]])
+    d = {"ptr": np.array([0, 1, 2, 4]), "sku": np.array([0, 0, 1, 2]), "qty": np.ones(4), "cand": cand,
+         "open_base": np.array([[4.0, 1.0], [4.0, 1.0], [4.0, 1.0]])}  # fmt: skip
+    line_wh = np.array([1, -1, 1, 1], dtype=np.int64)
+    stock_left, cap_left = np.array([[5.0, 5.0], [5.0, 0.0], [5.0, 5.0]]), np.array([5.0, 5.0])
+    failed = place_orders(d["ptr"], d["sku"], d["qty"], d["cand"], d["open_base"], np.array([0, 1, 2]), line_wh,
+                          stock_left, cap_left, 1)  # fmt: skip
+    assert failed.tolist() == [False, False, True]  # order 2 has 2 lines > max_lines 1, SKU 1 has none left at 1
+    assert line_wh.tolist() == [0, 1, 1, 1]
+    assert stock_left[:, 0].tolist() == [4.0, 5.0, 5.0] and stock_left[0, 1] == 4.0

@@ -334,6 +334,8 @@ def greedy_allocation(arr: OrderArrays, rank_cost: FloatArray | None = None, pre
     rank = np.argsort(cost, axis=1, kind="stable").tolist()
     n_allowed = arr.order_allowed.sum(axis=1)
     level = np.zeros(arr.n_orders, dtype=np.int64) if priority is None else np.asarray(priority, dtype=np.int64)
+    if level.shape != (arr.n_orders,) or (level < 0).any():
+        raise ValueError(f"priority must be {arr.n_orders} non-negative integers, one per order")
     promoted = np.zeros(arr.n_orders, dtype=bool)
     for _ in range(retries + 1):  # incomplete orders go ahead of all others, still most constrained first
         urgency = n_allowed - (arr.n_warehouses + 1) * (level + (int(level.max(initial=0)) + 1) * promoted)

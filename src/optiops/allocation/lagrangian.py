@@ -91,8 +91,9 @@ def lagrangian_bound(arr: OrderArrays, pricing: Pricing, upper: float, iteration
         The orders' programmes of one step are split into this many slices, solved at once
         (the kernel releases the GIL); the result is the same.
     collect : callable, optional
-        Called after every step with the warehouse of every line in the orders' priced optima at
-        that step's prices, (L,) (the columns of :class:`optiops.allocation.master.ColumnPool`).
+        Called at every evaluation of the relaxation (before its step, and also for the last one)
+        with the warehouse of every line in the orders' priced optima at those prices, (L,) (the
+        columns of :class:`optiops.allocation.master.ColumnPool`).
 
     Returns
     -------

@@ -11,8 +11,9 @@ The LP guides a start: orders with a whole column keep it (they fit together, as
 feasible), the others follow in decreasing LP weight, each as its heaviest column says when that
 fits, else at its cheapest allocation within what is left (:func:`optiops.kernels.orders.place_orders`).
 The few that fit nowhere go first in a greedy pass that keeps every other order's choice where it
-still fits.  On the 100k day this start is about 0.2 % cheaper after reinsertion than the
-price-directed one, and the core search ends about 0.07 % lower (paired runs, docs/allocation.md).
+still fits.  On the 100k day this start is 0.2-0.33 % cheaper after reinsertion than the
+price-directed one, and 120-s runs of the core search end at 0.61-0.65 % above the bound instead of
+0.72-0.78 % (docs/allocation.md, "Fifth round").
 """
 
 from __future__ import annotations
@@ -107,7 +108,8 @@ def lp_guided_plan(arr: OrderArrays, pool: ColumnPool, weight: FloatArray,
                    rank_cost: FloatArray) -> tuple[IntArray | None, int]:  # fmt: skip
     """A complete plan that follows the master LP's weights (see the module notes), and how many orders fit nowhere.
 
-    The plan is None when the repair of those orders left a line without a warehouse.
+    The plan is None when the repair of those orders left a line without a warehouse, and (None, -1)
+    when the whole columns do not fit together (weights that are not an LP solution).
 
     Parameters
     ----------
@@ -132,7 +134,7 @@ def lp_guided_plan(arr: OrderArrays, pool: ColumnPool, weight: FloatArray,
     stock_left = np.ascontiguousarray(arr.stock.T) - stock_use(arr, lines, line_wh)
     cap_left = arr.capacity - parcel_use(arr, lines, line_wh)
     if (stock_left < -1e-9).any() or (cap_left < -1e-9).any():
-        return None, 0  # the whole columns of an LP solution always fit together
+        return None, -1  # the whole columns of an LP solution always fit together
     rest = np.flatnonzero(~whole)
     rest = rest[np.argsort(-top[rest], kind="stable")]
     open_base = np.where(arr.order_allowed, arr.parcel_cost + arr.split_penalty, np.inf)

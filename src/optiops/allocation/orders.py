@@ -97,6 +97,7 @@ LineVars = Literal["binary", "continuous"]
 BIG = 1e9  # ranks a warehouse that cannot ship the whole order after every one that can
 GREEDY_RETRIES = 10  # greedy passes with the incomplete orders moved ahead
 DEFAULT_CORE_LIMIT = 60.0  # seconds of the core method when the options give no time limit
+LP_START_ROOM = 0.3  # the LP start runs only when at least this share of the time is left for the search
 Method = Literal["auto", "full", "core"]
 
 
@@ -371,9 +372,11 @@ def _solve_core(arr: OrderArrays, mip: MipBackend, options: MipOptions, mo: Orde
     logger.debug("bound %.2f after %d steps; start %.2f, after reinsertion %.2f", pricing.bound, pricing.iterations,
                  start_cost, _cost(arr, line_wh))  # fmt: skip
     lp_stats: dict[str, float] = {}
-    if mo.lp_start:
+    search_end = t1 + (1 - mo.bound_share) * limit
+    if mo.lp_start and search_end - time.perf_counter() > LP_START_ROOM * limit:
         line_wh, lp_stats = _lp_start(arr, pricing, line_wh, np.where(np.isfinite(whole), whole, BIG + arr.parcel_cost),
-                                      limit, options, mo)  # fmt: skip
+                                      limit, search_end, options, mo)  # fmt: skip
+        reduced, _ = reduced_costs(arr, pricing.best_lam, pricing.best_mu)  # the pool's steps may have moved them
     scale = np.where(arr.order_allowed, arr.parcel_cost, np.inf).min(axis=1).mean()
     margins = iter(mo.core_margin * 2.0 ** np.arange(mo.core_widenings + 1))
 
@@ -384,7 +387,7 @@ def _solve_core(arr: OrderArrays, mip: MipBackend, options: MipOptions, mo: Orde
         keep = reduced <= margin * scale
         return keep, relatedness(arr, keep, mo.lns_orders, pricing.best_lam, pricing.best_mu)
 
-    line_wh, found, lns = _improve(arr, line_wh, core, mip, options, mo, t1 + (1 - mo.bound_share) * limit)
+    line_wh, found, lns = _improve(arr, line_wh, core, mip, options, mo, search_end)
     t5 = time.perf_counter()
     lagrangian_bound(arr, pricing, _cost(arr, line_wh), 100 * mo.lagrangian_iterations, deadline, options.threads)
     stats = {**lns, **lp_stats, "lagrangian_s": (t3 - t2) + (time.perf_counter() - t5),
@@ -392,15 +395,18 @@ def _solve_core(arr: OrderArrays, mip: MipBackend, options: MipOptions, mo: Orde
     res = MipResult(status="feasible", backend=mip.name, objective=_cost(arr, line_wh), solve_s=lns["mip_s"],
                     build_s=lns["translate_s"])  # fmt: skip
     return _Outcome(line_wh, "solver" if found else "greedy", res, pricing.bound, start_cost,
-                    lns["formulation_s"], (t2 - t1) + (t4 - t3), stats)  # fmt: skip
+                    lns["formulation_s"], (t2 - t1) + (t4 - t3) + lp_stats.get("lp_s", 0.0), stats)  # fmt: skip
 
 
 def _lp_start(arr: OrderArrays, pricing: Pricing, line_wh: IntArray, rank_cost: FloatArray, limit: float,
-              options: MipOptions, mo: OrderModelOptions) -> tuple[IntArray, dict[str, float]]:  # fmt: skip
+              search_end: float, options: MipOptions,
+              mo: OrderModelOptions) -> tuple[IntArray, dict[str, float]]:  # fmt: skip
     """The cheaper of ``line_wh`` and the master LP's start, both after reinsertion; and what the LP did.
 
     ``lp_pool_steps`` more subgradient steps (at most 5 % of the time) fill the pool with their priced
-    optima; HiGHS solves the master LP (at most 10 % of the time); :func:`lp_guided_plan` rounds it.
+    optima (which may also move ``pricing``'s best prices); HiGHS solves the master LP (its solve at
+    most 10 % of the time, and never past half the time left for the search); :func:`lp_guided_plan`
+    rounds it.  Building the LP, rounding and reinsertion come on top (about 3 s of the 8 s at 100k).
     """
     t = time.perf_counter()
     pool = ColumnPool(arr)
@@ -408,7 +414,8 @@ def _lp_start(arr: OrderArrays, pricing: Pricing, line_wh: IntArray, rank_cost: 
     pool.add(priced_plan(arr, pricing.best_lam, pricing.best_mu))
     lagrangian_bound(arr, pricing, _cost(arr, line_wh), mo.lp_pool_steps, t + 0.05 * limit, options.threads,
                      collect=pool.add)  # fmt: skip
-    lp = master_lp(arr, pool, get_backend("highs"), MipOptions(time_limit=0.1 * limit, threads=1, seed=options.seed))
+    lp_limit = max(min(0.1 * limit, 0.5 * (search_end - time.perf_counter())), 0.01)
+    lp = master_lp(arr, pool, get_backend("highs"), MipOptions(time_limit=lp_limit, threads=1, seed=options.seed))
     stats = {"lp_columns": float(len(pool)), "lp_s": time.perf_counter() - t}
     if lp is None:
         return line_wh, stats
