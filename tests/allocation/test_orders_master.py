@@ -44,10 +44,11 @@ def test_pool_keeps_each_allocation_once(day: OrderArrays) -> None:
     moved = plan.copy()
     moved[day.line_ptr[o]] = (plan[day.line_ptr[o]] + 1) % day.n_warehouses
     assert pool.add(moved) == 1 and pool.add(plan) == 0 and len(pool) == day.n_orders + 1
-    orders, col, line = pool.columns()
+    orders, col, line, wh = pool.columns()
     assert (day.line_order[line] == orders[col]).all()
     assert all((pool.wh[j] == [moved, plan][j < day.n_orders][day.line_ptr[o2] : day.line_ptr[o2 + 1]]).all()
                for j, o2 in enumerate(orders.tolist()))  # fmt: skip
+    assert (wh == np.where(col < day.n_orders, plan[line], moved[line])).all()
 
 
 def test_master_lp_lies_between_the_bound_and_the_plan(day: OrderArrays, setting: tuple) -> None:
@@ -58,7 +59,7 @@ def test_master_lp_lies_between_the_bound_and_the_plan(day: OrderArrays, setting
     assert lp is not None
     weight, objective = lp
     assert pricing.bound - 1e-6 <= objective <= _cost(day, plan) + 1e-6
-    orders, _, _ = pool.columns()
+    orders, _, _, _ = pool.columns()
     assert np.allclose(np.bincount(orders, weights=weight, minlength=day.n_orders), 1.0)
 
 
@@ -75,7 +76,7 @@ def test_lp_guided_plan_is_feasible(day: OrderArrays, setting: tuple) -> None:
     assert line_wh is not None
     check = check_orders(day, OrderAllocationPlan(shipments=_shipments(day, line_wh)))
     assert check.feasible
-    orders, _, _ = pool.columns()
+    orders, _, _, _ = pool.columns()
     whole_cols = np.flatnonzero(lp[0] >= 1 - 1e-6).tolist()
     kept = sum(bool((line_wh[day.line_ptr[o] : day.line_ptr[o + 1]] == pool.wh[j]).all())
                for j, o in zip(whole_cols, orders[whole_cols].tolist(), strict=True))  # fmt: skip

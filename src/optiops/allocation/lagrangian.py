@@ -148,8 +148,7 @@ def _step(p: Pricing, ev: _Priced, upper: float) -> bool:
 
 def _static_args(arr: OrderArrays) -> StaticArgs:
     """Kernel arguments that do not change with the prices."""
-    open_base = np.where(arr.order_allowed, arr.parcel_cost + arr.split_penalty, np.inf)
-    return arr.line_ptr, arr.line_sku, arr.line_qty, np.ascontiguousarray(arr.line_candidates), open_base
+    return arr.line_ptr, arr.line_sku, arr.line_qty, np.ascontiguousarray(arr.line_candidates), arr.open_base
 
 
 def _evaluate(arr: OrderArrays, args: StaticArgs, lam: FloatArray, mu: FloatArray, chunks: IntArray,

@@ -67,13 +67,14 @@ class ColumnPool:
                 new += 1
         return new
 
-    def columns(self) -> tuple[IntArray, IntArray, IntArray]:
-        """Arrays of the pool: each column's order, and for every (column, line) entry its column and line."""
+    def columns(self) -> tuple[IntArray, IntArray, IntArray, IntArray]:
+        """Arrays of the pool: each column's order; for every (column, line) entry its column, line, warehouse."""
         arr, orders = self.arr, np.asarray(self.orders, dtype=np.int64)
         k = np.diff(arr.line_ptr)[orders]
         col = np.repeat(np.arange(len(orders)), k)
         line = arr.line_ptr[orders][col] + (np.arange(len(col)) - np.repeat(np.cumsum(k) - k, k))
-        return orders, col, line
+        wh = np.concatenate(self.wh) if self.wh else np.zeros(0, dtype=np.int64)
+        return orders, col, line, wh
 
 
 def master_lp(arr: OrderArrays, pool: ColumnPool, mip: MipBackend,
@@ -84,8 +85,7 @@ def master_lp(arr: OrderArrays, pool: ColumnPool, mip: MipBackend,
     optimality (time limit).  Every column's cost is the checker's: a parcel per warehouse it uses
     (handling, shipping, the split penalty for all but the first).
     """
-    orders, col, line = pool.columns()
-    wh = np.concatenate(pool.wh) if len(pool) else np.zeros(0, dtype=np.int64)
+    orders, col, line, wh = pool.columns()
     n, n_w = len(orders), arr.n_warehouses
     parcels = np.unique(col * n_w + wh)
     p_col, p_wh = parcels // n_w, parcels % n_w
@@ -122,13 +122,15 @@ def lp_guided_plan(arr: OrderArrays, pool: ColumnPool, weight: FloatArray,
     rank_cost : numpy.ndarray
         (O, W) how the repair's greedy pass ranks each order's warehouses (priced whole-order costs).
     """
-    orders, _, _ = pool.columns()
-    line_wh = np.full(arr.n_lines, -1, dtype=np.int64)
+    orders, col, line, wh = pool.columns()
+    by_order = np.lexsort((np.arange(len(orders)), weight, orders))  # per order by weight, ties by column
+    heaviest = by_order[np.r_[orders[by_order][1:] != orders[by_order][:-1], True]]  # each order's last
     top = np.full(arr.n_orders, -1.0)
-    for j in np.argsort(weight, kind="stable").tolist():  # the heaviest column of each order comes last
-        o = int(orders[j])
-        line_wh[arr.line_ptr[o] : arr.line_ptr[o + 1]] = pool.wh[j]
-        top[o] = weight[j]
+    top[orders[heaviest]] = weight[heaviest]
+    chosen = np.zeros(len(orders), dtype=bool)
+    chosen[heaviest] = True
+    line_wh = np.full(arr.n_lines, -1, dtype=np.int64)
+    line_wh[line[chosen[col]]] = wh[chosen[col]]
     whole = top >= WHOLE
     lines = np.flatnonzero(whole[arr.line_order])
     stock_left = np.ascontiguousarray(arr.stock.T) - stock_use(arr, lines, line_wh)
@@ -137,9 +139,9 @@ def lp_guided_plan(arr: OrderArrays, pool: ColumnPool, weight: FloatArray,
         return None, -1  # the whole columns of an LP solution always fit together
     rest = np.flatnonzero(~whole)
     rest = rest[np.argsort(-top[rest], kind="stable")]
-    open_base = np.where(arr.order_allowed, arr.parcel_cost + arr.split_penalty, np.inf)
-    failed = place_orders(arr.line_ptr, arr.line_sku, arr.line_qty, np.ascontiguousarray(arr.line_candidates),
-                          open_base, rest.astype(np.int64), line_wh, stock_left, cap_left, MAX_DP_LINES)  # fmt: skip
+    cand = np.ascontiguousarray(arr.line_candidates)
+    failed = place_orders(arr.line_ptr, arr.line_sku, arr.line_qty, cand, arr.open_base, rest.astype(np.int64),
+                          line_wh, stock_left, cap_left, MAX_DP_LINES)  # fmt: skip
     if not failed.any():
         return line_wh, 0
     first: NDArray[np.int64] = np.zeros(arr.n_orders, dtype=np.int64)

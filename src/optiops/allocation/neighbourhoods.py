@@ -74,12 +74,11 @@ def relatedness(arr: OrderArrays, keep: NDArray[np.bool_], lns_orders: int, lam:
     home = np.argmin(np.where(arr.order_allowed, arr.parcel_cost, np.inf), axis=1)
     k = int(np.clip(round(n_w * lns_orders / arr.n_orders), 1, n_w))
     core = keep.astype(np.float64)
-    open_base = np.where(arr.order_allowed, arr.parcel_cost + arr.split_penalty, np.inf)
     lam_t = np.ascontiguousarray(lam.T)
     cand = np.ascontiguousarray(arr.line_candidates)
-    optimum = priced_optima(arr.line_ptr, arr.line_sku, arr.line_qty, cand, open_base, lam_t, mu, MAX_DP_LINES)[0]
+    optimum = priced_optima(arr.line_ptr, arr.line_sku, arr.line_qty, cand, arr.open_base, lam_t, mu, MAX_DP_LINES)[0]
     sku_orders = np.bincount(arr.line_sku, minlength=len(arr.sku_ids)).astype(np.float64)
-    return Relatedness(home, core.T @ core, k, lns_orders, optimum, lam_t, mu, open_base, sku_orders)
+    return Relatedness(home, core.T @ core, k, lns_orders, optimum, lam_t, mu, arr.open_base, sku_orders)
 
 
 def deviation(arr: OrderArrays, rel: Relatedness, line_wh: IntArray) -> FloatArray:
@@ -253,8 +252,7 @@ def reinsert(arr: OrderArrays, line_wh: IntArray, seed: int | None = None, passe
 def reinsert_state(arr: OrderArrays, state: PlanState, rng: np.random.Generator, passes: int = 5,
                    pairs_too: bool = True) -> float:  # fmt: skip
     """:func:`reinsert` in place on the orders of ``state`` that are not busy; returns the saving."""
-    open_base = np.where(arr.order_allowed, arr.parcel_cost + arr.split_penalty, np.inf)
-    cand = np.ascontiguousarray(arr.line_candidates)
+    open_base, cand = arr.open_base, np.ascontiguousarray(arr.line_candidates)
     idle = np.flatnonzero(~state.busy)
     total = 0.0
     for _ in range(passes):

@@ -361,8 +361,8 @@ def _solve_core(arr: OrderArrays, mip: MipBackend, options: MipOptions, mo: Orde
     lagrangian_bound(arr, pricing, upper, mo.lagrangian_iterations, t2 + mo.lagrangian_share * limit, options.threads)
     t3 = time.perf_counter()
     reduced, whole = reduced_costs(arr, pricing.best_lam, pricing.best_mu)
-    priced = greedy_allocation(arr, np.where(np.isfinite(whole), whole, BIG + arr.parcel_cost),
-                               priced_plan(arr, pricing.best_lam, pricing.best_mu), GREEDY_RETRIES)  # fmt: skip
+    rank_cost = np.where(np.isfinite(whole), whole, BIG + arr.parcel_cost)
+    priced = greedy_allocation(arr, rank_cost, priced_plan(arr, pricing.best_lam, pricing.best_mu), GREEDY_RETRIES)
     starts = [(_cost(arr, g.line_wh), k, g.line_wh) for k, g in enumerate([greedy, priced]) if g.complete]
     if not starts:
         raise SolverError("neither greedy plan ships every line, so the core method has no start; use method='full'")
@@ -374,8 +374,7 @@ def _solve_core(arr: OrderArrays, mip: MipBackend, options: MipOptions, mo: Orde
     lp_stats: dict[str, float] = {}
     search_end = t1 + (1 - mo.bound_share) * limit
     if mo.lp_start and search_end - time.perf_counter() > LP_START_ROOM * limit:
-        line_wh, lp_stats = _lp_start(arr, pricing, line_wh, np.where(np.isfinite(whole), whole, BIG + arr.parcel_cost),
-                                      limit, search_end, options, mo)  # fmt: skip
+        line_wh, lp_stats = _lp_start(arr, pricing, line_wh, rank_cost, limit, search_end, options, mo)
         reduced, _ = reduced_costs(arr, pricing.best_lam, pricing.best_mu)  # the pool's steps may have moved them
     scale = np.where(arr.order_allowed, arr.parcel_cost, np.inf).min(axis=1).mean()
     margins = iter(mo.core_margin * 2.0 ** np.arange(mo.core_widenings + 1))
@@ -408,11 +407,11 @@ def _lp_start(arr: OrderArrays, pricing: Pricing, line_wh: IntArray, rank_cost: 
     most 10 % of the time, and never past half the time left for the search); :func:`lp_guided_plan`
     rounds it.  Building the LP, rounding and reinsertion come on top (about 3 s of the 8 s at 100k).
     """
-    t = time.perf_counter()
+    t, cost = time.perf_counter(), _cost(arr, line_wh)
     pool = ColumnPool(arr)
     pool.add(line_wh)
     pool.add(priced_plan(arr, pricing.best_lam, pricing.best_mu))
-    lagrangian_bound(arr, pricing, _cost(arr, line_wh), mo.lp_pool_steps, t + 0.05 * limit, options.threads,
+    lagrangian_bound(arr, pricing, cost, mo.lp_pool_steps, t + 0.05 * limit, options.threads,
                      collect=pool.add)  # fmt: skip
     lp_limit = max(min(0.1 * limit, 0.5 * (search_end - time.perf_counter())), 0.01)
     lp = master_lp(arr, pool, get_backend("highs"), MipOptions(time_limit=lp_limit, threads=1, seed=options.seed))
@@ -427,7 +426,7 @@ def _lp_start(arr: OrderArrays, pricing: Pricing, line_wh: IntArray, rank_cost: 
     stats["lp_start_objective"], stats["lp_s"] = _cost(arr, guided), time.perf_counter() - t
     logger.debug("master LP %.2f over %d columns; its start %.2f after reinsertion", lp[1], len(pool),
                  stats["lp_start_objective"])  # fmt: skip
-    return (guided if stats["lp_start_objective"] < _cost(arr, line_wh) - 1e-9 else line_wh), stats
+    return (guided if stats["lp_start_objective"] < cost - 1e-9 else line_wh), stats
 
 
 @dataclass(eq=False)

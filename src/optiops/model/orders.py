@@ -207,6 +207,12 @@ class OrderArrays:
         """(O, W) handling plus shipping of one parcel of order o from warehouse w (no split penalty)."""
         return self.handling_cost[None, :] + self.shipping_cost[:, self.order_zone].T
 
+    @cached_property
+    def open_base(self) -> FloatArray:
+        """(O, W) cost of opening a parcel of order o at warehouse w, split penalty included; ``inf`` where
+        the promise forbids w (the per-order kernels of :mod:`optiops.kernels.orders` take it as is)."""
+        return np.where(self.order_allowed, self.parcel_cost + self.split_penalty, np.inf)
+
 
 def order_arrays(inst: OrderAllocationInstance | OrderArrays) -> OrderArrays:
     """Arrays of an instance (arrays are returned unchanged).
