@@ -5,11 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
+from pydantic import ValidationError
 from tests.inventory.test_inventory_io import apparel, write_csv_folder
 
 from optiops.cli.inventory import policy_of
 from optiops.inventory import InventoryOptions, SimulationOptions, items_from_instance, simulate, solve_inventory
+from optiops.inventory.simulate import DemandPool, recency_weighted
 from optiops.io.inventory_csv import read_inventory_folder
+from optiops.model.inventory import InventoryInstance
 
 
 def test_policies_meet_targets_on_fresh_demand() -> None:
@@ -57,3 +61,29 @@ def test_orders_arrive_after_mean_lead_time_in_packs() -> None:
         if item.pack:
             assert line.quantity % item.pack == 0
         assert line.quantity >= item.moq
+
+
+def test_recency_weighted_history_draws_recent_periods_more() -> None:
+    """A period one half-life older appears half as often; None keeps the history; no half-life <= 0."""
+    history = np.arange(1.0, 25.0)  # oldest first
+    pool = recency_weighted(history, 12.0, copies=32)
+    counts = {v: int((pool == v).sum()) for v in history}
+    assert counts[24.0] == 32 and counts[12.0] == 16 and counts[1.0] == round(32 * 0.5 ** (23 / 12))
+    assert np.array_equal(recency_weighted(history, None), history)
+    with pytest.raises(ValueError, match="half_life"):
+        recency_weighted(history, 0.0)
+    both = DemandPool.recency_weighted([history, history[:3]], 12.0)
+    assert np.array_equal(both.values[both.offsets[1] :], recency_weighted(history[:3], 12.0))
+
+
+def test_history_half_life_reaches_the_simulation_pool() -> None:
+    """An item given a history bootstraps it weighed by recency when the instance asks for it."""
+    history = [0.0] * 12 + [9.0] * 12
+    base = apparel().model_dump()
+    base["items"][1] = {**base["items"][1], "history": history, "demand_mean": None, "demand_sd": None}
+    plain = items_from_instance(InventoryInstance.model_validate(base))[1]
+    recent = items_from_instance(InventoryInstance.model_validate({**base, "history_half_life": 3.0}))[1]
+    share = [float((p.values[p.offsets[1] : p.offsets[2]] == 9.0).mean()) for p in (plain, recent)]
+    assert share[0] == 0.5 and share[1] > 0.9
+    with pytest.raises(ValidationError, match="history_half_life"):
+        InventoryInstance.model_validate({**base, "history_half_life": -1})

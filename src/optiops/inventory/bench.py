@@ -13,10 +13,12 @@ Policies compared side by side:
 
 - ``weeks_of_cover``: common practice, order up to ``N`` weeks of forecast demand every review;
 - ``analytic``: normal protection-interval demand at the target cycle service level;
-- ``corrected``: the analytic levels shifted by the simulation search (demand bootstrapped from the
-  last ``search_window`` training months) until each item meets the target;
+- ``corrected``: the analytic levels shifted by the simulation search until each item meets the
+  target; the search bootstraps all training months, a month ``search_half_life`` months older
+  drawn half as often (``DemandPool.recency_weighted``);
 - ``allocated``: the service-level allocation MIP at the aggregate fill rate the ``N``-weeks rule
-  reaches in the same training simulation, minimising holding cost.
+  reaches in the same training simulation, minimising holding cost; its menu (and the rule's
+  training fill rate) bootstraps the last ``search_window`` training months.
 """
 
 from __future__ import annotations
@@ -54,6 +56,7 @@ class CarpartsSettings:
     holding_rate: float = 0.25
     shortage_cost: float = 0.0
     search_window: int = 12
+    search_half_life: float | None = 12.0
     scenarios: int = 500
     warmup: int = 12
     menu_size: int = 16
@@ -63,10 +66,15 @@ class CarpartsSettings:
 
 @dataclass(frozen=True, eq=False)
 class CarpartsCase:
-    """The data of one run: items built from the training months, search and judge pools, classes."""
+    """The data of one run: items built from the training months, search and judge pools, classes.
+
+    ``search`` is the correction's pool (all training months, weighed by recency); ``window`` the
+    allocation's (the last ``search_window`` training months).
+    """
 
     items: Items
     search: DemandPool
+    window: DemandPool
     judges: dict[str, DemandPool]
     groups: np.ndarray
 
@@ -88,6 +96,7 @@ def prepare(path: str | Path, s: CarpartsSettings, target: float = 0.95) -> Carp
     }
     window = DemandPool.from_lists([train_v[max(train_o[i], train_o[i + 1] - s.search_window) : train_o[i + 1]]
                                     for i in range(n)])  # fmt: skip
+    search = DemandPool.recency_weighted([train_v[train_o[i] : train_o[i + 1]] for i in range(n)], s.search_half_life)
     full = np.ones(n)
     items = Items(
         ids=tuple(history.ids), mean=mean, sd=sd, lt_mean=full * s.lead_time, lt_sd=full * s.lead_time_sd,
@@ -97,7 +106,7 @@ def prepare(path: str | Path, s: CarpartsSettings, target: float = 0.95) -> Carp
         target=full * target, period_days=365.25 / 12.0,
     )  # fmt: skip
     groups = syntetos_boylan(train_v, train_o).label
-    return CarpartsCase(items, window, judges, groups)
+    return CarpartsCase(items, search, window, judges, groups)
 
 
 def _rows(
@@ -143,7 +152,7 @@ def run_inventory_carparts(path: str | Path, s: CarpartsSettings | None = None) 
     for w in s.weeks:
         t0 = time.perf_counter()
         pol = weeks_of_cover_policy(case.items, w)
-        woc_fill[w] = summarise(metrics(case.items, simulate_stats(case.items, pol, case.search, search)),
+        woc_fill[w] = summarise(metrics(case.items, simulate_stats(case.items, pol, case.window, search)),
                                 case.items.period_days)["fill_rate"]  # fmt: skip
         rows += _rows(case, pol, judge, {"policy": "weeks_of_cover", "weeks": w, "target_csl": None,
                                          "runtime_s": round(time.perf_counter() - t0, 3)})  # fmt: skip
@@ -154,7 +163,7 @@ def run_inventory_carparts(path: str | Path, s: CarpartsSettings | None = None) 
         t_an = time.perf_counter() - t0
         co = correct_policy(items, an, case.search, search)
         t_co = time.perf_counter() - t0
-        sub = CarpartsCase(items, case.search, case.judges, case.groups)
+        sub = dataclasses.replace(case, items=items)
         rows += _rows(sub, an, judge, {"policy": "analytic", "target_csl": target, "runtime_s": round(t_an, 3)})
         rows += _rows(sub, co, judge, {"policy": "corrected", "target_csl": target, "runtime_s": round(t_co, 3)})
     rows += _allocated_rows(case, s, search, judge, woc_fill)
@@ -172,7 +181,7 @@ def _allocated_rows(
     high = analytic_policy(_with_target(items, 0.999), distribution="gamma").order_up_to
     levels = menu_levels(np.zeros(items.n), np.maximum(high, 1.5 * base.order_up_to), s.menu_size)
     holding_only = dataclasses.replace(items, shortage_cost=np.zeros(items.n))
-    menu = build_menu(holding_only, base, levels, case.search, search)
+    menu = build_menu(holding_only, base, levels, case.window, search)
     t_menu = time.perf_counter() - t0
     rows = []
     for w, fill in woc_fill.items():

@@ -73,6 +73,30 @@ class DemandPool:
         values = np.concatenate([np.asarray(s, dtype=np.float64) for s in series]) if series else np.zeros(0)
         return cls(values, offsets)
 
+    @classmethod
+    def recency_weighted(cls, series: list[np.ndarray], half_life: float | None, copies: int = 32) -> DemandPool:
+        """A pool of every series weighed by :func:`recency_weighted` (uniform when ``half_life`` is None)."""
+        return cls.from_lists([recency_weighted(s, half_life, copies) for s in series])
+
+
+def recency_weighted(history: np.ndarray, half_life: float | None, copies: int = 32) -> np.ndarray:
+    """A history to bootstrap from in which a period ``half_life`` periods older is drawn half as often.
+
+    The uniform bootstrap of a short recent window misses what the longer past knows (sizes and
+    spikes not seen lately); the uniform bootstrap of the whole history ignores drift. Weighing each
+    period by ``0.5 ** (age / half_life)`` keeps both. The weights are carried by repetition: the
+    newest period appears ``copies`` times, older ones in proportion (rounded; a period whose share
+    rounds to nothing is left out), so the simulation still draws uniformly. ``half_life=None``
+    returns the history as it is (every period alike).
+    """
+    history = np.asarray(history, dtype=np.float64)
+    if half_life is None:
+        return history
+    if not half_life > 0:
+        raise ValueError(f"half_life must be positive, got {half_life}")
+    age = np.arange(history.shape[0] - 1, -1, -1, dtype=np.float64)
+    return np.repeat(history, np.round(copies * 0.5 ** (age / half_life)).astype(np.int64))
+
 
 NO_GROUPS = (np.zeros(0, dtype=np.int64), np.zeros((0, 0, 0), dtype=np.uint8))  # kernel arguments: no joint orders
 

@@ -4,7 +4,8 @@ The pipeline for ``optiops solve`` on ``kind: inventory``:
 
 1. Items as arrays (:func:`items_from_instance`); items given only a history are forecast first
    (``auto_class`` level, spread from the history), and every item gets a demand pool to bootstrap:
-   its history, or 256 equiprobable quantiles of a gamma distribution with its mean and spread.
+   its history (recent periods weighed more with ``history_half_life``), or 256 equiprobable
+   quantiles of a gamma distribution with its mean and spread.
 2. Analytic levels at each item's target (:func:`optiops.inventory.policy.analytic_policy`).
 3. With ``correct``, the simulation search shifts levels until each item's target is met.
 4. With ``constraints``, the service-level allocation MIP picks each item's level from a menu.
@@ -26,7 +27,15 @@ from optiops.forecast.registry import make_model
 from optiops.inventory.allocate import ServiceTargets, allocate_service, build_menu, menu_levels
 from optiops.inventory.correct import correct_policy
 from optiops.inventory.policy import Items, Policy, analytic_policy
-from optiops.inventory.simulate import DemandPool, SimulationOptions, metrics, simulate_stats, simulate_trace, summarise
+from optiops.inventory.simulate import (
+    DemandPool,
+    SimulationOptions,
+    metrics,
+    recency_weighted,
+    simulate_stats,
+    simulate_trace,
+    summarise,
+)
 from optiops.kernels.inventory import TR_ORDER
 from optiops.model.inventory import InventoryInstance, InventoryPlan, OrderLine, PolicyRow
 from optiops.solvers import MipOptions
@@ -78,9 +87,10 @@ def items_from_instance(inst: InventoryInstance) -> tuple[Items, DemandPool]:
         else float(np.sqrt(mean[k]))  # Poisson spread when nothing else is known
         for k, it in enumerate(its)
     ])  # fmt: skip
-    pool = DemandPool.from_lists(
-        [np.asarray(it.history, dtype=float) if it.history else gamma_pool(mean[k], sd[k]) for k, it in enumerate(its)]
-    )
+    pool = DemandPool.from_lists([
+        recency_weighted(it.history, inst.history_half_life) if it.history else gamma_pool(mean[k], sd[k])
+        for k, it in enumerate(its)
+    ])  # fmt: skip
     per_period = inst.period_days / 365.25
 
     def arr(values: list[float], dtype: type = np.float64) -> np.ndarray:

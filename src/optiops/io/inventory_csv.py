@@ -37,7 +37,7 @@ ITEM_COLUMNS = (
 )  # fmt: skip
 REQUIRED_ITEM_COLUMNS = ("sku", "lead_time_mean", "unit_cost")
 SETTINGS_KEYS = ("kind", "schema_version", "name", "period_days", "horizon", "service", "target", "policy",
-                 "distribution", "correct", "simulation", "constraints")  # fmt: skip
+                 "distribution", "correct", "history_half_life", "simulation", "constraints")  # fmt: skip
 PLAN_POLICY_COLUMNS = (
     "item", "sku", "warehouse", "policy", "review_period", "reorder_point", "order_up_to", "order_quantity",
     "safety_stock", "target", "achieved_csl", "fill_rate", "mean_on_hand", "days_of_inventory", "cost",

@@ -108,6 +108,9 @@ class InventoryInstance(_Frozen):
     policy: Literal["RS", "sS", "sQ"] = Field("RS", description="(R, S), (s, S) or (s, Q).")
     distribution: Literal["normal", "gamma", "empirical"] = Field("normal", description="Lead-time demand model.")
     correct: bool = Field(True, description="Correct the analytic levels by simulation until targets are met.")
+    history_half_life: Positive | None = Field(
+        None, description="Weigh histories by recency: a period this many periods older counts half (None: alike)."
+    )
     simulation: SimulationSettings = SimulationSettings()
     constraints: Constraints | None = None
     items: list[Item] = Field(min_length=1)
