@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from optiops.inventory.policy import Items, Policy
 from optiops.kernels import inventory as kernel
@@ -74,12 +75,12 @@ class DemandPool:
         return cls(values, offsets)
 
     @classmethod
-    def recency_weighted(cls, series: list[np.ndarray], half_life: float | None, copies: int = 32) -> DemandPool:
+    def recency_weighted(cls, series: list[ArrayLike], half_life: float | None, copies: int = 32) -> DemandPool:
         """A pool of every series weighed by :func:`recency_weighted` (uniform when ``half_life`` is None)."""
         return cls.from_lists([recency_weighted(s, half_life, copies) for s in series])
 
 
-def recency_weighted(history: np.ndarray, half_life: float | None, copies: int = 32) -> np.ndarray:
+def recency_weighted(history: ArrayLike, half_life: float | None, copies: int = 32) -> np.ndarray:
     """A history to bootstrap from in which a period ``half_life`` periods older is drawn half as often.
 
     The uniform bootstrap of a short recent window misses what the longer past knows (sizes and
