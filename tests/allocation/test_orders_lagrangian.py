@@ -12,6 +12,7 @@ from optiops.allocation.check_orders import check_orders
 from optiops.allocation.generate import OrderGeneratorConfig, generate_orders, greedy_allocation
 from optiops.allocation.lagrangian import Pricing, lagrangian_bound, priced_plan, reduced_costs
 from optiops.allocation.neighbourhoods import (
+    MAX_DP_LINES,
     contested_pairs,
     deviation,
     free_orders,
@@ -26,12 +27,14 @@ from optiops.allocation.orders import (
     OrderModelOptions,
     _cost,
     _launch,
+    _lines_cost,
     _merge,
     _shipments,
     _solve_job,
     build_order_model,
     solve_orders,
 )
+from optiops.kernels.orders import reinsert_orders
 from optiops.model.orders import OrderAllocationPlan, OrderArrays
 from optiops.solvers import MipOptions, get_backend
 
@@ -71,6 +74,31 @@ def test_reinsertion_keeps_the_plan_feasible_and_no_dearer(day: OrderArrays) -> 
     line_wh = reinsert(day, greedy, seed=1)
     check = check_orders(day, OrderAllocationPlan(shipments=_shipments(day, line_wh)))
     assert check.feasible and check.objective <= _cost(day, greedy) + 1e-9
+
+
+def test_incremental_reinsertion_leaves_no_order_a_cheaper_place(day: OrderArrays) -> None:
+    """Incremental passes try only the orders that gained an option; once they settle, a full pass over
+    every order finds nothing, also after stock and a parcel are freed."""
+    state = plan_state(day, greedy_allocation(day, retries=10).line_wh)
+    rng = np.random.default_rng(1)
+    reinsert_state(day, state, rng, passes=100, pairs_too=False, incremental=True)
+    assert state.marks is not None
+    assert reinsert_state(day, state, rng, passes=100, pairs_too=False, incremental=True) == 0.0
+
+    def full_pass() -> float:
+        every = np.arange(day.n_orders, dtype=np.int64)
+        return reinsert_orders(day.line_ptr, day.line_sku, day.line_qty, np.ascontiguousarray(day.line_candidates),
+                               day.open_base, every, state.line_wh.copy(), state.stock_left.copy(),
+                               state.cap_left.copy(), MAX_DP_LINES)  # fmt: skip
+
+    assert full_pass() == 0.0
+    sku = day.line_sku[:40]
+    state.stock_left[sku] += 3.0  # stock freed on every warehouse of 40 lines' SKUs, and a parcel everywhere
+    state.cap_left += 1.0
+    cost = _cost(day, state.line_wh)
+    saved = reinsert_state(day, state, rng, passes=100, pairs_too=False, incremental=True)
+    assert saved > 0.0 and np.isclose(_cost(day, state.line_wh), cost - saved)
+    assert full_pass() == 0.0 and (state.stock_left >= 0).all() and (state.cap_left >= 0).all()
 
 
 def test_pair_moves_after_reinsertion_keep_the_plan_feasible_and_no_dearer(day: OrderArrays) -> None:
@@ -191,6 +219,22 @@ def test_parallel_neighbourhoods_merge_into_a_feasible_plan(day: OrderArrays) ->
     assert check.feasible and check.objective <= _cost(day, line_wh) + 1e-9
     fresh = plan_state(day, state.line_wh)
     assert np.allclose(state.stock_left, fresh.stock_left) and np.allclose(state.cap_left, fresh.cap_left)
+
+
+def test_lp_filter_keeps_the_start_and_finds_a_plan_no_dearer(day: OrderArrays) -> None:
+    """A neighbourhood MIP after its LP relaxation has priced variables out: fewer variables, the
+    start still feasible, an answer no dearer than the start and than the unfiltered MIP by much."""
+    state = plan_state(day, greedy_allocation(day, retries=10).line_wh)
+    keep = np.ones((day.n_orders, day.n_warehouses), dtype=bool)
+    job = _launch(day, state, np.ones(day.n_orders, dtype=bool), keep, [])
+    mip, opts, mo = get_backend("highs"), MipOptions(time_limit=10, threads=1), OrderModelOptions()
+    plain, _ = _solve_job(job, mip, opts, mo, time.perf_counter() + 10)
+    cut, t_cut = _solve_job(job, mip, opts, mo, time.perf_counter() + 10, rc_cut=0.5)
+    assert plain is not None and cut is not None
+    assert t_cut["vars_kept"] < t_cut["vars"] and t_cut["lp_filter_s"] > 0.0
+    start = _lines_cost(day, job.lines, job.start_wh)
+    assert _lines_cost(day, job.lines, cut) <= start + 1e-9
+    assert _lines_cost(day, job.lines, cut) <= _lines_cost(day, job.lines, plain) * 1.01
 
 
 def test_highs_thread_counts_are_tracked_per_calling_thread(day: OrderArrays) -> None:

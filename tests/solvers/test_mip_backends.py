@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -138,3 +140,14 @@ def test_relative_gap() -> None:
     assert relative_gap(100.0, 100.0000001) == 0.0
     assert relative_gap(100.0, None) is None
     assert relative_gap(100.0, float("-inf")) == float("inf")
+
+
+def test_highs_reports_reduced_costs_of_an_lp_only() -> None:
+    """The LP relaxation of the assignment: reduced costs are zero on the chosen cells and price the
+    others; a model with integer variables gets none."""
+    lp = dataclasses.replace(assignment(), integer=np.zeros(9, dtype=bool))
+    res = get_backend("highs").solve(lp, MipOptions())
+    assert res.status == "optimal" and res.x is not None and res.reduced_costs is not None
+    assert np.allclose(res.reduced_costs[res.x > 0.5], 0.0) and (res.reduced_costs > -1e-9).all()
+    assert res.reduced_costs.max() > 0.0
+    assert get_backend("highs").solve(assignment(), MipOptions()).reduced_costs is None

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -102,9 +103,12 @@ class HighsBackend:
         x = np.asarray(h.getSolution().col_value, dtype=float) if has_x else None
         bound = float(info.mip_dual_bound) if model.n_integer and has_x else None
         stats = {"nodes": int(info.mip_node_count), "solver_objective": float(info.objective_function_value)}
-        return make_result(
+        result = make_result(
             model, self.name, mapped, x, bound, solve_s, build_s, h.modelStatusToString(model_status), stats
         )
+        if not model.n_integer and mapped == "optimal" and info.dual_solution_status == 2:
+            result = replace(result, reduced_costs=np.asarray(h.getSolution().col_dual, dtype=float))
+        return result
 
 
 def _set_options(h: _Highs, options: MipOptions) -> None:

@@ -75,6 +75,9 @@ class MipResult:
         Value of every variable, ``None`` without a solution.
     solve_s, build_s : float
         Seconds in the backend's solve, and translating the model into the backend's form.
+    reduced_costs : numpy.ndarray or None
+        For a model without integer variables solved to optimality, each variable's reduced cost,
+        when the backend reports it (HiGHS does); else None.
     """
 
     status: MipStatus
@@ -87,6 +90,7 @@ class MipResult:
     build_s: float = 0.0
     message: str = ""
     stats: dict[str, Any] = field(default_factory=dict)
+    reduced_costs: FloatArray | None = None
 
     @property
     def has_solution(self) -> bool:
