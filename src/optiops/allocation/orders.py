@@ -98,6 +98,7 @@ LineVars = Literal["binary", "continuous"]
 BIG = 1e9  # ranks a warehouse that cannot ship the whole order after every one that can
 GREEDY_RETRIES = 10  # greedy passes with the incomplete orders moved ahead
 DEFAULT_CORE_LIMIT = 60.0  # seconds of the core method when the options give no time limit
+FULL_REINSERT_EVERY = 10  # every tenth reinsertion after a merge tries every idle order, not only the touched ones
 LP_START_ROOM = 0.3  # the LP start runs only when at least this share of the time is left for the search
 Method = Literal["auto", "full", "core"]
 
@@ -153,7 +154,9 @@ class OrderModelOptions:
         (those of the start stay).  HiGHS spends most of a neighbourhood's time in MIP presolve; on
         ten neighbourhoods of the 100k-order day, 0.5 (about 3.5 cost units) kept 90 % of the
         variables, found the same optimum in 6 of 7 and took about half the time, LP included.
-        None: off, or when the backend reports no reduced costs.
+        None: off; also off for a backend that reports no reduced costs (``reports_reduced_costs``),
+        and when less than a second is left.  Stats: ``lp_filter_s``, ``vars_offered`` and
+        ``vars_kept`` (sums over the neighbourhoods).
     """
 
     method: Method = "auto"
@@ -480,7 +483,8 @@ def _improve(arr: OrderArrays, line_wh: IntArray, core: Callable[[], tuple[NDArr
     state = plan_state(arr, line_wh)
     start_cost = _cost(arr, state.line_wh)
     stats = {"neighbourhoods": 0.0, "formulation_s": 0.0, "translate_s": 0.0, "mip_s": 0.0, "vars": 0.0,
-             "workers": float(workers), "answers_taken": 0.0, "lp_filter_s": 0.0, "vars_kept": 0.0}  # fmt: skip
+             "workers": float(workers), "answers_taken": 0.0, "lp_filter_s": 0.0, "vars_offered": 0.0,
+             "vars_kept": 0.0}  # fmt: skip
     sub_options = replace(options, threads=1)
     running: dict[Future[tuple[IntArray | None, dict[str, float]]], _Job] = {}
     first = core()
@@ -497,6 +501,7 @@ def _improve(arr: OrderArrays, line_wh: IntArray, core: Callable[[], tuple[NDArr
             job = _launch(arr, state, got, passes.keep, running.values())
             running[pool.submit(_solve_job, job, mip, sub_options, mo, deadline, rc_cut)] = job
 
+    merges = 0
     with ThreadPoolExecutor(max_workers=workers) as pool:
         while True:
             fill()
@@ -507,12 +512,14 @@ def _improve(arr: OrderArrays, line_wh: IntArray, core: Callable[[], tuple[NDArr
                 job = running.pop(fut)
                 new_wh, timings = fut.result()
                 for name, value in timings.items():
-                    stats[name] = max(stats[name], value) if name in ("vars", "vars_kept") else stats[name] + value
+                    stats[name] = max(stats[name], value) if name == "vars" else stats[name] + value
                 stats["answers_taken"] += _merge(arr, state, job, new_wh)
             if workers > 1:  # keep the workers busy while the other orders are reinserted
                 fill()
             if time.perf_counter() < deadline:
-                reinsert_state(arr, state, rng, mo.reinsert_passes, incremental=True)
+                merges += 1
+                full = merges % FULL_REINSERT_EVERY == 0  # the incremental filter can miss an order now and then
+                reinsert_state(arr, state, rng, mo.reinsert_passes, incremental=not full)
             if logger.isEnabledFor(logging.DEBUG):  # the plan's cost takes 60 ms at 100k orders
                 logger.debug("plan %.2f", _cost(arr, state.line_wh))
     return state.line_wh, _cost(arr, state.line_wh) < start_cost - 1e-9, stats
@@ -612,18 +619,19 @@ def _solve_job(job: _Job, mip: MipBackend, options: MipOptions, mo: OrderModelOp
     start = _start_vector(sub, om, job.start_wh)
     formulation_s = time.perf_counter() - t
     model, lp_s, kept = om.model, 0.0, float(om.model.n_vars)
-    if rc_cut is not None:
-        lp_options = replace(options, time_limit=max(min(deadline - time.perf_counter(), mo.lns_time), 0.1))
-        lp = mip.solve(replace(model, integer=np.zeros(model.n_vars, dtype=bool)), lp_options)
+    t_budget = time.perf_counter()
+    budget = min(deadline - t_budget, mo.lns_time)  # LP and MIP together
+    if rc_cut is not None and getattr(mip, "reports_reduced_costs", False) and budget > 1.0:
+        lp = mip.solve(replace(model, integer=np.zeros(model.n_vars, dtype=bool)), replace(options, time_limit=budget))
         lp_s = lp.solve_s + lp.build_s
         if lp.reduced_costs is not None and lp.x is not None:
             keep = (start > 0.5) | (lp.x > 1e-6) | (lp.reduced_costs < rc_cut)
             model, kept = replace(model, upper=np.where(keep, model.upper, 0.0)), float(keep.sum())
-    sub_options = replace(options, time_limit=max(min(deadline - time.perf_counter(), mo.lns_time), 0.1))
+    sub_options = replace(options, time_limit=max(budget - (time.perf_counter() - t_budget), 0.1))
     res = _run(mip, model, sub_options, start if mo.mip_start else None)
     timings = {"neighbourhoods": 1.0, "formulation_s": formulation_s, "translate_s": res.build_s,
                "mip_s": res.solve_s, "lp_filter_s": lp_s, "vars": float(om.model.n_vars),
-               "vars_kept": kept}  # fmt: skip
+               "vars_offered": float(om.model.n_vars), "vars_kept": kept}  # fmt: skip
     if not res.has_solution or res.x is None:
         return None, timings
     return _line_warehouses(sub, om, res.x), timings
@@ -642,6 +650,8 @@ def _merge(arr: OrderArrays, state: PlanState, job: _Job, new_wh: IntArray | Non
         taken = bool((stock_back >= -1e-9).all() and (cap_back >= -1e-9).all())
         if not taken:
             logger.warning("a neighbourhood's answer exceeds the stock or parcels it was granted; not taken")
+    if state.pending is not None:
+        state.pending |= job.free  # their grant was a share: what else is left now may suit them
     if taken:
         state.line_wh[job.lines] = trial[job.lines]
         state.stock_left += stock_back

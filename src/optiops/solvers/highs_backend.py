@@ -40,6 +40,7 @@ class HighsBackend:
     name = "highs"
     exact_continuous = True
     accepts_start = True
+    reports_reduced_costs = True  # MipResult.reduced_costs of an LP solved to optimality
 
     def available(self) -> bool:
         """True when highspy imports."""
