@@ -196,15 +196,16 @@ class PlanState:
     stock_left: FloatArray
     cap_left: FloatArray
     busy: NDArray[np.bool_]
+    pending: NDArray[np.bool_]  # orders to try at the next incremental pass whatever the marks say
     marks: tuple[FloatArray, FloatArray] | None = None  # stock and capacity left when a pass last began
-    pending: NDArray[np.bool_] | None = None  # orders to try at the next incremental pass whatever the marks say
 
 
 def plan_state(arr: OrderArrays, line_wh: IntArray) -> PlanState:
     """The state of a complete plan with no order busy (``line_wh`` is copied)."""
     line_wh, every = line_wh.copy(), np.arange(arr.n_lines)
     return PlanState(line_wh, np.ascontiguousarray(arr.stock.T) - stock_use(arr, every, line_wh),
-                     arr.capacity - parcel_use(arr, every, line_wh), np.zeros(arr.n_orders, dtype=bool))  # fmt: skip
+                     arr.capacity - parcel_use(arr, every, line_wh), np.zeros(arr.n_orders, dtype=bool),
+                     np.zeros(arr.n_orders, dtype=bool))  # fmt: skip
 
 
 def stock_use(arr: OrderArrays, lines: IntArray, wh: IntArray) -> FloatArray:
@@ -266,8 +267,6 @@ def reinsert_state(arr: OrderArrays, state: PlanState, rng: np.random.Generator,
     hundred to about 60,000 orders (the most when a parcel frees in a full warehouse).
     """
     open_base, cand = arr.open_base, np.ascontiguousarray(arr.line_candidates)
-    if state.pending is None:
-        state.pending = np.zeros(arr.n_orders, dtype=bool)
     total = 0.0
     for _ in range(passes):
         if incremental and state.marks is not None:

@@ -650,8 +650,7 @@ def _merge(arr: OrderArrays, state: PlanState, job: _Job, new_wh: IntArray | Non
         taken = bool((stock_back >= -1e-9).all() and (cap_back >= -1e-9).all())
         if not taken:
             logger.warning("a neighbourhood's answer exceeds the stock or parcels it was granted; not taken")
-    if state.pending is not None:
-        state.pending |= job.free  # their grant was a share: what else is left now may suit them
+    state.pending |= job.free  # their grant was a share: what else is left now may suit them
     if taken:
         state.line_wh[job.lines] = trial[job.lines]
         state.stock_left += stock_back

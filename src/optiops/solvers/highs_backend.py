@@ -101,14 +101,15 @@ class HighsBackend:
         mapped = _status(model_status, has_x, run_status == _core.HighsStatus.kError)
         if model_status == _core.HighsModelStatus.kUnboundedOrInfeasible:
             mapped = settle_infeasible_or_unbounded(self, model, options)
-        x = np.asarray(h.getSolution().col_value, dtype=float) if has_x else None
+        solution = h.getSolution()  # a copy of the primal and dual values: taken once
+        x = np.asarray(solution.col_value, dtype=float) if has_x else None
         bound = float(info.mip_dual_bound) if model.n_integer and has_x else None
         stats = {"nodes": int(info.mip_node_count), "solver_objective": float(info.objective_function_value)}
         result = make_result(
             model, self.name, mapped, x, bound, solve_s, build_s, h.modelStatusToString(model_status), stats
         )
         if not model.n_integer and mapped == "optimal" and info.dual_solution_status == 2:
-            result = replace(result, reduced_costs=np.asarray(h.getSolution().col_dual, dtype=float))
+            result = replace(result, reduced_costs=np.asarray(solution.col_dual, dtype=float))
         return result
 
 
