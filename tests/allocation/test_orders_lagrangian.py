@@ -25,6 +25,7 @@ from optiops.allocation.neighbourhoods import (
     sub_instance,
 )
 from optiops.allocation.orders import (
+    LNS_PARAMS,
     OrderModelOptions,
     _cost,
     _launch,
@@ -257,6 +258,32 @@ def test_lp_filter_keeps_the_start_and_finds_a_plan_no_dearer(day: OrderArrays) 
 
     _, t_none = _solve_job(job, NoReducedCosts(), opts, mo, time.perf_counter() + 10, rc_cut=cut)  # type: ignore[arg-type]
     assert t_none["lp_filter_s"] == 0.0 and t_none["vars_kept"] == t_none["vars_offered"]
+
+
+def test_neighbourhood_mips_get_the_lns_params(day: OrderArrays, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The search's MIPs get HiGHS's LNS_PARAMS by default, none with lns_params={}, and the caller's own
+    params win over them."""
+    import optiops.allocation.orders as orders_module
+
+    real, seen = get_backend("highs"), []
+
+    class Recording:
+        name, accepts_start, reports_reduced_costs, exact_continuous = "highs", True, True, True
+
+        def solve(self, model: Any, options: MipOptions, start: Any = None) -> Any:
+            if model.integer.any():
+                seen.append(dict(options.params))
+            return real.solve(model, options, start=start)
+
+    monkeypatch.setattr(orders_module, "get_backend", lambda name: Recording())
+    cases = [(OrderModelOptions(method="core"), {}, LNS_PARAMS["highs"]),
+             (OrderModelOptions(method="core", lns_params={}), {}, {}),
+             (OrderModelOptions(method="core"), {"presolve_rule_off": 0}, {"presolve_rule_off": 0})]  # fmt: skip
+    for mo, params, expected in cases:
+        seen.clear()
+        plan = solve_orders(day, "highs", MipOptions(time_limit=2, threads=1, seed=1, params=params), mo)
+        assert check_orders(day, plan).feasible
+        assert seen and all(p == expected for p in seen)
 
 
 def test_highs_thread_counts_are_tracked_per_calling_thread(day: OrderArrays) -> None:
