@@ -36,7 +36,7 @@ from optiops.allocation.orders import (
     build_order_model,
     solve_orders,
 )
-from optiops.kernels.orders import reinsert_orders
+from optiops.kernels.orders import order_costs, reinsert_orders
 from optiops.model.orders import OrderAllocationPlan, OrderArrays
 from optiops.solvers import MipOptions, get_backend
 
@@ -110,6 +110,44 @@ def test_incremental_reinsertion_leaves_no_order_a_cheaper_place(day: OrderArray
     saved = reinsert_state(day, state, rng, passes=100, pairs_too=False, incremental=True)
     assert saved > 0.0 and not state.pending.any()
     assert full_pass() == 0.0 and (state.stock_left >= 0).all() and (state.cap_left >= 0).all()
+
+
+def test_incremental_reinsertion_skips_orders_a_freed_parcel_cannot_help(
+    day: OrderArrays, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a parcel frees in every warehouse, an incremental pass tries only the orders that cost more
+    than a parcel from a warehouse that had none left (any allocation using it costs at least that);
+    the orders' costs add up to the plan's."""
+    import optiops.allocation.neighbourhoods as nb
+
+    state = plan_state(day, greedy_allocation(day, retries=10).line_wh)
+    rng = np.random.default_rng(1)
+    full = np.zeros(day.n_warehouses, dtype=bool)
+    full[np.argmin(np.where(day.order_allowed, day.parcel_cost, np.inf), axis=1)] = True  # someone's cheapest
+    held = state.cap_left[full].copy()
+    state.cap_left[full] = 0.0  # as if a running neighbourhood had been granted every parcel left there
+    reinsert_state(day, state, rng, passes=100, pairs_too=False, incremental=True)
+    costs = order_costs(day.line_ptr, state.line_wh, day.open_base, day.split_penalty)
+    assert np.isclose(costs.sum(), _cost(day, state.line_wh))
+    one = int(np.flatnonzero(np.diff(day.line_ptr) > 1)[0])
+    assert costs[one] == pytest.approx(
+        _lines_cost(
+            day,
+            np.arange(day.line_ptr[one], day.line_ptr[one + 1]),
+            state.line_wh[day.line_ptr[one] : day.line_ptr[one + 1]],
+        )
+    )
+    state.cap_left[full] += held + 1.0  # handed back, and one parcel more
+    tried: list[np.ndarray] = []
+    real = nb.reinsert_orders
+    monkeypatch.setattr(nb, "reinsert_orders", lambda *a: tried.append(a[5].copy()) or real(*a))
+    reinsert_state(day, state, rng, passes=1, pairs_too=False, incremental=True)
+    could = (day.line_candidates[:, full]).any(axis=1)
+    reach = np.zeros(day.n_orders, dtype=bool)
+    reach[day.line_order[could]] = True
+    helped = (np.where(day.order_allowed, day.parcel_cost, np.inf)[:, full] < costs[:, None] - 1e-9).any(axis=1)
+    assert len(tried) == 1 and 0 < len(tried[0]) < reach.sum()
+    assert helped[tried[0]].all() and reach[tried[0]].all()
 
 
 def test_pair_moves_after_reinsertion_keep_the_plan_feasible_and_no_dearer(day: OrderArrays) -> None:

@@ -23,7 +23,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from optiops.allocation.lagrangian import MAX_DP_LINES
-from optiops.kernels.orders import pair_moves, priced_optima, reinsert_orders
+from optiops.kernels.orders import order_costs, pair_moves, priced_optima, reinsert_orders
 from optiops.model.orders import FloatArray, IntArray, OrderArrays
 
 Key = tuple[str, int]  # ("warehouse", seed warehouse) or ("skus", 0)
@@ -258,9 +258,11 @@ def reinsert_state(arr: OrderArrays, state: PlanState, rng: np.random.Generator,
 
     With ``incremental``, a pass tries only the orders that could use what has been freed since the
     last pass began (``state.marks``): one of its lines can now ship from a warehouse that then had
-    less than the line's quantity left, or a warehouse that had no parcel left has one again; and
-    the ``state.pending`` orders (those that were busy when they had such a chance, and those of a
-    merged neighbourhood, see ``orders._merge``).  This is a filter, not a proof: an option that
+    less than the line's quantity left, or a warehouse that had no parcel left has one again, and
+    the order now costs more than a parcel from that warehouse (any allocation with a parcel there
+    costs at least that much, so no cheaper one can use the new option); and the ``state.pending``
+    orders (those that were busy when they had such a chance, and those of a merged neighbourhood,
+    see ``orders._merge``).  This is a filter, not a proof: an option that
     closes and opens again within a pass, or a pair move that needs both orders' stock, can be
     missed, so the caller runs a full pass now and then.  Every pass, full or not, sets the marks.
     At 100,000 orders a full pass takes about 0.2 s; after a merge the filter keeps from a few
@@ -271,13 +273,22 @@ def reinsert_state(arr: OrderArrays, state: PlanState, rng: np.random.Generator,
     for _ in range(passes):
         if incremental and state.marks is not None:
             touched = state.pending.copy()
+            # an option at w can only help an order that costs more than a parcel from w (open_base - p)
+            bar = (
+                order_costs(arr.line_ptr, state.line_wh, open_base, arr.split_penalty)[:, None]
+                + arr.split_penalty
+                - 1e-9
+            )
             reopened = (state.cap_left >= 1.0) & (state.marks[1] < 1.0)
             if reopened.any():
-                touched[arr.line_order[(cand & reopened[None, :]).any(axis=1)]] = True
+                w = np.flatnonzero(reopened)
+                helps = cand[:, w] & (open_base[:, w] < bar)[arr.line_order]
+                touched[arr.line_order[helps.any(axis=1)]] = True
             more = np.asarray((state.stock_left > state.marks[0]).any(axis=1), dtype=bool)
             lines = np.flatnonzero(more[arr.line_sku])
             sku, qty = arr.line_sku[lines], arr.line_qty[lines, None]
             opened = (state.marks[0][sku] < qty) & (state.stock_left[sku] >= qty) & cand[lines]
+            opened &= open_base[arr.line_order[lines]] < bar[arr.line_order[lines]]
             touched[arr.line_order[lines[opened.any(axis=1)]]] = True
             state.pending = touched & state.busy  # busy now: tried once they are back
             touched &= ~state.busy
@@ -324,8 +335,11 @@ def contested_pairs(arr: OrderArrays, line_wh: IntArray, stock_left: FloatArray,
     if not len(li):
         return np.zeros((0, 2), dtype=np.int64)
     cell = arr.line_sku * n_w + line_wh  # every line's (SKU, warehouse) in the plan
-    by_cell = np.argsort(cell, kind="stable")
     wanted = sku[li] * n_w + wi
+    is_wanted = np.zeros(arr.stock.size, dtype=bool)
+    is_wanted[wanted] = True
+    holders = np.flatnonzero(is_wanted[cell])  # only the lines on a wanted cell need sorting
+    by_cell = holders[np.argsort(cell[holders], kind="stable")]
     start = np.searchsorted(cell[by_cell], wanted, side="left")
     count = np.searchsorted(cell[by_cell], wanted, side="right") - start
     held = count > 0

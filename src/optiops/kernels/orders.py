@@ -264,6 +264,7 @@ def warmup() -> None:
     reinsert_orders(ptr, sku, qty, cand, open_base, np.zeros(1, dtype=np.int64), line_wh, stock_left, cap_left, 4)
     pair_moves(ptr, sku, qty, cand, open_base, np.zeros((1, 2), dtype=np.int64), line_wh, stock_left, cap_left, 4)
     place_orders(ptr, sku, qty, cand, open_base, np.zeros(1, dtype=np.int64), line_wh, stock_left, cap_left, 4)
+    order_costs(ptr, line_wh, open_base, 1.0)
 
 
 @njit(cache=True)
@@ -282,6 +283,26 @@ def _order_use(o: int, lo: int, k: int, line_sku: np.ndarray, line_qty: np.ndarr
     for line in range(lo, lo + k):
         opened[line_wh[line]] = False
     return cost
+
+
+@njit(cache=True, nogil=True)
+def order_costs(line_ptr: np.ndarray, line_wh: np.ndarray, open_base: np.ndarray, split_penalty: float) -> np.ndarray:
+    """(O,) each order's cost in the plan ``line_wh``: ``open_base`` per warehouse it ships from, less one
+    split penalty (its first parcel has none).  Lines of an order that share a warehouse share its parcel."""
+    n_orders = line_ptr.shape[0] - 1
+    out = np.empty(n_orders)
+    opened = np.zeros(open_base.shape[1], dtype=np.bool_)
+    for o in range(n_orders):
+        cost = -split_penalty
+        for line in range(line_ptr[o], line_ptr[o + 1]):
+            w = line_wh[line]
+            if not opened[w]:
+                opened[w] = True
+                cost += open_base[o, w]
+        for line in range(line_ptr[o], line_ptr[o + 1]):
+            opened[line_wh[line]] = False
+        out[o] = cost
+    return out
 
 
 @njit(cache=True, nogil=True)
