@@ -530,8 +530,12 @@ def _improve(arr: OrderArrays, line_wh: IntArray, core: Callable[[], tuple[NDArr
                 fill()
             if time.perf_counter() < deadline:
                 merges += 1
-                full = merges % FULL_REINSERT_EVERY == 0  # the incremental filter can miss an order now and then
-                reinsert_state(arr, state, rng, mo.reinsert_passes, incremental=not full)
+                rounds = mo.reinsert_passes
+                if merges % FULL_REINSERT_EVERY == 0:  # the incremental filter can miss an order now and then
+                    rounds -= 1  # one full pass; what it changes, the incremental passes follow
+                    if reinsert_state(arr, state, rng, 1, incremental=False) <= 1e-9:
+                        rounds = 0
+                reinsert_state(arr, state, rng, rounds, incremental=True)
             if logger.isEnabledFor(logging.DEBUG):  # the plan's cost takes 60 ms at 100k orders
                 logger.debug("plan %.2f", _cost(arr, state.line_wh))
     return state.line_wh, _cost(arr, state.line_wh) < start_cost - 1e-9, stats
