@@ -324,6 +324,24 @@ def test_neighbourhood_mips_get_the_lns_params(day: OrderArrays, monkeypatch: py
         assert seen and all(p == expected for p in seen)
 
 
+def test_neighbourhood_size_is_lns_orders_or_the_share_of_the_day(
+    day: OrderArrays, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The search's neighbourhoods free about max(lns_orders, lns_share x orders) orders."""
+    import optiops.allocation.orders as orders_module
+
+    sizes: list[int] = []
+    real = orders_module.relatedness
+    monkeypatch.setattr(
+        orders_module, "relatedness", lambda arr, keep, size, *a: sizes.append(size) or real(arr, keep, size, *a)
+    )
+    for mo, expected in [(OrderModelOptions(method="core", lns_orders=10, lns_share=0.5), round(0.5 * day.n_orders)),
+                         (OrderModelOptions(method="core", lns_orders=10, lns_share=0.0), 10)]:  # fmt: skip
+        sizes.clear()
+        solve_orders(day, "highs", MipOptions(time_limit=1, threads=1, seed=1), mo)
+        assert sizes and set(sizes) == {expected}
+
+
 def test_highs_thread_counts_are_tracked_per_calling_thread(day: OrderArrays) -> None:
     """A solve with 2 threads, one with 1 on a worker thread, then one with 1 on this thread: all solve
     (HiGHS keeps a scheduler per calling thread; tracking one count per process made the last one fail)."""
