@@ -115,9 +115,9 @@ def test_incremental_reinsertion_leaves_no_order_a_cheaper_place(day: OrderArray
 def test_incremental_reinsertion_skips_orders_a_freed_parcel_cannot_help(
     day: OrderArrays, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """After a parcel frees in every warehouse, an incremental pass tries only the orders that cost more
-    than a parcel from a warehouse that had none left (any allocation using it costs at least that);
-    the orders' costs add up to the plan's."""
+    """After parcels free in the warehouses that are some order's cheapest (and had none left), an
+    incremental pass tries only the orders that cost more than a parcel from one of them (any
+    allocation using it costs at least that); the orders' costs add up to the plan's."""
     import optiops.allocation.neighbourhoods as nb
 
     state = plan_state(day, greedy_allocation(day, retries=10).line_wh)
