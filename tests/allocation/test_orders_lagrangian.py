@@ -342,6 +342,22 @@ def test_neighbourhood_size_is_lns_orders_or_the_share_of_the_day(
         assert sizes and set(sizes) == {expected}
 
 
+def test_no_reinsertion_in_the_search_with_zero_passes(day: OrderArrays, monkeypatch: pytest.MonkeyPatch) -> None:
+    """reinsert_passes=0 turns reinsertion between merges off, the periodic full pass included."""
+    import optiops.allocation.orders as orders_module
+
+    passes: list[int] = []
+    real = orders_module.reinsert_state
+    monkeypatch.setattr(orders_module, "FULL_REINSERT_EVERY", 1)
+    monkeypatch.setattr(
+        orders_module, "reinsert_state", lambda arr, st, rng, n, **k: passes.append(n) or real(arr, st, rng, n, **k)
+    )
+    solve_orders(
+        day, "highs", MipOptions(time_limit=2, threads=1, seed=1), OrderModelOptions(method="core", reinsert_passes=0)
+    )
+    assert passes and set(passes) == {0}
+
+
 def test_highs_thread_counts_are_tracked_per_calling_thread(day: OrderArrays) -> None:
     """A solve with 2 threads, one with 1 on a worker thread, then one with 1 on this thread: all solve
     (HiGHS keeps a scheduler per calling thread; tracking one count per process made the last one fail)."""

@@ -540,7 +540,7 @@ def _improve(arr: OrderArrays, line_wh: IntArray, core: Callable[[], tuple[NDArr
             if time.perf_counter() < deadline:
                 merges += 1
                 rounds = mo.reinsert_passes
-                if merges % FULL_REINSERT_EVERY == 0:  # the incremental filter can miss an order now and then
+                if rounds > 0 and merges % FULL_REINSERT_EVERY == 0:  # the incremental filter can miss an order
                     rounds -= 1  # one full pass; what it changes, the incremental passes follow
                     if reinsert_state(arr, state, rng, 1, incremental=False) <= 1e-9:
                         rounds = 0
