@@ -28,11 +28,13 @@ from optiops.allocation.orders import (
     LNS_PARAMS,
     OrderModelOptions,
     _cost,
+    _fixed_answer,
     _launch,
     _lines_cost,
     _merge,
     _shipments,
     _solve_job,
+    _start_vector,
     build_order_model,
     solve_orders,
 )
@@ -277,7 +279,7 @@ def test_lp_filter_keeps_the_start_and_finds_a_plan_no_dearer(day: OrderArrays) 
     state = plan_state(day, greedy_allocation(day, retries=10).line_wh)
     keep = np.ones((day.n_orders, day.n_warehouses), dtype=bool)
     job = _launch(day, state, np.ones(day.n_orders, dtype=bool), keep, [])
-    mip, opts, mo = get_backend("highs"), MipOptions(time_limit=10, threads=1), OrderModelOptions()
+    mip, opts, mo = get_backend("highs"), MipOptions(time_limit=10, threads=1), OrderModelOptions(lns_fix="off")
     assert mo.lp_filter is not None
     cut = mo.lp_filter * np.where(day.order_allowed, day.parcel_cost, np.inf).min(axis=1).mean()
     plain, _ = _solve_job(job, mip, opts, mo, time.perf_counter() + 10)
@@ -296,6 +298,45 @@ def test_lp_filter_keeps_the_start_and_finds_a_plan_no_dearer(day: OrderArrays) 
 
     _, t_none = _solve_job(job, NoReducedCosts(), opts, mo, time.perf_counter() + 10, rc_cut=cut)  # type: ignore[arg-type]
     assert t_none["lp_filter_s"] == 0.0 and t_none["vars_kept"] == t_none["vars_offered"]
+
+
+def test_lp_fix_solves_a_smaller_mip_and_answers_no_dearer_than_the_start(
+    day: OrderArrays, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With lns_fix, a neighbourhood's answer comes from a MIP over the orders its LP leaves fractional or
+    moves (``holders``: more of them), fits the grant and costs no more than the start; an LP that
+    keeps the plan as it is needs no MIP at all."""
+    import optiops.allocation.orders as orders_module
+
+    state = plan_state(day, greedy_allocation(day, retries=10).line_wh)
+    keep = np.ones((day.n_orders, day.n_warehouses), dtype=bool)
+    job = _launch(day, state, np.ones(day.n_orders, dtype=bool), keep, [])
+    mip, opts = get_backend("highs"), MipOptions(time_limit=10, threads=1)
+    start = _lines_cost(day, job.lines, job.start_wh)
+    plain, _ = _solve_job(job, mip, opts, OrderModelOptions(lns_fix="off"), time.perf_counter() + 10)
+    assert plain is not None and _lines_cost(day, job.lines, plain) < start - 1e-6  # room to improve
+    built: list[int] = []
+    real = orders_module.build_order_model
+    monkeypatch.setattr(
+        orders_module, "build_order_model", lambda sub, *a, **k: built.append(sub.n_orders) or real(sub, *a, **k)
+    )
+    freed = {}
+    for fix in ("moved", "holders"):
+        built.clear()
+        answer, timings = _solve_job(job, mip, opts, OrderModelOptions(lns_fix=fix), time.perf_counter() + 10)
+        assert answer is not None and timings["fixed_answers"] == 1.0
+        assert len(built) == 2 and 0 < built[1] < built[0] == day.n_orders
+        freed[fix] = built[1]
+        assert _lines_cost(day, job.lines, answer) <= start + 1e-9
+        assert _lines_cost(day, job.lines, answer) <= _lines_cost(day, job.lines, plain) * 1.01
+    assert freed["holders"] >= freed["moved"]
+    om = real(job.sub, "binary", keep=job.sub_keep[job.sub.line_order])
+    same, timings = _fixed_answer(job.sub, om, _start_vector(job.sub, om, job.start_wh), job, mip, opts,
+                                  OrderModelOptions(lns_fix="moved"))  # fmt: skip
+    assert same is not None and np.array_equal(same, job.start_wh) and timings["mip_s"] == 0.0
+    assert _merge(day, state, job, answer)
+    check = check_orders(day, OrderAllocationPlan(shipments=_shipments(day, state.line_wh)))
+    assert check.feasible and check.objective <= _cost(day, job.start_wh) + 1e-9
 
 
 def test_neighbourhood_mips_get_the_lns_params(day: OrderArrays, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -356,6 +397,29 @@ def test_no_reinsertion_in_the_search_with_zero_passes(day: OrderArrays, monkeyp
         day, "highs", MipOptions(time_limit=2, threads=1, seed=1), OrderModelOptions(method="core", reinsert_passes=0)
     )
     assert passes and set(passes) == {0}
+
+
+def test_search_goes_on_with_whole_mips_once_the_fixed_neighbourhoods_stall(
+    day: OrderArrays, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With lns_fix the search ends its passes with whole neighbourhood MIPs (from the narrowest core
+    again), never the other way round; without it every neighbourhood is a whole MIP."""
+    import optiops.allocation.orders as orders_module
+
+    modes: list[str] = []
+    real = orders_module._solve_job
+    monkeypatch.setattr(
+        orders_module,
+        "_solve_job",
+        lambda job, mip, opts, mo, *a: modes.append(mo.lns_fix) or real(job, mip, opts, mo, *a),
+    )
+    for fix in ("moved", "off"):
+        modes.clear()
+        mo = OrderModelOptions(method="core", lns_fix=fix, lns_orders=60, core_widenings=1, lagrangian_iterations=50)
+        plan = solve_orders(day, "highs", MipOptions(time_limit=20, threads=1, seed=1), mo)
+        assert check_orders(day, plan).feasible and plan.stats["whole_mips"] == (fix == "moved")
+        switch = modes.index("off")
+        assert set(modes[:switch]) == ({"moved"} if fix == "moved" else set()) and set(modes[switch:]) == {"off"}
 
 
 def test_highs_thread_counts_are_tracked_per_calling_thread(day: OrderArrays) -> None:

@@ -35,7 +35,10 @@ Two methods share this formulation:
   related orders at a time (around one or a few warehouses, or holding contested SKUs: see
   :mod:`optiops.allocation.neighbourhoods`), restricted to their core (the (order, warehouse) pairs
   whose Lagrangian reduced cost is within ``core_margin`` of the order's best, plus the current ones),
-  with the stock and capacity the other orders leave; the time left raises the bound.  The plan is
+  with the stock and capacity the other orders leave.  Each neighbourhood's LP relaxation comes first:
+  the orders it leaves integral and in place stay, and only the others go to the MIP (``lns_fix``,
+  relaxation-enforced neighbourhood search); once that finds nothing more, whole neighbourhood MIPs
+  follow.  The time left raises the bound.  The plan is
   feasible for the whole model; its gap is measured against the Lagrangian bound.  The core is the
   idea of Ceria, Nobili and Sassano (1998) and Caprara, Fischetti and Toth (1999) for large set
   covering; the search is Shaw's (1998) large neighbourhood search with a MIP as the repair.
@@ -101,6 +104,7 @@ DEFAULT_CORE_LIMIT = 60.0  # seconds of the core method when the options give no
 FULL_REINSERT_EVERY = 10  # every tenth reinsertion after a merge tries every idle order, not only the touched ones
 LP_START_ROOM = 0.3  # the LP start runs only when at least this share of the time is left for the search
 Method = Literal["auto", "full", "core"]
+LnsFix = Literal["off", "moved", "holders"]
 
 
 @dataclass(frozen=True)
@@ -120,10 +124,9 @@ class OrderModelOptions:
         ends 30 s 6 % above the bound on the full model, the core method 0.3 %.
     core_margin : float
         Core pairs: Lagrangian reduced cost within this share of the mean cheapest parcel cost (at first;
-        see ``core_widenings``).
-        Smaller cores mean smaller neighbourhood MIPs and more of them in the time: at 100k orders
-        0.05 ended 120 s at about 1.0 % where 0.1 ended at 1.2-1.35 %; at 10k orders (30 s) 0.1 did
-        slightly better (0.28 % against 0.36 %, single runs on a shared machine).
+        see ``core_widenings``).  Larger cores mean larger neighbourhood models and fewer of them.  With
+        whole neighbourhood MIPs, 0.05 beat 0.1 at 100k orders (about 1.0 % against 1.2-1.35 % in 120 s);
+        with ``lns_fix`` (LP first), 0.1 beats 0.05 and 0.2 (see ``lns_share``).
     lagrangian_share : float
         Share of the time limit the first Lagrangian phase may take.
     lagrangian_iterations : int
@@ -132,11 +135,11 @@ class OrderModelOptions:
         About how many orders a neighbourhood frees, at least (see ``lns_share``).
     lns_share : float
         ... or this share of the day's orders when that is more.  100k-order day, 120 s, two threads,
-        with the light presolve of :data:`LNS_PARAMS` (seeds 1 / 2): 5,000 orders 0.574 / 0.544 %,
-        8,000 0.548 / 0.550 %, 10,000 0.544 % (seed 1), 12,000 0.529 / 0.534 %, 14,000 0.584 % (seed 1),
-        20,000 0.622 / 0.533 % (40-43 neighbourhoods).  0.10 sits inside the plateau of 8,000-12,000,
-        away from the edge where a slower machine cuts more neighbourhoods off at ``lns_time``.  The
-        1k and 10k days keep 5,000.
+        ``lns_fix="moved"``, runs in one afternoon, gap to the bound (seeds 1 / 2) by share and core
+        margin: 0.1 and 0.05: 0.503 %; 0.2: 0.482 / 0.445 % (0.05), 0.461 % (0.1), 0.505 % (0.2);
+        0.3: 0.476 / 0.483 % (0.05), 0.438 / 0.444 % (0.1), 0.582 % (0.2); 0.5 and 0.05: 0.566 %.
+        Whole neighbourhood MIPs at 0.1 and 0.05 the same hour: 0.538 %.  0.25 with a margin of 0.1
+        sits inside the plateau.  The 10k day keeps 5,000 orders (``lns_orders``).
     core_widenings : int
         Times the core margin doubles when a pass of neighbourhoods saves less than ``pass_saving``.  10k-order day,
         60 s, 2 threads: a margin of 0.2 throughout ended at 0.18 % where 0.05 stopped at a local
@@ -167,17 +170,25 @@ class OrderModelOptions:
     lns_params : dict or None
         Backend options for the neighbourhood MIPs, on top of ``MipOptions.params`` (which win).
         None: :data:`LNS_PARAMS` for the backend; ``{}``: the backend's own defaults.
+    lns_fix : {"off", "moved", "holders"}
+        Solve a neighbourhood's LP relaxation first and keep the orders it leaves integral and where
+        they are in the plan at the LP's allocation; only the others go to the MIP, with the stock and
+        parcels the kept ones leave (relaxation-enforced neighbourhood search, Berthold 2014).
+        ``moved`` frees the orders the LP leaves fractional or moves; ``holders`` also the orders whose
+        LP allocation takes the last unit of a cell (SKU, warehouse) a freed order could use.  When the
+        fixed MIP has no answer the whole neighbourhood MIP follows.  ``off``: the whole MIP.  Needs a
+        backend that solves LPs (``reports_reduced_costs``).
     """
 
     method: Method = "auto"
     line_vars: LineVars = "binary"
     mip_start: bool = True
     full_max_vars: int = 50_000
-    core_margin: float = 0.05
+    core_margin: float = 0.1
     lagrangian_share: float = 0.2
     lagrangian_iterations: int = 100_000
     lns_orders: int = 5_000
-    lns_share: float = 0.10
+    lns_share: float = 0.25
     core_widenings: int = 2
     pass_saving: float = 1e-4
     reinsert_passes: int = 5
@@ -187,6 +198,7 @@ class OrderModelOptions:
     lp_pool_steps: int = 100
     lp_filter: float | None = 0.5
     lns_params: dict[str, object] | None = None
+    lns_fix: LnsFix = "moved"
 
 
 #: Neighbourhood MIP options per backend.  HiGHS: probing and enumeration presolve off (bits 15 and 16
@@ -408,13 +420,11 @@ def _solve_core(arr: OrderArrays, mip: MipBackend, options: MipOptions, mo: Orde
         line_wh, lp_stats = _lp_start(arr, pricing, line_wh, rank_cost, limit, search_end, options, mo)
         reduced, _ = reduced_costs(arr, pricing.best_lam, pricing.best_mu)  # the pool's steps may have moved them
     scale = np.where(arr.order_allowed, arr.parcel_cost, np.inf).min(axis=1).mean()
-    margins = iter(mo.core_margin * 2.0 ** np.arange(mo.core_widenings + 1))
 
-    def core() -> tuple[NDArray[np.bool_], Relatedness] | None:
-        margin = next(margins, None)
-        if margin is None:
+    def core(level: int) -> tuple[NDArray[np.bool_], Relatedness] | None:
+        if level > mo.core_widenings:
             return None
-        keep = reduced <= margin * scale
+        keep = reduced <= mo.core_margin * 2.0**level * scale
         size = max(mo.lns_orders, round(mo.lns_share * arr.n_orders))
         return keep, relatedness(arr, keep, size, pricing.best_lam, pricing.best_mu)
 
@@ -479,7 +489,7 @@ class _Job:
     sub_keep: NDArray[np.bool_]
 
 
-def _improve(arr: OrderArrays, line_wh: IntArray, core: Callable[[], tuple[NDArray[np.bool_], Relatedness] | None],
+def _improve(arr: OrderArrays, line_wh: IntArray, core: Callable[[int], tuple[NDArray[np.bool_], Relatedness] | None],
              mip: MipBackend, options: MipOptions, mo: OrderModelOptions, deadline: float,
              rc_cut: float | None = None) -> tuple[IntArray, bool, dict[str, float]]:  # fmt: skip
     """Large neighbourhood search: re-solve a few thousand related orders at a time, until ``deadline``.
@@ -488,8 +498,9 @@ def _improve(arr: OrderArrays, line_wh: IntArray, core: Callable[[], tuple[NDArr
     orders get their core pairs and their current ones, the stock and capacity the others leave, and
     the current plan as start; the answer replaces their part of the plan when it is cheaper, and
     one-order reinsertion of the other orders follows (Shaw 1998).  Passes repeat until one improves
-    less than ``pass_saving``; then ``core()`` gives a wider core (doubled margin) and passes go on.
-    Once it gives None (the widest core), passes go on until one saves nothing.
+    less than ``pass_saving``; then ``core(level)`` gives a wider core (doubled margin) and passes go
+    on.  Once it gives None (the widest core), passes go on until one saves nothing.  With
+    ``mo.lns_fix``, the search then starts over from the narrowest core with whole neighbourhood MIPs.
 
     With ``options.threads`` = k > 1, k neighbourhoods are solved at once (one HiGHS thread each) on
     disjoint orders.  Each is granted its orders' own stock and parcels plus a share of what the plan
@@ -504,15 +515,17 @@ def _improve(arr: OrderArrays, line_wh: IntArray, core: Callable[[], tuple[NDArr
     start_cost = _cost(arr, state.line_wh)
     stats = {"neighbourhoods": 0.0, "formulation_s": 0.0, "translate_s": 0.0, "mip_s": 0.0, "vars": 0.0,
              "workers": float(workers), "answers_taken": 0.0, "lp_filter_s": 0.0, "vars_offered": 0.0,
-             "vars_kept": 0.0}  # fmt: skip
+             "vars_kept": 0.0, "fixed_answers": 0.0, "reinsert_s": 0.0}  # fmt: skip
     lns_params = LNS_PARAMS.get(mip.name, {}) if mo.lns_params is None else mo.lns_params
     sub_options = replace(options, threads=1, params={**lns_params, **options.params})
     running: dict[Future[tuple[IntArray | None, dict[str, float]]], _Job] = {}
-    first = core()
+    first = core(0)
     if first is None:
         return state.line_wh, False, stats
-    stats["core_widenings"] = 0.0
-    passes = _Passes(arr, state, core, first, rng, mo.pass_saving, start_cost, stats)
+    stats["core_widenings"], stats["whole_mips"] = 0.0, 0.0
+    fixing = mo.lns_fix != "off" and getattr(mip, "reports_reduced_costs", False)
+    passes = _Passes(arr, state, core, first, rng, mo.pass_saving, start_cost, stats, fixing)
+    whole_mo = replace(mo, lns_fix="off")
 
     def fill() -> None:  # launch neighbourhoods until every worker has one
         while len(running) < workers and time.perf_counter() < deadline:
@@ -520,7 +533,8 @@ def _improve(arr: OrderArrays, line_wh: IntArray, core: Callable[[], tuple[NDArr
             if got is None:
                 return
             job = _launch(arr, state, got, passes.keep, running.values())
-            running[pool.submit(_solve_job, job, mip, sub_options, mo, deadline, rc_cut)] = job
+            job_mo = whole_mo if passes.whole else mo
+            running[pool.submit(_solve_job, job, mip, sub_options, job_mo, deadline, rc_cut)] = job
 
     merges = 0
     with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -537,7 +551,8 @@ def _improve(arr: OrderArrays, line_wh: IntArray, core: Callable[[], tuple[NDArr
                 stats["answers_taken"] += _merge(arr, state, job, new_wh)
             if workers > 1:  # keep the workers busy while the other orders are reinserted
                 fill()
-            if time.perf_counter() < deadline:
+            t_reinsert = time.perf_counter()
+            if t_reinsert < deadline:
                 merges += 1
                 rounds = mo.reinsert_passes
                 if rounds > 0 and merges % FULL_REINSERT_EVERY == 0:  # the incremental filter can miss an order
@@ -545,6 +560,7 @@ def _improve(arr: OrderArrays, line_wh: IntArray, core: Callable[[], tuple[NDArr
                     if reinsert_state(arr, state, rng, 1, incremental=False) <= 1e-9:
                         rounds = 0
                 reinsert_state(arr, state, rng, rounds, incremental=True)
+                stats["reinsert_s"] += time.perf_counter() - t_reinsert
             if logger.isEnabledFor(logging.DEBUG):  # the plan's cost takes 60 ms at 100k orders
                 logger.debug("plan %.2f", _cost(arr, state.line_wh))
     return state.line_wh, _cost(arr, state.line_wh) < start_cost - 1e-9, stats
@@ -554,19 +570,20 @@ class _Passes:
     """The sequence of neighbourhoods: passes over the keys of :func:`pass_keys`.
 
     A pass that saves less than ``pass_saving`` of the cost widens the core; at the widest core passes
-    go on until one saves nothing.
+    go on until one saves nothing.  Then, when ``then_whole`` (neighbourhoods solved with ``lns_fix``),
+    the passes start over at the narrowest core with ``whole`` set (whole neighbourhood MIPs).
     """
 
     def __init__(self, arr: OrderArrays, state: PlanState,
-                 core: Callable[[], tuple[NDArray[np.bool_], Relatedness] | None],
+                 core: Callable[[int], tuple[NDArray[np.bool_], Relatedness] | None],
                  first: tuple[NDArray[np.bool_], Relatedness], rng: np.random.Generator, pass_saving: float,
-                 start_cost: float, stats: dict[str, float]) -> None:  # fmt: skip
+                 start_cost: float, stats: dict[str, float], then_whole: bool = False) -> None:  # fmt: skip
         self.arr, self.state, self.core, self.rng = arr, state, core, rng
         self.pass_saving, self.stats = pass_saving, stats
         self.keep, self.rel = first
         self.pass_cost, self.keys = start_cost, iter(pass_keys(self.rel, rng))
         self.seen: set[tuple[str, frozenset[int]]] = set()
-        self.widest = False
+        self.level, self.widest, self.whole, self.then_whole = 0, False, False, then_whole
 
     def next_free(self) -> NDArray[np.bool_] | None:
         """The orders of the next neighbourhood (none of them busy); None when the search is over, or when
@@ -578,13 +595,20 @@ class _Passes:
                     return None
                 cost = _cost(self.arr, self.state.line_wh)
                 if cost > self.pass_cost - self.pass_saving * cost:  # the pass saved too little: widen the core
-                    wider = None if self.widest else self.core()
+                    wider = None if self.widest else self.core(self.level + 1)
                     self.widest = wider is None
                     if wider is not None:
+                        self.level += 1
                         self.keep, self.rel = wider
                         self.stats["core_widenings"] += 1
-                    elif cost > self.pass_cost - 1e-9:  # at the widest core a pass saved nothing: stop
-                        return None
+                    elif cost > self.pass_cost - 1e-9:  # at the widest core a pass saved nothing
+                        narrowest = self.core(0) if self.then_whole and not self.whole else None
+                        if narrowest is None:  # stop
+                            return None
+                        self.keep, self.rel = narrowest
+                        self.level, self.widest, self.whole = 0, False, True
+                        self.stats["whole_mips"] = 1.0
+                        logger.debug("the fixed neighbourhoods found nothing more; whole neighbourhood MIPs")
                 self.pass_cost, self.seen, self.keys = cost, set(), iter(pass_keys(self.rel, self.rng))
                 continue
             members, free = free_orders(self.arr, self.rel, key, self.state.line_wh, self.keep, self.rng)
@@ -636,30 +660,89 @@ def _solve_job(job: _Job, mip: MipBackend, options: MipOptions, mo: OrderModelOp
     """A worker: the neighbourhood's model on its core, the current plan as start; its lines' warehouses or None.
 
     With ``rc_cut``, the model's LP relaxation first leaves out the variables it prices out (see
-    ``OrderModelOptions.lp_filter``); the start's variables stay, so the start remains feasible.
+    ``OrderModelOptions.lp_filter``); the start's variables stay, so the start remains feasible.  With
+    ``mo.lns_fix``, the same LP fixes the orders it leaves integral first (:func:`_fixed_answer`).
     """
     t = time.perf_counter()
     sub = job.sub
     om = build_order_model(sub, mo.line_vars, keep=job.sub_keep[sub.line_order])
     start = _start_vector(sub, om, job.start_wh)
     formulation_s = time.perf_counter() - t
-    model, lp_s, kept = om.model, 0.0, float(om.model.n_vars)
+    model = om.model
+    timings = {"neighbourhoods": 1.0, "formulation_s": formulation_s, "translate_s": 0.0, "mip_s": 0.0,
+               "lp_filter_s": 0.0, "vars": float(om.model.n_vars), "vars_offered": float(om.model.n_vars),
+               "vars_kept": float(om.model.n_vars), "fixed_answers": 0.0}  # fmt: skip
     t_budget = time.perf_counter()
     budget = min(deadline - t_budget, mo.lns_time)  # LP and MIP together
-    if rc_cut is not None and getattr(mip, "reports_reduced_costs", False) and budget > 1.0:
+    wants_lp = rc_cut is not None or mo.lns_fix != "off"
+    if wants_lp and getattr(mip, "reports_reduced_costs", False) and budget > 1.0:
         lp = mip.solve(replace(model, integer=np.zeros(model.n_vars, dtype=bool)), replace(options, time_limit=budget))
-        lp_s = lp.solve_s + lp.build_s
-        if lp.reduced_costs is not None and lp.x is not None:
+        timings["lp_filter_s"] = lp.solve_s + lp.build_s
+        if mo.lns_fix != "off" and lp.x is not None:
+            left = max(budget - (time.perf_counter() - t_budget), 0.1)
+            fixed = _fixed_answer(sub, om, lp.x, job, mip, replace(options, time_limit=left), mo)
+            timings["mip_s"] += fixed[1]["mip_s"]
+            timings["translate_s"] += fixed[1]["translate_s"]
+            if fixed[0] is not None:
+                timings["fixed_answers"] = 1.0
+                return fixed[0], timings
+        if rc_cut is not None and lp.reduced_costs is not None and lp.x is not None:
             keep = (start > 0.5) | (lp.x > 1e-6) | (lp.reduced_costs < rc_cut)
-            model, kept = replace(model, upper=np.where(keep, model.upper, 0.0)), float(keep.sum())
+            model = replace(model, upper=np.where(keep, model.upper, 0.0))
+            timings["vars_kept"] = float(keep.sum())
     sub_options = replace(options, time_limit=max(budget - (time.perf_counter() - t_budget), 0.1))
     res = _run(mip, model, sub_options, start if mo.mip_start else None)
-    timings = {"neighbourhoods": 1.0, "formulation_s": formulation_s, "translate_s": res.build_s,
-               "mip_s": res.solve_s, "lp_filter_s": lp_s, "vars": float(om.model.n_vars),
-               "vars_offered": float(om.model.n_vars), "vars_kept": kept}  # fmt: skip
+    timings["translate_s"] += res.build_s
+    timings["mip_s"] += res.solve_s
     if not res.has_solution or res.x is None:
         return None, timings
     return _line_warehouses(sub, om, res.x), timings
+
+
+def _fixed_answer(sub: OrderArrays, om: OrderModel, x: np.ndarray, job: _Job, mip: MipBackend, options: MipOptions,
+                  mo: OrderModelOptions) -> tuple[IntArray | None, dict[str, float]]:  # fmt: skip
+    """The neighbourhood's answer with the orders the LP solution ``x`` leaves integral and in place fixed.
+
+    Freed: every order with a fractional variable, or whose LP allocation differs from the plan's
+    (``job.start_wh``); with ``mo.lns_fix == "holders"`` also every order whose LP allocation takes
+    the last unit of a cell a freed order could use.  The freed orders are solved on their core with the
+    stock and parcels the fixed ones leave, their part of the plan as start (the fixed orders are where
+    the plan has them, so it fits).  None when that MIP finds nothing.
+    """
+    value = x[om.cand_col]
+    frac = (x > 1e-6) & (x < 1 - 1e-6)
+    free = np.zeros(sub.n_orders, dtype=bool)
+    free[om.z_order[frac[: len(om.z_order)]]] = True
+    free[sub.line_order[om.cand_line[frac[om.cand_col]]]] = True
+    best = np.lexsort((-value, om.cand_line))
+    first = np.r_[True, om.cand_line[best][1:] != om.cand_line[best][:-1]]
+    line_wh = np.full(sub.n_lines, -1, dtype=np.int64)
+    line_wh[om.cand_line[best[first]]] = om.cand_wh[best[first]]
+    free[sub.line_order[line_wh != job.start_wh]] = True
+    if mo.lns_fix == "holders":
+        n_s = len(sub.sku_ids)
+        key = om.cand_wh * n_s + sub.line_sku[om.cand_line]
+        used = value > 0.5
+        taken = np.bincount(key[used], weights=sub.line_qty[om.cand_line[used]], minlength=sub.stock.size)
+        left = sub.stock.ravel() - taken
+        wanted = np.zeros(sub.stock.size, dtype=bool)
+        wanted[key[free[sub.line_order[om.cand_line]]]] = True
+        holds = used & (wanted & (left < 1 - 1e-9))[key]
+        free[sub.line_order[om.cand_line[holds]]] = True
+    timings = {"mip_s": 0.0, "translate_s": 0.0}
+    if not free.any():
+        return line_wh, timings
+    rest, _, rest_lines = sub_instance(sub, free, line_wh)
+    if (rest.stock < -1e-9).any() or (rest.capacity < -1e-9).any():
+        return None, timings
+    rom = build_order_model(rest, mo.line_vars, keep=job.sub_keep[free][rest.line_order])
+    start = _start_vector(rest, rom, job.start_wh[rest_lines]) if mo.mip_start else None
+    res = _run(mip, rom.model, options, start)
+    timings["mip_s"], timings["translate_s"] = res.solve_s, res.build_s
+    if not res.has_solution or res.x is None:
+        return None, timings
+    line_wh[rest_lines] = _line_warehouses(rest, rom, res.x)
+    return line_wh, timings
 
 
 def _merge(arr: OrderArrays, state: PlanState, job: _Job, new_wh: IntArray | None) -> bool:
