@@ -177,7 +177,9 @@ class OrderModelOptions:
         ``moved`` frees the orders the LP leaves fractional or moves; ``holders`` also the orders whose
         LP allocation takes the last unit of a cell (SKU, warehouse) a freed order could use.  When the
         fixed MIP has no answer the whole neighbourhood MIP follows.  ``off``: the whole MIP.  Needs a
-        backend that solves LPs (``reports_reduced_costs``).
+        backend that solves LPs (``reports_reduced_costs``).  Stats: the LPs count in ``lp_filter_s``;
+        ``fixed_answers`` counts the answers of fixed MIPs, ``whole_mips`` is 1 once the search went on
+        with whole MIPs (see :func:`_improve`), ``reinsert_s`` is the main thread's reinsertion time.
     """
 
     method: Method = "auto"
