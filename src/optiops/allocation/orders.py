@@ -135,7 +135,7 @@ class OrderModelOptions:
         About how many orders a neighbourhood frees, at least (see ``lns_share``).
     lns_share : float
         ... or this share of the day's orders when that is more.  100k-order day, 120 s, two threads,
-        ``lns_fix="moved"``, runs in one afternoon, gap to the bound (seeds 1 / 2) by share and core
+        ``lns_fix="moved"``, runs in one morning, gap to the bound (seeds 1 / 2) by share and core
         margin: 0.1 and 0.05: 0.503 %; 0.2: 0.482 / 0.445 % (0.05), 0.461 % (0.1), 0.505 % (0.2);
         0.3: 0.476 / 0.483 % (0.05), 0.438 / 0.444 % (0.1), 0.582 % (0.2); 0.5 and 0.05: 0.566 %.
         Whole neighbourhood MIPs at 0.1 and 0.05 the same hour: 0.538 %.  0.25 with a margin of 0.1
