@@ -273,23 +273,24 @@ def reinsert_state(arr: OrderArrays, state: PlanState, rng: np.random.Generator,
     for _ in range(passes):
         if incremental and state.marks is not None:
             touched = state.pending.copy()
-            # an option at w can only help an order that costs more than a parcel from w (open_base - p)
-            bar = (
-                order_costs(arr.line_ptr, state.line_wh, open_base, arr.split_penalty)[:, None]
-                + arr.split_penalty
-                - 1e-9
-            )
             reopened = (state.cap_left >= 1.0) & (state.marks[1] < 1.0)
-            if reopened.any():
-                w = np.flatnonzero(reopened)
-                helps = cand[:, w] & (open_base[:, w] < bar)[arr.line_order]
-                touched[arr.line_order[helps.any(axis=1)]] = True
             more = np.asarray((state.stock_left > state.marks[0]).any(axis=1), dtype=bool)
             lines = np.flatnonzero(more[arr.line_sku])
             sku, qty = arr.line_sku[lines], arr.line_qty[lines, None]
             opened = (state.marks[0][sku] < qty) & (state.stock_left[sku] >= qty) & cand[lines]
-            opened &= open_base[arr.line_order[lines]] < bar[arr.line_order[lines]]
-            touched[arr.line_order[lines[opened.any(axis=1)]]] = True
+            if reopened.any() or opened.any():  # the orders' costs only when some option opened
+                # an option at w can only help an order that costs more than a parcel from w (open_base - p)
+                bar = (
+                    order_costs(arr.line_ptr, state.line_wh, open_base, arr.split_penalty)[:, None]
+                    + arr.split_penalty
+                    - 1e-9
+                )
+                if reopened.any():
+                    w = np.flatnonzero(reopened)
+                    helps = cand[:, w] & (open_base[:, w] < bar)[arr.line_order]
+                    touched[arr.line_order[helps.any(axis=1)]] = True
+                opened &= open_base[arr.line_order[lines]] < bar[arr.line_order[lines]]
+                touched[arr.line_order[lines[opened.any(axis=1)]]] = True
             state.pending = touched & state.busy  # busy now: tried once they are back
             touched &= ~state.busy
         else:
