@@ -682,12 +682,12 @@ def _solve_job(job: _Job, mip: MipBackend, options: MipOptions, mo: OrderModelOp
         timings["lp_filter_s"] = lp.solve_s + lp.build_s
         if mo.lns_fix != "off" and lp.x is not None:
             left = max(budget - (time.perf_counter() - t_budget), 0.1)
-            fixed = _fixed_answer(sub, om, lp.x, job, mip, replace(options, time_limit=left), mo)
-            timings["mip_s"] += fixed[1]["mip_s"]
-            timings["translate_s"] += fixed[1]["translate_s"]
-            if fixed[0] is not None:
+            answer, fix_timings = _fixed_answer(sub, om, lp.x, job, mip, replace(options, time_limit=left), mo)
+            timings["mip_s"] += fix_timings["mip_s"]
+            timings["translate_s"] += fix_timings["translate_s"]
+            if answer is not None:
                 timings["fixed_answers"] = 1.0
-                return fixed[0], timings
+                return answer, timings
         if rc_cut is not None and lp.reduced_costs is not None and lp.x is not None:
             keep = (start > 0.5) | (lp.x > 1e-6) | (lp.reduced_costs < rc_cut)
             model = replace(model, upper=np.where(keep, model.upper, 0.0))
@@ -716,10 +716,7 @@ def _fixed_answer(sub: OrderArrays, om: OrderModel, x: np.ndarray, job: _Job, mi
     free = np.zeros(sub.n_orders, dtype=bool)
     free[om.z_order[frac[: len(om.z_order)]]] = True
     free[sub.line_order[om.cand_line[frac[om.cand_col]]]] = True
-    best = np.lexsort((-value, om.cand_line))
-    first = np.r_[True, om.cand_line[best][1:] != om.cand_line[best][:-1]]
-    line_wh = np.full(sub.n_lines, -1, dtype=np.int64)
-    line_wh[om.cand_line[best[first]]] = om.cand_wh[best[first]]
+    line_wh = _largest_candidates(sub, om, value)
     free[sub.line_order[line_wh != job.start_wh]] = True
     if mo.lns_fix == "holders":
         n_s = len(sub.sku_ids)
@@ -817,6 +814,11 @@ def _line_warehouses(arr: OrderArrays, om: OrderModel, x: np.ndarray) -> IntArra
     value = x[om.cand_col]
     if ((value > 1e-6) & (value < 1 - 1e-6)).any():
         value = _integral_lines(arr, om, x)
+    return _largest_candidates(arr, om, value)
+
+
+def _largest_candidates(arr: OrderArrays, om: OrderModel, value: np.ndarray) -> IntArray:
+    """(L,) every line's warehouse of largest candidate ``value``; -1 for a line without candidates."""
     best = np.lexsort((-value, om.cand_line))
     first = np.r_[True, om.cand_line[best][1:] != om.cand_line[best][:-1]]
     line_wh = np.full(arr.n_lines, -1, dtype=np.int64)
