@@ -87,7 +87,8 @@ def run_orlib_case(
     dict
         One benchmark row: suite, instance, backend, time_limit_s, status, feasible, objective,
         best_known, gap_pct (to the published optimum, percent), at_optimum, bound, mip_gap,
-        build_s, solve_s, runtime_s, and ``error`` when the case failed.
+        build_s, solve_s, runtime_s, presolve and the plan's ``stats`` (see
+        :func:`~optiops.allocation.facility.solve_facility`), and ``error`` when the case failed.
     """
     from optiops.allocation.check import check_facility
     from optiops.allocation.facility import solve_facility
@@ -95,7 +96,7 @@ def run_orlib_case(
     from optiops.solvers import MipOptions
 
     row: dict[str, Any] = {"suite": SUITE, "instance": instance, "backend": backend, "time_limit_s": time_limit,
-                           "seed": seed, "threads": threads}  # fmt: skip
+                           "seed": seed, "threads": threads, "presolve": "lagrangian"}  # fmt: skip
     t0 = time.perf_counter()
     try:
         inst = read_orlib_cap(file, capacity, name=instance)
@@ -106,7 +107,7 @@ def run_orlib_case(
             status=plan.status, feasible=feasible, objective=check.objective if feasible else None,
             solver_objective=plan.solver_objective, backend_used=plan.backend, open=len(plan.open),
             bound=plan.bound, mip_gap=plan.gap, build_s=_r(plan.build_s), solve_s=_r(plan.solve_s),
-            violations=check.violations[:5],
+            violations=check.violations[:5], stats={k: _r(v) for k, v in plan.stats.items()},
         )  # fmt: skip
     except Exception as exc:  # one failing case must not end the suite; the row records it
         row.update(status="error", feasible=False, objective=None, error=f"{type(exc).__name__}: {exc}")

@@ -26,36 +26,71 @@ Every array is built at once with numpy; the model is then handed to any MIP bac
 
 from __future__ import annotations
 
+import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
 
 from optiops._logging import logger
 from optiops.allocation.check import check_facility
+from optiops.allocation.facility_lagrange import fixings, lagrangian
 from optiops.exceptions import InfeasibleError, SolverError
 from optiops.model.network import Allocation, FacilityArrays, FacilityInstance, FacilityPlan, facility_arrays
-from optiops.solvers import LinearModel, LinearModelBuilder, MipOptions, MipResult, get_backend, list_backends
+from optiops.solvers import (
+    LinearModel,
+    LinearModelBuilder,
+    MipBackend,
+    MipOptions,
+    MipResult,
+    get_backend,
+    list_backends,
+    solve_from,
+)
 
 Linking = Literal["strong", "aggregate"]
+Presolve = Literal["lagrangian", "off"]
 AUTO_ORDER = ("highs", "scip", "cbc", "cpsat")  # strongest first, measured on allocation-orlib
 DROP_BELOW = 1e-7  # allocation shares below this are solver noise, not part of the plan
+LAGRANGE_SHARE = 0.25  # most of the time limit the Lagrangian search may take
+RESTRICTED = 15  # warehouses of the MIP that looks for a better plan first (with 20, capb-7000 missed 60 s)
+RESTRICTED_SHARE = 0.3  # of the time left, most the restricted MIP may take
+# Backend parameters for the reduced MIP once it starts from a plan within a fraction of a percent of the
+# optimum.  HiGHS's sub-MIP heuristics (RINS, RENS, root reduced cost) then only cost time: on the
+# capb-6000/7000 reductions they took 20-24 s of 64-67 s without finding a better plan.
+FROM_PLAN_PARAMS: dict[str, dict[str, object]] = {
+    "highs": {"mip_heuristic_run_rins": False, "mip_heuristic_run_rens": False,
+              "mip_heuristic_run_root_reduced_cost": False},
+}  # fmt: skip
 
 
 @dataclass(frozen=True, eq=False)
 class FacilityModel:
-    """The MIP of an instance and where its variables are: ``y`` (m) then ``x`` (m x n, row-major)."""
+    """The MIP of an instance and where its variables are: ``y`` (k) then ``x`` (k x n, row-major).
+
+    ``index`` lists the instance's warehouses the model holds (all of them unless a reduction left
+    some out); ``split`` and ``start`` translate between the model's variables and whole-instance arrays.
+    """
 
     model: LinearModel
     n_warehouses: int
     n_customers: int
     scale: np.ndarray  # (n,): x_ij counts shares / scale_j (1, or the demand with integer units)
+    index: np.ndarray  # (k,): the instance's warehouse of each of the model's
 
     def split(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(y, the m x n matrix of shares) from a solution vector."""
-        m, n = self.n_warehouses, self.n_customers
-        return x[:m], x[m : m + m * n].reshape(m, n) / self.scale[None, :]
+        """(y, the m x n matrix of shares) of the whole instance from a solution vector."""
+        k, n = len(self.index), self.n_customers
+        y, shares = np.zeros(self.n_warehouses), np.zeros((self.n_warehouses, n))
+        y[self.index] = x[:k]
+        shares[self.index] = x[k : k + k * n].reshape(k, n) / self.scale[None, :]
+        return y, shares
+
+    def start(self, is_open: np.ndarray, shares: np.ndarray) -> np.ndarray:
+        """The solution vector of a whole-instance plan (open mask, m x n shares) held by the model."""
+        idx = self.index
+        return np.concatenate([is_open[idx].astype(float), (shares[idx] * self.scale[None, :]).ravel()])
 
 
 def diagnose_facility(inst: FacilityInstance) -> list[str]:
@@ -94,7 +129,10 @@ def _diagnose(inst: FacilityInstance) -> list[tuple[str, str | None]]:
     return causes
 
 
-def build_facility_model(inst: FacilityInstance, linking: Linking = "strong", units: bool = False) -> FacilityModel:
+def build_facility_model(
+    inst: FacilityInstance, linking: Linking = "strong", units: bool = False, warehouses: np.ndarray | None = None,
+    must_open: np.ndarray | None = None,
+) -> FacilityModel:  # fmt: skip
     """The MIP of ``inst``, built from arrays without per-term Python loops.
 
     Parameters
@@ -108,6 +146,10 @@ def build_facility_model(inst: FacilityInstance, linking: Linking = "strong", un
         backends without exact continuous variables (CP-SAT).  Exact when every demand is a whole
         number: for fixed open warehouses the rest is a transportation problem, whose vertices are
         integral.  Zero-demand customers keep a 0/1 share.
+    warehouses : numpy.ndarray, optional
+        Indices of the warehouses the model holds (default all); the others stay closed.
+    must_open : numpy.ndarray, optional
+        Bool per warehouse of the instance: these are open in every plan of the model.
 
     Returns
     -------
@@ -119,7 +161,10 @@ def build_facility_model(inst: FacilityInstance, linking: Linking = "strong", un
     SolverError
         When ``units`` is asked for and a demand is not a whole number.
     """
-    arr = facility_arrays(inst)
+    full = facility_arrays(inst)
+    index = np.arange(full.shape[0]) if warehouses is None else np.asarray(warehouses, dtype=np.int64)
+    arr = FacilityArrays(capacity=full.capacity[index], fixed_cost=full.fixed_cost[index], demand=full.demand,
+                         assign_cost=full.assign_cost[index])  # fmt: skip
     m, n = arr.shape
     scale = np.ones(n)
     if units:
@@ -127,7 +172,8 @@ def build_facility_model(inst: FacilityInstance, linking: Linking = "strong", un
             raise SolverError("integer demand units need whole-number demands; scale the demands of the instance")
         scale = np.where(arr.demand > 0, arr.demand, 1.0)
     b = LinearModelBuilder(name=inst.name or "facility")
-    y = b.add_vars(m, cost=arr.fixed_cost, upper=1.0, integer=True)
+    lower = 0.0 if must_open is None else must_open[index].astype(float)
+    y = b.add_vars(m, cost=arr.fixed_cost, lower=lower, upper=1.0, integer=True)
     x = b.add_vars(m * n, cost=(arr.assign_cost / scale).ravel(), upper=_x_upper(arr, inst.single_sourcing, scale),
                    integer=inst.single_sourcing or units).reshape(m, n)  # fmt: skip
     # every customer is served in full: row j holds x[:, j]
@@ -146,7 +192,7 @@ def build_facility_model(inst: FacilityInstance, linking: Linking = "strong", un
                vals=np.column_stack([np.ones(k), -scale[cols_j]]).ravel(), upper=np.zeros(k))  # fmt: skip
     # cover: the open warehouses can hold all demand (implied, but it tightens the relaxation)
     b.add_rows(rows=np.zeros(m, dtype=np.int64), cols=y, vals=arr.capacity, lower=[arr.demand.sum()])
-    return FacilityModel(model=b.build(), n_warehouses=m, n_customers=n, scale=scale)
+    return FacilityModel(model=b.build(), n_warehouses=full.shape[0], n_customers=n, scale=scale, index=index)
 
 
 def solve_facility(
@@ -154,6 +200,7 @@ def solve_facility(
     backend: str = "auto",
     options: MipOptions | None = None,
     linking: Linking = "strong",
+    presolve: Presolve = "lagrangian",
 ) -> FacilityPlan:
     """Solve a capacitated facility location instance and check the plan independently.
 
@@ -168,6 +215,13 @@ def solve_facility(
         Time limit, threads, relative gap, seed, backend parameters.
     linking : {"strong", "aggregate"}
         See :func:`build_facility_model`.
+    presolve : {"lagrangian", "off"}
+        ``lagrangian`` (split demand only): first a Lagrangian bound and plans
+        (:mod:`optiops.allocation.facility_lagrange`, a quarter of the time limit at most), then a MIP
+        over the best-ranked warehouses for a better plan, then the MIP over every warehouse the
+        bound cannot rule out, started from the best plan where the backend takes a start.  The
+        warehouses left out are exactly those no plan cheaper than the best one opens, so
+        ``optimal`` still means proven optimal.  ``off`` hands the whole model to the backend.
 
     Returns
     -------
@@ -194,12 +248,14 @@ def solve_facility(
             [who for _, who in causes if who is not None],
         )
     mip = get_backend(choose_backend(backend))
-    t_build = time.perf_counter()
     # a backend that only approximates continuous variables gets integer demand units (exact)
     units = not mip.exact_continuous and not inst.single_sourcing
-    fm = build_facility_model(inst, linking, units=units)
-    formulation_s = time.perf_counter() - t_build
-    res = mip.solve(fm.model, options)
+    run = _Run(inst, mip, options, linking, units, t0)
+    if presolve == "lagrangian" and not inst.single_sourcing:
+        res, fm = run.reduced()
+    else:
+        fm = run.build()
+        res = run.solve(fm)
     if res.status == "infeasible":
         raise InfeasibleError(
             f"{mip.name} proved that no single-sourcing assignment fits the warehouse capacities "
@@ -210,16 +266,136 @@ def solve_facility(
         )
     if res.status in ("error", "unbounded"):
         raise SolverError(f"{mip.name} failed on {inst.name or 'the instance'}: {res.status} ({res.message})")
-    plan = _plan(inst, fm, res, options, formulation_s, time.perf_counter() - t0)
+    plan = run.plan(fm, res)
     check = check_facility(inst, plan)
     plan = plan.model_copy(update={
         "objective": check.objective, "fixed_cost": check.fixed_cost, "assignment_cost": check.assignment_cost,
         "violations": check.violations,
-    }) if res.has_solution else plan  # fmt: skip
-    if check.violations and res.has_solution:
+    }) if plan.open else plan  # fmt: skip
+    if check.violations and plan.open:
         logger.warning("%s plan for %s breaks %d rules: %s", mip.name, inst.name, len(check.violations),
                        "; ".join(check.violations[:3]))  # fmt: skip
     return plan
+
+
+class _Run:
+    """One solve of an instance: the models it builds, the time they take and the best plan met."""
+
+    def __init__(
+        self, inst: FacilityInstance, mip: MipBackend, options: MipOptions, linking: Linking, units: bool, t0: float
+    ) -> None:  # fmt: skip
+        self.inst, self.mip, self.options, self.linking, self.units, self.t0 = inst, mip, options, linking, units, t0
+        self.arr = facility_arrays(inst)
+        self.deadline = None if options.time_limit is None else t0 + options.time_limit
+        self.build_s = 0.0
+        self.bound = -math.inf  # a bound proven outside the last MIP (the Lagrangian one)
+        self.best: tuple[float, np.ndarray, np.ndarray] | None = None  # cost, open, shares of the best plan
+        self.stats: dict[str, float] = {}
+
+    def left(self) -> float | None:
+        """Seconds to the deadline (None without a time limit)."""
+        return None if self.deadline is None else max(self.deadline - time.perf_counter(), 0.01)
+
+    def build(self, warehouses: np.ndarray | None = None, must_open: np.ndarray | None = None) -> FacilityModel:
+        """The model over ``warehouses`` (all by default), its build time counted."""
+        t = time.perf_counter()
+        fm = build_facility_model(self.inst, self.linking, units=self.units, warehouses=warehouses, must_open=must_open)
+        self.build_s += time.perf_counter() - t
+        return fm
+
+    def solve(self, fm: FacilityModel, time_limit: float | None = None, from_plan: bool = False) -> MipResult:
+        """Solve ``fm`` within ``time_limit`` (default: what is left), from the best plan if it fits.
+
+        ``from_plan`` says the best plan is close to the optimum: the backend then gets
+        :data:`FROM_PLAN_PARAMS` (under any ``params`` of the options).
+        """
+        limit = self.left() if time_limit is None else time_limit
+        params = (
+            {**FROM_PLAN_PARAMS.get(self.mip.name, {}), **self.options.params} if from_plan else self.options.params
+        )
+        opts = replace(self.options, time_limit=limit, params=params)
+        start = None
+        if self.best is not None and getattr(self.mip, "accepts_start", False):
+            _, is_open, shares = self.best
+            if not (is_open & ~np.isin(np.arange(len(is_open)), fm.index)).any():
+                start = fm.start(is_open, shares)
+        res = solve_from(self.mip, fm.model, opts, start)
+        self.build_s += res.build_s
+        if res.has_solution and res.x is not None:
+            y, shares = fm.split(res.x)
+            self.offer(float(res.objective or 0.0), y > 0.5, shares)
+        return res
+
+    def offer(self, cost: float, is_open: np.ndarray, shares: np.ndarray) -> None:
+        """Keep the plan if it is the cheapest so far."""
+        if self.best is None or cost < self.best[0]:
+            self.best = (cost, is_open, shares)
+
+    def reduced(self) -> tuple[MipResult, FacilityModel]:
+        """Lagrangian bound and plans, a MIP over the best-ranked warehouses, then the reduced MIP."""
+        share = None if self.options.time_limit is None else LAGRANGE_SHARE * self.options.time_limit
+        lag = lagrangian(self.arr, None if share is None else self.t0 + share, rel_gap=self.options.rel_gap)
+        self.bound = lag.bound
+        self.stats.update(lagrange_s=lag.seconds, lagrange_iterations=lag.iterations)
+        if lag.shares is not None:
+            self.offer(lag.upper, lag.open, lag.shares)
+        if self.best is None:
+            fm = self.build()
+            return self.solve(fm), fm
+        closed, opened, values = fixings(self.arr, lag.multipliers, self.best[0])
+        restricted = np.flatnonzero(~closed)
+        if len(restricted) > RESTRICTED:
+            ranked = np.argsort(np.where(closed, np.inf, values), kind="stable")
+            chosen = np.zeros(len(values), dtype=bool)
+            chosen[ranked[:RESTRICTED]] = True
+            chosen |= opened | self.best[1]
+            fm = self.build(np.flatnonzero(chosen), opened)
+            left, t = self.left(), time.perf_counter()
+            self.solve(fm, None if left is None else left * RESTRICTED_SHARE)
+            closed, opened, _ = fixings(self.arr, lag.multipliers, self.best[0])
+            self.stats.update(restricted=int(chosen.sum()), restricted_s=time.perf_counter() - t)
+        keep = np.flatnonzero(~closed)
+        self.stats.update(kept=len(keep), fixed_open=int(opened.sum()))
+        fm = self.build(keep, opened)
+        return self.solve(fm, from_plan=True), fm
+
+    def plan(self, fm: FacilityModel, res: MipResult) -> FacilityPlan:
+        """The plan of the best solution met; ``status`` and ``bound`` from the last MIP and the bound."""
+        runtime_s = time.perf_counter() - self.t0
+        best = self.best
+        bound = res.bound if res.bound is not None else None
+        if math.isfinite(self.bound):
+            bound = self.bound if bound is None else max(bound, self.bound)
+        status = res.status
+        if best is not None:
+            gap = (best[0] - bound) / abs(best[0]) if bound is not None and best[0] else None
+            if status != "optimal" and gap is not None and gap <= self.options.rel_gap:
+                status = "optimal"
+            elif status not in ("optimal", "feasible"):
+                status = "feasible"
+        else:
+            gap = res.gap
+        base = FacilityPlan(
+            instance=self.inst.name, status=status, backend=res.backend, time_limit_s=self.options.time_limit,
+            solver_objective=best[0] if best is not None else res.objective, bound=bound, gap=gap, build_s=self.build_s,
+            solve_s=runtime_s - self.build_s, runtime_s=runtime_s, stats=self.stats,
+        )  # fmt: skip
+        if best is None:
+            return base
+        _, is_open, share = best
+        share = np.clip(share, 0.0, 1.0)
+        if self.inst.single_sourcing:
+            share = np.round(share)
+        demand, cost = self.arr.demand, self.arr.assign_cost
+        allocations = [
+            Allocation(warehouse=self.inst.warehouses[i].id, customer=self.inst.customers[j].id,
+                       fraction=float(share[i, j]), units=float(share[i, j] * demand[j]),
+                       cost=float(share[i, j] * cost[i, j]))
+            for i, j in zip(*np.nonzero(share > DROP_BELOW), strict=True)
+        ]  # fmt: skip
+        return base.model_copy(
+            update={"open": [self.inst.warehouses[i].id for i in np.flatnonzero(is_open)], "allocations": allocations}
+        )
 
 
 def choose_backend(name: str) -> str:
@@ -250,32 +426,3 @@ def _x_upper(arr: FacilityArrays, single_sourcing: bool, scale: np.ndarray) -> n
     if single_sourcing:
         upper[arr.demand[None, :] > arr.capacity[:, None]] = 0.0
     return upper.ravel()
-
-
-def _plan(
-    inst: FacilityInstance, fm: FacilityModel, res: MipResult, options: MipOptions, formulation_s: float,
-    runtime_s: float,
-) -> FacilityPlan:  # fmt: skip
-    """The plan of a solver result: open warehouses and the non-negligible allocation shares."""
-    base = FacilityPlan(
-        instance=inst.name, status=res.status, backend=res.backend, time_limit_s=options.time_limit,
-        solver_objective=res.objective, bound=res.bound, gap=res.gap,
-        build_s=formulation_s + res.build_s, solve_s=res.solve_s, runtime_s=runtime_s,
-    )  # fmt: skip
-    if not res.has_solution or res.x is None:
-        return base
-    y, share = fm.split(res.x)
-    share = np.clip(share, 0.0, 1.0)
-    if inst.single_sourcing:
-        share = np.round(share)
-    is_open = y > 0.5
-    demand = np.array([c.demand for c in inst.customers])
-    cost = facility_arrays(inst).assign_cost
-    allocations = [
-        Allocation(warehouse=inst.warehouses[i].id, customer=inst.customers[j].id, fraction=float(share[i, j]),
-                   units=float(share[i, j] * demand[j]), cost=float(share[i, j] * cost[i, j]))
-        for i, j in zip(*np.nonzero(share > DROP_BELOW), strict=True)
-    ]  # fmt: skip
-    return base.model_copy(
-        update={"open": [inst.warehouses[i].id for i in np.flatnonzero(is_open)], "allocations": allocations}
-    )

@@ -51,7 +51,7 @@ import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
-from typing import Literal, cast
+from typing import Literal
 
 import numpy as np
 import scipy.sparse as sp
@@ -94,6 +94,7 @@ from optiops.solvers import (
     MipResult,
     get_backend,
     relative_gap,
+    solve_from,
 )
 from optiops.solvers.linear import FloatArray, IntArray
 
@@ -381,7 +382,7 @@ def _solve_full(arr: OrderArrays, mip: MipBackend, options: MipOptions, mo: Orde
     formulation_s = time.perf_counter() - t2
     start = _start_vector(arr, om, greedy.line_wh) if greedy.complete else None
     start_cost = om.model.objective(start) if start is not None else None
-    res = _run(mip, om.model, options, start if mo.mip_start else None)
+    res = solve_from(mip, om.model, options, start if mo.mip_start else None)
     _raise_on_failure(mip, res, arr)
     line_wh = _line_warehouses(arr, om, res.x) if res.has_solution and res.x is not None else None
     source: PlanSource = "solver"
@@ -693,7 +694,7 @@ def _solve_job(job: _Job, mip: MipBackend, options: MipOptions, mo: OrderModelOp
             model = replace(model, upper=np.where(keep, model.upper, 0.0))
             timings["vars_kept"] = float(keep.sum())
     sub_options = replace(options, time_limit=max(budget - (time.perf_counter() - t_budget), 0.1))
-    res = _run(mip, model, sub_options, start if mo.mip_start else None)
+    res = solve_from(mip, model, sub_options, start if mo.mip_start else None)
     timings["translate_s"] += res.build_s
     timings["mip_s"] += res.solve_s
     if not res.has_solution or res.x is None:
@@ -736,7 +737,7 @@ def _fixed_answer(sub: OrderArrays, om: OrderModel, x: np.ndarray, job: _Job, mi
         return None, timings
     rom = build_order_model(rest, mo.line_vars, keep=job.sub_keep[free][rest.line_order])
     start = _start_vector(rest, rom, job.start_wh[rest_lines]) if mo.mip_start else None
-    res = _run(mip, rom.model, options, start)
+    res = solve_from(mip, rom.model, options, start)
     timings["mip_s"], timings["translate_s"] = res.solve_s, res.build_s
     if not res.has_solution or res.x is None:
         return None, timings
@@ -789,14 +790,6 @@ def _raise_on_failure(mip: MipBackend, res: MipResult, arr: OrderArrays) -> None
 def _cost(arr: OrderArrays, line_wh: IntArray) -> float:
     """Cost of a complete allocation: handling and shipping per parcel, the penalty per extra parcel."""
     return _lines_cost(arr, np.arange(arr.n_lines), line_wh)
-
-
-def _run(mip: MipBackend, model: LinearModel, options: MipOptions, start: np.ndarray | None) -> MipResult:
-    """Solve, passing the start to backends that declare ``accepts_start``."""
-    if start is not None and getattr(mip, "accepts_start", False):
-        solve = cast(Callable[..., MipResult], mip.solve)
-        return solve(model, options, start=start)
-    return mip.solve(model, options)
 
 
 def _start_vector(arr: OrderArrays, om: OrderModel, line_wh: IntArray) -> np.ndarray:

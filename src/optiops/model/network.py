@@ -152,6 +152,10 @@ class FacilityPlan(_Model):
     solve_s: float | None = None
     runtime_s: float | None = None
     violations: list[str] = Field(default_factory=list, description="Rules the checker found broken; empty if valid.")
+    stats: dict[str, float] = Field(
+        default_factory=dict,
+        description="How the solve went: Lagrangian seconds and iterations, warehouses kept in the MIP and fixed open.",
+    )
 
     @property
     def proven_optimal(self) -> bool:

@@ -6,7 +6,7 @@ returning a :class:`MipResult` reported the same way for all.
 """
 
 from optiops.solvers.linear import LinearModel, LinearModelBuilder
-from optiops.solvers.mip import MipBackend, MipOptions, MipResult, MipStatus, relative_gap
+from optiops.solvers.mip import MipBackend, MipOptions, MipResult, MipStatus, relative_gap, solve_from
 from optiops.solvers.profiles import Profile, find_profile, load_profile
 from optiops.solvers.registry import get_backend, known_backends, list_backends, register_backend
 
@@ -25,4 +25,5 @@ __all__ = [
     "load_profile",
     "register_backend",
     "relative_gap",
+    "solve_from",
 ]

@@ -9,8 +9,9 @@ computed here, so that gaps of different backends can be compared.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, cast
 
 import numpy as np
 
@@ -115,6 +116,31 @@ class MipBackend(Protocol):
     def solve(self, model: LinearModel, options: MipOptions) -> MipResult:
         """Translate ``model`` into the backend's form and solve it."""
         ...
+
+
+def solve_from(mip: MipBackend, model: LinearModel, options: MipOptions, start: np.ndarray | None) -> MipResult:
+    """Solve ``model``, passing ``start`` (one value per variable) to backends that declare ``accepts_start``.
+
+    Parameters
+    ----------
+    mip : MipBackend
+        The backend.
+    model : LinearModel
+        The model.
+    options : MipOptions
+        Limits, threads, gap, seed and backend parameters.
+    start : numpy.ndarray or None
+        A MIP start; backends without ``accepts_start`` are called without it.
+
+    Returns
+    -------
+    MipResult
+        The backend's result.
+    """
+    if start is not None and getattr(mip, "accepts_start", False):
+        solve = cast(Callable[..., MipResult], mip.solve)
+        return solve(model, options, start=start)
+    return mip.solve(model, options)
 
 
 def relative_gap(objective: float | None, bound: float | None) -> float | None:
