@@ -69,6 +69,24 @@ def test_forecast_table_shows_the_latest_run_even_without_run_ids() -> None:
     assert "commit bbb" in text and "| 0.900 |" in text and "| 1.000 |" not in text
 
 
+def test_orlib_table_takes_each_backends_newest_row() -> None:
+    """Per instance and backend: the newest row, proofs as times (fastest in bold), the rest as gaps."""
+    base = {"suite": "allocation-orlib", "time_limit_s": 60, "best_known": 100.0, "commit": "c1"}
+    rows = [
+        {**base, "instance": "capa-8000", "backend": "highs", "date": "2026-01-01", "status": "feasible",
+         "gap_pct": 30.0, "mip_gap": 0.23, "runtime_s": 61.0, "at_optimum": False},
+        {**base, "instance": "capa-8000", "backend": "highs", "date": "2026-02-01", "status": "optimal",
+         "gap_pct": 0.0, "mip_gap": 0.0, "runtime_s": 12.4, "at_optimum": True, "commit": "c2"},
+        {**base, "instance": "capa-8000", "backend": "cbc", "date": "2026-02-01", "status": "optimal",
+         "gap_pct": 0.0, "mip_gap": 0.0, "runtime_s": 32.1, "at_optimum": True, "commit": "c2"},
+        {**base, "instance": "capa-8000", "backend": "cpsat", "date": "2026-02-01", "status": "feasible",
+         "gap_pct": 3.93, "mip_gap": 0.0384, "runtime_s": 60.4, "at_optimum": False, "commit": "c2"},
+    ]  # fmt: skip
+    text = other_tables(rows)
+    line = next(x for x in text.splitlines() if x.startswith("| capa-8000"))
+    assert line == "| capa-8000 | 100.000 | optimal, 32.1 s | +3.93 % (MIP gap 3.84 %, 60 s) | **optimal, 12.4 s** |"
+
+
 def test_inline_executor_reports_exceptions() -> None:
     """An exception inside a task surfaces through future.result()."""
     fut = make_executor("inline").submit(int, "not a number")

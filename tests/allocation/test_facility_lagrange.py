@@ -127,3 +127,17 @@ def test_restricted_mip_then_reduced_mip(seed: int, monkeypatch: pytest.MonkeyPa
     assert plan.stats["restricted"] >= 3
     assert plan.status == "optimal" and plan.objective == pytest.approx(opt, rel=1e-6)
     assert check_facility(inst, plan).feasible
+
+
+def test_zero_demand_customer_and_zero_capacity_warehouse() -> None:
+    """A customer without demand still needs an open warehouse; one without capacity serves only it."""
+    base = random_instance(8, m=6, n=12)
+    warehouses = [*base.warehouses[:-1], base.warehouses[-1].model_copy(update={"capacity": 0.0})]
+    customers = [base.customers[0].model_copy(update={"demand": 0.0}), *base.customers[1:]]
+    inst = base.model_copy(update={"warehouses": warehouses, "customers": customers})
+    opt, _ = optimum(inst)
+    lag = lagrangian(facility_arrays(inst))
+    assert np.isfinite(lag.bound) and lag.bound <= opt * (1 + 1e-9)
+    plan = solve_facility(inst, "highs", MipOptions(time_limit=30))
+    assert plan.status == "optimal" and plan.objective == pytest.approx(opt, rel=1e-6)
+    assert check_facility(inst, plan).feasible

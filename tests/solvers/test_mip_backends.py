@@ -151,3 +151,30 @@ def test_highs_reports_reduced_costs_of_an_lp_only() -> None:
     assert np.allclose(res.reduced_costs[res.x > 0.5], 0.0) and (res.reduced_costs > -1e-9).all()
     assert res.reduced_costs.max() > 0.0
     assert get_backend("highs").solve(assignment(), MipOptions()).reduced_costs is None
+
+
+def test_highs_solves_again_when_it_returns_the_starts_values(monkeypatch: pytest.MonkeyPatch) -> None:
+    """HiGHS 1.16 can hand back the start's values with a better solution's objective: the adapter
+    notices (the recomputed objective is above HiGHS's) and solves again without the start."""
+    from optiops.solvers.highs_backend import HighsBackend
+
+    model, backend = assignment(), HighsBackend()
+    good = backend._solve(model, MipOptions(), None)  # the optimum 5
+    start = np.eye(3).ravel()  # the diagonal: cost 4 + 0 + 2 = 6
+    stale = dataclasses.replace(
+        good, x=start, objective=6.0, stats={**good.stats, "solver_objective": 5.0}, gap=relative_gap(6.0, 5.0)
+    )
+    calls: list[object] = []
+
+    def fake(m: LinearModel, o: MipOptions, s: np.ndarray | None) -> object:
+        calls.append(s)
+        return stale if s is not None else good
+
+    monkeypatch.setattr(backend, "_solve", fake)
+    res = backend.solve(model, MipOptions(), start=start)
+    assert calls[0] is start and calls[1] is None
+    assert res.objective == pytest.approx(5.0) and res.status == "optimal"
+    # without a second solve that helps, the start's values are kept but not called optimal
+    monkeypatch.setattr(backend, "_solve", lambda m, o, s: stale)
+    res = backend.solve(model, MipOptions(), start=start)
+    assert res.objective == pytest.approx(6.0) and res.status == "feasible"

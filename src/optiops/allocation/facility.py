@@ -53,6 +53,7 @@ Linking = Literal["strong", "aggregate"]
 Presolve = Literal["lagrangian", "off"]
 AUTO_ORDER = ("highs", "scip", "cbc", "cpsat")  # strongest first, measured on allocation-orlib
 DROP_BELOW = 1e-7  # allocation shares below this are solver noise, not part of the plan
+OPTIMAL_GAP = 1e-5  # a backend's "optimal" is believed up to this gap between the plan's cost and the bound
 LAGRANGE_SHARE = 0.25  # most of the time limit the Lagrangian search may take
 RESTRICTED = 15  # warehouses of the MIP that looks for a better plan first (with 20, capb-7000 missed 60 s)
 RESTRICTED_SHARE = 0.3  # of the time left, most the restricted MIP may take
@@ -321,9 +322,9 @@ class _Run:
                 start = fm.start(is_open, shares)
         res = solve_from(self.mip, fm.model, opts, start)
         self.build_s += res.build_s
-        if res.has_solution and res.x is not None:
+        if res.has_solution and res.x is not None and res.objective is not None:
             y, shares = fm.split(res.x)
-            self.offer(float(res.objective or 0.0), y > 0.5, shares)
+            self.offer(res.objective, y > 0.5, shares)
         return res
 
     def offer(self, cost: float, is_open: np.ndarray, shares: np.ndarray) -> None:
@@ -369,10 +370,10 @@ class _Run:
         status = res.status
         if best is not None:
             gap = (best[0] - bound) / abs(best[0]) if bound is not None and best[0] else None
-            if status != "optimal" and gap is not None and gap <= self.options.rel_gap:
+            if gap is not None and gap <= self.options.rel_gap:
                 status = "optimal"
-            elif status not in ("optimal", "feasible"):
-                status = "feasible"
+            elif status != "feasible" and not (status == "optimal" and gap is not None and gap <= OPTIMAL_GAP):
+                status = "feasible"  # a plan, but no proof within the tolerance, whatever the backend says
         else:
             gap = res.gap
         base = FacilityPlan(

@@ -199,7 +199,9 @@ def lagrangian(
     d, total = arr.demand, float(arr.demand.sum())
     # start: each customer's cheapest cost with the fixed cost spread over the capacity
     spread = np.divide(arr.fixed_cost, arr.capacity, out=np.full(arr.shape[0], np.inf), where=arr.capacity > 0)
-    u = (arr.assign_cost + spread[:, None] * d[None, :]).min(axis=0)
+    share_of_fixed = np.zeros(arr.shape)
+    np.multiply(spread[:, None], d[None, :], out=share_of_fixed, where=d[None, :] > 0)  # no inf * 0
+    u = (arr.assign_cost + share_of_fixed).min(axis=0)
     best, best_u = -math.inf, u
     best_open, best_shares = np.zeros(arr.shape[0], dtype=bool), None
     tried: set[bytes] = set()

@@ -5,7 +5,11 @@ Options: ``time_limit`` -> ``time_limit``, ``threads`` -> ``threads``, ``rel_gap
 
 A MIP start (one value per variable) is passed with ``setSolution``; HiGHS checks it and keeps it as
 its first incumbent when it is feasible.  ``accepts_start = True`` tells formulations that ``solve``
-takes ``start=``; adapters without the attribute are called without one.
+takes ``start=``; adapters without the attribute are called without one.  HiGHS 1.16 can return the
+start's values with the objective of a better solution it found (seen on OR-Library cap102 once
+warehouses were fixed: "MIP start solution is feasible in the reduced space" at a lower objective,
+status Optimal, values still the start's).  The adapter recomputes the objective of the values it
+gets; when that is above HiGHS's own objective it solves again without the start and keeps the better.
 
 HiGHS runs its tasks on a scheduler of the calling thread whose thread count is fixed when it starts;
 when a solve asks for a different ``threads`` than the last solve on the same thread, that scheduler is
@@ -67,6 +71,24 @@ class HighsBackend:
         MipResult
             The uniform result.
         """
+        result = self._solve(model, options, start)
+        if start is None or not result.has_solution or result.objective is None:
+            return result
+        reported = result.stats["solver_objective"]
+        if result.objective - reported <= 1e-9 * max(abs(reported), 1.0) + 1e-6:
+            return result
+        # HiGHS kept the start's values but reports a better objective: solve again without the start
+        left = None if options.time_limit is None else options.time_limit - result.solve_s - result.build_s
+        if left is not None and left <= 0.01:
+            return replace(result, status="feasible") if result.status == "optimal" else result
+        again = self._solve(model, replace(options, time_limit=left), None)
+        best = again if again.has_solution and (again.objective or np.inf) <= result.objective else result
+        if best is result and best.status == "optimal":
+            best = replace(best, status="feasible")
+        return replace(best, solve_s=result.solve_s + again.solve_s, build_s=result.build_s + again.build_s)
+
+    def _solve(self, model: LinearModel, options: MipOptions, start: FloatArray | None) -> MipResult:
+        """One HiGHS run."""
         # The private core class is used because highspy.Highs() prints a banner on construction,
         # before output_flag can be switched off; the library must not write to stdout.
         from highspy import _core
