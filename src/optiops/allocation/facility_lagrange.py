@@ -4,7 +4,7 @@ Relax every customer's demand row ``sum_i x_ij = 1`` with a multiplier ``u_j``. 
 apart by warehouse: opened, warehouse ``i`` takes the customers whose cost ``c_ij - u_j`` is negative,
 best per unit of demand first, up to its capacity (a fractional knapsack, so its value ``v_i`` is one
 sort away).  Which warehouses open is then a covering knapsack: ``min sum_i v_i y_i`` subject to
-``sum_i u_i y_i >= total demand`` (the cover row, valid for every plan) with ``y`` binary.  With equal
+``sum_i cap_i y_i >= total demand`` (the cover row, valid for every plan) with ``y`` binary.  With equal
 capacities, as in every OR-Library ``capa``/``capb``/``capc`` case, that is "open the k cheapest",
 solved exactly; otherwise its LP relaxation is used, which keeps the bound valid.
 

@@ -167,22 +167,22 @@ def orlib_table(rows: list[dict[str, Any]], suite: str = "allocation-orlib") -> 
 
     for inst in instances:
         cells = [latest.get((inst, b)) for b in backends]
-        times = [r["runtime_s"] for r in cells if r is not None and proved(r)]
+        times = [c["runtime_s"] for c in cells if c is not None and proved(c)]
         fastest = min(times) if times else None
         out = []
-        for r in cells:
-            if r is None:
+        for cell in cells:
+            if cell is None:
                 out.append("")
-            elif proved(r):
-                text = f"optimal, {r['runtime_s']:.1f} s"
-                out.append(f"**{text}**" if r["runtime_s"] == fastest else text)
-            elif r.get("gap_pct") is None:
-                out.append(f"{r.get('status')}, no plan ({r['runtime_s']:.0f} s)")
+            elif proved(cell):
+                text = f"optimal, {cell['runtime_s']:.1f} s"
+                out.append(f"**{text}**" if cell["runtime_s"] == fastest else text)
+            elif cell.get("gap_pct") is None:
+                out.append(f"{cell.get('status')}, no plan ({cell['runtime_s']:.0f} s)")
             else:
-                mip = r.get("mip_gap")
+                mip = cell.get("mip_gap")
                 mip_text = "n/a" if mip is None else f"{100 * mip:.2f} %"
-                out.append(f"{r['gap_pct']:+.2f} % (MIP gap {mip_text}, {r['runtime_s']:.0f} s)")
-        best = latest.get((inst, backends[0]), {}).get("best_known")
+                out.append(f"{cell['gap_pct']:+.2f} % (MIP gap {mip_text}, {cell['runtime_s']:.0f} s)")
+        best = next((c.get("best_known") for c in cells if c is not None), None)
         lines.append(f"| {inst} | {_fmt(best, 3)} | " + " | ".join(out) + " |")
     lines.append("")
     return lines

@@ -43,7 +43,7 @@ EXIT_SOLVER, EXIT_INPUT, EXIT_INFEASIBLE = 1, 2, 3
 ROUNDINGS = ("none", "round", "dimacs", "exact")
 SOLVE_OUTPUTS = ("plan.json", "routes.csv", "solution.sol", "route_map.png", "route_schedule.png", "roster.csv",
                  "roster.png", "coverage.png", "policies.csv", "orders.csv", "stock.png", "schedule.csv",
-                 "schedule.png")  # fmt: skip
+                 "schedule.png", "placement.csv")  # fmt: skip
 
 
 @contextmanager
@@ -203,6 +203,9 @@ def solve(
         if document_kind(file) == "order-allocation":
             _solve_orders(file, out_dir, backend, time_limit, seed, threads, profile)
             return
+        if document_kind(file) == "placement":
+            _solve_placement(file, out_dir, backend, time_limit, seed, threads, profile)
+            return
         if document_kind(file) == "task-day":
             from optiops.cli.tasks import solve_task_day_file
 
@@ -314,6 +317,41 @@ def _solve_orders(
     )
 
 
+def _solve_placement(
+    file: Path, out_dir: Path, backend: str, time_limit: float | None, seed: int, threads: int, profile: str | None
+) -> None:
+    """``optiops solve`` for an inventory placement: plan.json and placement.csv, after the independent check."""
+    from optiops.allocation import solve_placement
+    from optiops.io import dump_document
+    from optiops.io.atomic import write_all
+    from optiops.io.documents import read_as
+    from optiops.model.placement import PlacementInstance
+    from optiops.solvers import MipOptions, load_profile
+
+    inst = read_as(file, PlacementInstance)
+    prof = load_profile(profile) if profile else None
+    if prof is not None and prof.backend and backend == "auto":
+        backend = prof.backend
+    limit = time_limit if time_limit is not None else (prof.time_limit if prof and prof.time_limit else 60.0)
+    plan = solve_placement(inst, backend, MipOptions(time_limit=limit, threads=threads, seed=seed,
+                                                     params=prof.params if prof else {}))  # fmt: skip
+    if plan.status not in ("optimal", "feasible"):
+        raise SolverError(f"{plan.backend} found no placement in {limit:g} s; try a longer --time-limit")
+    if plan.violations:
+        raise SolverError(f"{plan.backend} returned a plan the checker rejects:\n  " + "\n  ".join(plan.violations))
+    rows = ["sku,warehouse,units"] + [f"{st.sku},{st.warehouse},{st.units:.6g}" for st in plan.stocked]
+    write_all({out_dir / "plan.json": dump_document(plan).encode(),
+               out_dir / "placement.csv": ("\n".join(rows) + "\n").encode()},
+              stale=tuple(out_dir / n for n in SOLVE_OUTPUTS))  # fmt: skip
+    gap = "" if plan.status == "optimal" else f", gap {plan.gap:.2%} to the bound" if plan.gap is not None else ""
+    out.print(
+        f"[green]{plan.status}[/green] placement: cost {plan.objective:,.2f} per period, {len(plan.stocked)} SKU "
+        f"stockings, split rate {plan.split_rate:.1%}{gap} ({plan.backend}, build {plan.build_s:.2f} s, "
+        f"solve {plan.solve_s:.1f} s) -> {out_dir}",
+        highlight=False,
+    )
+
+
 def _solve_roster(file: Path, out_dir: Path, time_limit: float | None, seed: int, workers: int, plots: bool) -> None:
     """``optiops solve`` for a roster: plan.json, roster.csv and charts, written after the independent check."""
     from optiops.io import dump_document
@@ -359,7 +397,8 @@ def _plots(inst: Any, plan: Any, out_dir: Path) -> dict[Path, bytes]:
 @app.command()
 def evaluate(
     file: Annotated[
-        Path, typer.Argument(help="Instance file (routing, facility, roster, order allocation or task day).")
+        Path,
+        typer.Argument(help="Instance file (routing, facility, placement, roster, order allocation or task day)."),
     ],
     plan_file: Annotated[Path, typer.Argument(metavar="PLAN", help="plan.json to check.")],
     rounding: RoundingOpt = None,
@@ -396,6 +435,20 @@ def evaluate(
             extra = {"handling_cost": ocheck.handling_cost, "shipping_cost": ocheck.shipping_cost,
                      "split_cost": ocheck.split_cost, "parcels": ocheck.parcels,
                      "split_orders": ocheck.split_orders}  # fmt: skip
+        elif document_kind(file) == "placement":
+            from optiops.allocation import check_placement
+            from optiops.model.placement import PlacementInstance, PlacementPlan
+
+            pplan = read_as(plan_file, PlacementPlan)
+            pcheck = check_placement(read_as(file, PlacementInstance), pplan)
+            feasible, objective, violations = pcheck.feasible, pcheck.objective, pcheck.violations
+            stated = pplan.objective
+            summary = (f"cost {objective:,.4f} (holding {pcheck.holding_cost:,.4f}, stocking "
+                       f"{pcheck.stocking_cost:,.4f}, shipping {pcheck.shipping_cost:,.4f}, split "
+                       f"{pcheck.split_cost:,.4f}), split rate {pcheck.split_rate:.2%}")  # fmt: skip
+            extra = {"holding_cost": pcheck.holding_cost, "stocking_cost": pcheck.stocking_cost,
+                     "shipping_cost": pcheck.shipping_cost, "split_cost": pcheck.split_cost,
+                     "split_rate": pcheck.split_rate}  # fmt: skip
         elif document_kind(file) == "task-day":
             from optiops.labour.tasks import check_task_day
             from optiops.model.labour import TaskDayInstance, TaskDayPlan

@@ -15,6 +15,7 @@ from optiops.model.inventory import InventoryInstance, InventoryPlan
 from optiops.model.labour import RosterInstance, RosterPlan, TaskDayInstance, TaskDayPlan
 from optiops.model.network import FacilityInstance, FacilityPlan
 from optiops.model.orders import OrderAllocationInstance, OrderAllocationPlan
+from optiops.model.placement import PlacementInstance, PlacementPlan
 from optiops.model.plan import RoutingPlan
 from optiops.model.routing import RoutingInstance
 
@@ -26,6 +27,7 @@ KINDS: dict[str, type[BaseModel]] = {
     "order-allocation": OrderAllocationInstance, "order-allocation-plan": OrderAllocationPlan,
     "inventory": InventoryInstance, "inventory-plan": InventoryPlan,
     "task-day": TaskDayInstance, "task-day-plan": TaskDayPlan,
+    "placement": PlacementInstance, "placement-plan": PlacementPlan,
 }  # fmt: skip
 
 
