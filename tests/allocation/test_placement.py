@@ -76,7 +76,7 @@ def test_generated_instance_same_optimum_on_every_backend(backend: str) -> None:
     plan = solve(inst, backend)
     assert plan.status == "optimal"
     assert plan.objective == pytest.approx(reference.objective, rel=1e-3 if backend == "cpsat" else 1e-6)
-    assert plan.bound is not None and plan.bound <= plan.objective * (1 + 1e-6)
+    assert plan.bound is not None and plan.objective is not None and plan.bound <= plan.objective * (1 + 1e-6)
 
 
 def test_space_and_caps_bind_in_the_generated_instances() -> None:

@@ -99,7 +99,12 @@ def validate(file: Annotated[Path, typer.Argument(help="Instance file, YAML/JSON
             return
         kind = document_kind(file)
         if kind is not None and kind != "routing":  # any other document kind: its model validates it
-            doc = validate_document(read_document(file), str(file))
+            if file.is_dir():  # a CSV folder of a network kind
+                from optiops.io.network_csv import READERS
+
+                doc: Any = READERS[kind](file)
+            else:
+                doc = validate_document(read_document(file), str(file))
             out.print(f"{file}: valid {kind} document {getattr(doc, 'name', '')!r}", highlight=False)
             table = Table(show_header=False)
             for key, value in doc:

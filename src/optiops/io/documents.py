@@ -75,14 +75,27 @@ def validate_as(data: dict[str, Any], source: str, model: type[M]) -> M:
 
 
 def read_as(path: str | Path, model: type[M]) -> M:
-    """Read a YAML/JSON document of ``model``'s kind."""
+    """Read a YAML/JSON document of ``model``'s kind, or a CSV folder of it (:mod:`optiops.io.network_csv`)."""
     path = Path(path)
+    if path.is_dir():
+        from optiops.io.network_csv import READERS, folder_kind
+
+        kind, expect = folder_kind(path), model.model_fields["kind"].default
+        if kind != expect or kind not in READERS:
+            raise InstanceError(
+                f"expected a folder of {expect!r} CSV files, found {kind or 'no known kind'}", str(path)
+            )
+        return READERS[kind](path)  # type: ignore[return-value]
     return validate_as(read_document(path), str(path), model)
 
 
 def document_kind(path: str | Path) -> str | None:
-    """The ``kind`` of a YAML/JSON document, ``None`` for a file of any other type."""
+    """The ``kind`` of a YAML/JSON document or of a CSV folder of a network kind, else ``None``."""
     path = Path(path)
+    if path.is_dir():
+        from optiops.io.network_csv import folder_kind
+
+        return folder_kind(path)
     if not path.is_file() or path.suffix.lower() not in (".yaml", ".yml", ".json"):
         return None
     kind = read_document(path).get("kind")

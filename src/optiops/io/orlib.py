@@ -128,12 +128,12 @@ def read_facility_plan(path: str | Path) -> FacilityPlan:
 
 
 def load_facility(path: str | Path, capacity: float | None = None) -> FacilityInstance:
-    """Read a facility instance from an OR-Library ``.txt`` file or a YAML/JSON document.
+    """Read a facility instance from an OR-Library ``.txt`` file, a YAML/JSON document or a CSV folder.
 
     Parameters
     ----------
     path : str or Path
-        The file.
+        The file, or a folder of CSV files (:mod:`optiops.io.network_csv`).
     capacity : float, optional
         Capacity override for OR-Library files with the ``capacity`` placeholder.
 
@@ -143,6 +143,10 @@ def load_facility(path: str | Path, capacity: float | None = None) -> FacilityIn
         The validated instance.
     """
     path = Path(path)
+    if path.is_dir() and capacity is None:
+        from optiops.io.network_csv import read_facility_folder
+
+        return read_facility_folder(path)
     if not path.is_file():
         raise InstanceError("no such file", str(path))
     suffix = path.suffix.lower()
@@ -156,7 +160,7 @@ def load_facility(path: str | Path, capacity: float | None = None) -> FacilityIn
 
 
 def is_facility_file(path: str | Path) -> bool:
-    """True for an OR-Library capacitated warehouse file or a ``kind: facility`` document.
+    """True for an OR-Library capacitated warehouse file, a ``kind: facility`` document or CSV folder.
 
     A ``.txt`` file is taken for OR-Library when its first line holds exactly two whole numbers
     (Solomon files start with a name); a document is read for its ``kind``.
@@ -172,6 +176,10 @@ def is_facility_file(path: str | Path) -> bool:
         Whether :func:`load_facility` is the reader to use.
     """
     path = Path(path)
+    if path.is_dir():
+        from optiops.io.network_csv import folder_kind
+
+        return folder_kind(path) == "facility"
     if not path.is_file():
         return False
     suffix = path.suffix.lower()
