@@ -142,3 +142,11 @@ def test_cli_bad_folder_is_a_clear_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["solve", str(folder), "--out", str(out)])
     assert result.exit_code != 0 and "shipping.csv" in result.output and "Traceback" not in result.output
     assert not out.exists() or not any(out.iterdir())
+
+
+def test_a_negative_demand_names_its_file(tmp_path: Path) -> None:
+    """Checks the model makes on a matrix point at the CSV file the matrix came from."""
+    folder = placement_folder(tmp_path / "pla")
+    write(folder, "demand.csv", ["sku", "zone", "units"], [["P", "X", -4]])
+    with pytest.raises(InstanceError, match=r"demand.csv \(demand.0.0"):
+        read_placement_folder(folder)

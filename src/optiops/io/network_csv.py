@@ -44,6 +44,8 @@ SETTINGS = {
     "order-allocation": ("kind", "name", "split_penalty"),
 }
 Row = tuple[int, dict[str, str]]  # (line number, cells)
+MATRIX_FILES = {"cost": "costs.csv", "demand": "demand.csv", "shipping_cost": "shipping.csv",
+                "transit_days": "shipping.csv", "orders": "lines.csv"}  # fmt: skip
 
 
 def folder_kind(path: str | Path) -> str | None:
@@ -208,6 +210,8 @@ def _validate(
                 line = rows[loc[1]][0] if loc[1] < len(rows) else "?"
                 column = f", column {loc[2]}" if len(loc) > 2 else ""
                 where = f"{name} line {line}{column}"
+            elif loc and str(loc[0]) in MATRIX_FILES:
+                where = f"{MATRIX_FILES[str(loc[0])]} ({where}: the pair's row)"
             elif loc and str(loc[0]) in data and str(loc[0]) not in sources:
                 where = f"settings.yaml {where}"
             problems.append(f"{where}: {err['msg']}")

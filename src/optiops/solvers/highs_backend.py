@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from optiops._logging import logger
 from optiops.exceptions import SolverError
 from optiops.solvers.linear import FloatArray, LinearModel
 from optiops.solvers.mip import MipOptions, MipResult, MipStatus, make_result, settle_infeasible_or_unbounded
@@ -78,6 +79,8 @@ class HighsBackend:
         if result.objective - reported <= 1e-9 * max(abs(reported), 1.0) + 1e-6:
             return result
         # HiGHS kept the start's values but reports a better objective: solve again without the start
+        logger.info("highs returned the start's values (%.6g) with objective %.6g; solving %r again without the start",
+                    result.objective, reported, model.name)  # fmt: skip
         left = None if options.time_limit is None else options.time_limit - result.solve_s - result.build_s
         if left is not None and left <= 0.01:
             return replace(result, status="feasible") if result.status == "optimal" else result
