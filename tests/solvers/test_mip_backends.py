@@ -178,3 +178,17 @@ def test_highs_solves_again_when_it_returns_the_starts_values(monkeypatch: pytes
     monkeypatch.setattr(backend, "_solve", lambda m, o, s: stale)
     res = backend.solve(model, MipOptions(), start=start)
     assert res.objective == pytest.approx(6.0) and res.status == "feasible"
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_start_is_taken_or_ignored_safely(backend: str) -> None:
+    """Backends that take a start reach the optimum from a worse one and refuse one of the wrong length."""
+    mip = get_backend(backend)
+    if not getattr(mip, "accepts_start", False):
+        assert backend == "cbc"  # the one backend without starts; it is called without one
+        return
+    worse = np.eye(3).ravel()  # the diagonal: 6, the optimum is 5
+    res = mip.solve(assignment(), MipOptions(time_limit=10), start=worse)  # type: ignore[call-arg]
+    assert res.status == "optimal" and res.objective == pytest.approx(5.0)
+    with pytest.raises(SolverError, match="start needs 9 values"):
+        mip.solve(assignment(), MipOptions(), start=worse[:4])  # type: ignore[call-arg]

@@ -2,7 +2,8 @@
 
 ``ModelBuilderHelper.fill_model_from_sparse_data`` takes the bounds, costs and the CSR matrix as numpy
 arrays, and ``ModelSolverHelper.variable_values`` returns the solution as one array, so neither side
-loops over terms in Python (only integer variables are marked one call each).
+loops over terms in Python (only integer variables are marked one call each, and a MIP start is
+passed as one hint call per variable).
 
 Options:
 
@@ -43,6 +44,7 @@ class _ModelBuilderBackend:
     name = ""
     solver_name = ""
     exact_continuous = True
+    accepts_start = True  # given as a hint of every variable (SCIP ignores a hint of the nonzeros alone)
 
     def available(self) -> bool:
         """True when OR-Tools was built with this solver."""
@@ -56,7 +58,7 @@ class _ModelBuilderBackend:
         """The backend's parameter text for ``options``."""
         raise NotImplementedError
 
-    def solve(self, model: LinearModel, options: MipOptions) -> MipResult:
+    def solve(self, model: LinearModel, options: MipOptions, start: np.ndarray | None = None) -> MipResult:
         """Solve ``model`` through OR-Tools ``model_builder``.
 
         Parameters
@@ -65,6 +67,9 @@ class _ModelBuilderBackend:
             The model.
         options : MipOptions
             Limits, threads, gap, seed and backend parameters.
+        start : numpy.ndarray, optional
+            A MIP start: one value per variable, passed as a hint of every variable (integer ones
+            rounded).  SCIP tries it as a first solution; CP-SAT searches from it.
 
         Returns
         -------
@@ -81,6 +86,12 @@ class _ModelBuilderBackend:
         for j in np.flatnonzero(model.integer).tolist():
             helper.set_var_integrality(j, True)
         helper.set_objective_offset(float(model.offset))
+        if start is not None:
+            if len(start) != model.n_vars:
+                raise SolverError(f"{self.name}: a start needs {model.n_vars} values, got {len(start)}")
+            hint = np.where(model.integer, np.round(start), start).astype(float).tolist()
+            for j, value in enumerate(hint):
+                helper.add_hint(j, value)
         solver = mbh.ModelSolverHelper(self.solver_name)
         if not solver.solver_is_supported():
             raise SolverError(f"{self.name}: this OR-Tools build has no {self.solver_name} solver")
