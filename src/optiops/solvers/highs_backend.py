@@ -85,7 +85,8 @@ class HighsBackend:
         if left is not None and left <= 0.01:
             return replace(result, status="feasible") if result.status == "optimal" else result
         again = self._solve(model, replace(options, time_limit=left), None)
-        best = again if again.has_solution and (again.objective or np.inf) <= result.objective else result
+        better = again.has_solution and again.objective is not None and again.objective <= result.objective
+        best = again if better else result
         if best is result and best.status == "optimal":
             best = replace(best, status="feasible")
         return replace(best, solve_s=result.solve_s + again.solve_s, build_s=result.build_s + again.build_s)
