@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -26,6 +26,9 @@ from optiops.cli.inventory import simulate as simulate_command
 from optiops.cli.plan import plan as plan_command
 from optiops.cli.roster import reroster as reroster_command
 from optiops.exceptions import InfeasibleError, InstanceError, OptiopsError, SolverError
+
+if TYPE_CHECKING:
+    from optiops.solvers import MipOptions
 
 app = typer.Typer(
     name="optiops",
@@ -257,6 +260,28 @@ def solve(
     )
 
 
+def _mip_options(
+    backend: str, time_limit: float | None, seed: int, threads: int, profile: str | None
+) -> tuple[str, MipOptions]:
+    """The backend and MIP options of a network ``solve``: the profile's backend, limit and parameters
+    where the command line leaves them open (60 s without either)."""
+    from optiops.solvers import MipOptions, load_profile
+
+    prof = load_profile(profile) if profile else None
+    if prof is not None and prof.backend and backend == "auto":
+        backend = prof.backend
+    limit = time_limit if time_limit is not None else (prof.time_limit if prof and prof.time_limit else 60.0)
+    return backend, MipOptions(time_limit=limit, threads=threads, seed=seed, params=prof.params if prof else {})
+
+
+def _require_checked(plan: Any, limit: float | None, what: str = "plan", advice: str = "") -> None:
+    """Raise :class:`SolverError` when ``plan`` has no solution or the independent check rejects it."""
+    if plan.status not in ("optimal", "feasible"):
+        raise SolverError(f"{plan.backend} found no {what} in {limit:g} s; try a longer --time-limit{advice}")
+    if plan.violations:
+        raise SolverError(f"{plan.backend} returned a plan the checker rejects:\n  " + "\n  ".join(plan.violations))
+
+
 def _solve_facility(
     file: Path, out_dir: Path, backend: str, time_limit: float | None, seed: int, capacity: float | None,
     threads: int, profile: str | None,
@@ -266,21 +291,11 @@ def _solve_facility(
     from optiops.io import dump_document
     from optiops.io.atomic import write_all
     from optiops.io.orlib import load_facility
-    from optiops.solvers import MipOptions, load_profile
 
     inst = load_facility(file, capacity)
-    prof = load_profile(profile) if profile else None
-    if prof is not None and prof.backend and backend == "auto":
-        backend = prof.backend
-    limit = time_limit if time_limit is not None else (prof.time_limit if prof and prof.time_limit else 60.0)
-    opts = MipOptions(time_limit=limit, threads=threads, seed=seed, params=prof.params if prof else {})
+    backend, opts = _mip_options(backend, time_limit, seed, threads, profile)
     plan = solve_facility(inst, backend, opts)
-    if plan.status not in ("optimal", "feasible"):
-        raise SolverError(
-            f"{plan.backend} found no plan in {limit:g} s; try a longer --time-limit or another --backend"
-        )
-    if plan.violations:
-        raise SolverError(f"{plan.backend} returned a plan the checker rejects:\n  " + "\n  ".join(plan.violations))
+    _require_checked(plan, opts.time_limit, advice=" or another --backend")
     write_all({out_dir / "plan.json": dump_document(plan).encode()}, stale=tuple(out_dir / n for n in SOLVE_OUTPUTS))
     gap = "" if plan.status == "optimal" else f", gap {plan.gap:.2%} to the bound" if plan.gap is not None else ""
     out.print(
@@ -299,19 +314,11 @@ def _solve_orders(
     from optiops.io.atomic import write_all
     from optiops.io.documents import read_as
     from optiops.model.orders import OrderAllocationInstance
-    from optiops.solvers import MipOptions, load_profile
 
     inst = read_as(file, OrderAllocationInstance)
-    prof = load_profile(profile) if profile else None
-    if prof is not None and prof.backend and backend == "auto":
-        backend = prof.backend
-    limit = time_limit if time_limit is not None else (prof.time_limit if prof and prof.time_limit else 60.0)
-    plan = solve_orders(inst, backend, MipOptions(time_limit=limit, threads=threads, seed=seed,
-                                                  params=prof.params if prof else {}))  # fmt: skip
-    if plan.status not in ("optimal", "feasible"):
-        raise SolverError(f"{plan.backend} found no plan in {limit:g} s; try a longer --time-limit")
-    if plan.violations:
-        raise SolverError(f"{plan.backend} returned a plan the checker rejects:\n  " + "\n  ".join(plan.violations))
+    backend, opts = _mip_options(backend, time_limit, seed, threads, profile)
+    plan = solve_orders(inst, backend, opts)
+    _require_checked(plan, opts.time_limit)
     write_all({out_dir / "plan.json": dump_document(plan).encode()}, stale=tuple(out_dir / n for n in SOLVE_OUTPUTS))
     gap = "" if plan.status == "optimal" else f", gap {plan.gap:.2%} to the bound" if plan.gap is not None else ""
     out.print(
@@ -331,19 +338,11 @@ def _solve_placement(
     from optiops.io.atomic import write_all
     from optiops.io.documents import read_as
     from optiops.model.placement import PlacementInstance
-    from optiops.solvers import MipOptions, load_profile
 
     inst = read_as(file, PlacementInstance)
-    prof = load_profile(profile) if profile else None
-    if prof is not None and prof.backend and backend == "auto":
-        backend = prof.backend
-    limit = time_limit if time_limit is not None else (prof.time_limit if prof and prof.time_limit else 60.0)
-    plan = solve_placement(inst, backend, MipOptions(time_limit=limit, threads=threads, seed=seed,
-                                                     params=prof.params if prof else {}))  # fmt: skip
-    if plan.status not in ("optimal", "feasible"):
-        raise SolverError(f"{plan.backend} found no placement in {limit:g} s; try a longer --time-limit")
-    if plan.violations:
-        raise SolverError(f"{plan.backend} returned a plan the checker rejects:\n  " + "\n  ".join(plan.violations))
+    backend, opts = _mip_options(backend, time_limit, seed, threads, profile)
+    plan = solve_placement(inst, backend, opts)
+    _require_checked(plan, opts.time_limit, what="placement")
     rows = ["sku,warehouse,units"] + [f"{st.sku},{st.warehouse},{st.units:.6g}" for st in plan.stocked]
     write_all({out_dir / "plan.json": dump_document(plan).encode(),
                out_dir / "placement.csv": ("\n".join(rows) + "\n").encode()},
