@@ -124,20 +124,15 @@ class CbcBackend:
 
 
 def grace(time_limit: float) -> float:
-    """Seconds CBC may run past ``time_limit`` before the watchdog stops it: the limit again, plus 2 s.
-
-    That much because CBC itself sometimes ends only at twice its limit, with a proven optimum: 2 of
-    300 solves of a 4-variable knapsack with a 5-s limit took 10.01 s (before the watchdog existed).
-    A grace of 10 % stopped such solves and lost their plans.
-    """
-    return time_limit + 2.0
+    """Seconds CBC may run past ``time_limit`` before the watchdog stops it: 10 %, at least 2 s."""
+    return max(2.0, 0.1 * time_limit)
 
 
 class _Watchdog:
     """Stops the CBC processes this solve started once they run past ``limit`` seconds.
 
     CBC checks its time limit only between its own steps; on large models the root node is one long
-    step (the whole capb-7000 model: 337 s for a 60-s limit).  PuLP waits for the
+    step (capb-7000: 86 s for a 60-s limit, the whole capa model up to 337 s).  PuLP waits for the
     process without a timeout, so a timer thread finds the CBC children of this process that were
     not there when the solve began (Linux ``/proc``; elsewhere the watchdog does nothing) and kills
     them.  PuLP then raises, and the adapter reports ``no_solution``: CBC writes a plan only when it
