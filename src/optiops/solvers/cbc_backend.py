@@ -8,21 +8,16 @@ writes an MPS file and runs CBC as a separate process.  ``build_s`` covers the P
 PuLP 3.3 deprecates ``PULP_CBC_CMD``; the same bundled binary is run through ``COIN_CMD`` instead,
 which is what PuLP 4 recommends.
 
-Options: ``time_limit`` -> ``sec`` (wall clock; CBC checks it between its own steps, so a watchdog
-stops a CBC that runs more than :func:`grace` past it, and the result has no plan), ``threads`` ->
-``threads`` (the bundled build is single-threaded, so this is usually ignored), ``rel_gap`` ->
-``ratio``, ``seed`` -> ``randomCbcSeed``;
+Options: ``time_limit`` -> ``sec`` (wall clock), ``threads`` -> ``threads`` (the bundled build is
+single-threaded, so this is usually ignored), ``rel_gap`` -> ``ratio``, ``seed`` -> ``randomCbcSeed``;
 ``params`` are further CBC command-line options (``{"cuts": "off"}`` becomes ``-cuts off``).
 CBC reports its best bound only in its log, which is written to a temporary file and read back.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import signal
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -92,18 +87,10 @@ class CbcBackend:
                 gapRel=options.rel_gap, logPath=str(log), options=_cbc_options(options),
             )  # fmt: skip
             t1 = time.perf_counter()
-            limit = options.time_limit
-            watchdog = _Watchdog(path, None if limit is None else limit + grace(limit))
             try:
-                with watchdog:
-                    prob.solve(solver)
+                prob.solve(solver)
             except pulp.PulpSolverError as exc:
-                solve_s = time.perf_counter() - t1
-                if watchdog.fired:
-                    message = (f"CBC ran {watchdog.limit:g} s, past its time limit of {limit} s, and was stopped; "
-                               "it writes a plan only when it ends")  # fmt: skip
-                    return make_result(model, self.name, "no_solution", None, None, solve_s, build_s, message)
-                return make_result(model, self.name, "error", None, None, solve_s, build_s, str(exc))
+                return make_result(model, self.name, "error", None, None, time.perf_counter() - t1, build_s, str(exc))
             solve_s = time.perf_counter() - t1
             text = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
         status = _SOL_STATUS.get(int(prob.sol_status), "error")
@@ -121,64 +108,6 @@ class CbcBackend:
                 status = "optimal"
         stats: dict[str, Any] = {"solver_objective": pulp.value(prob.objective) if x is not None else None}
         return make_result(model, self.name, status, x, bound, solve_s, build_s, pulp.LpStatus[prob.status], stats)
-
-
-def grace(time_limit: float) -> float:
-    """Seconds CBC may run past ``time_limit`` before the watchdog stops it: 10 %, at least 2 s."""
-    return max(2.0, 0.1 * time_limit)
-
-
-class _Watchdog:
-    """Stops the CBC processes this solve started once they run past ``limit`` seconds.
-
-    CBC checks its time limit only between its own steps; on large models the root node is one long
-    step (capb-7000: 86 s for a 60-s limit, the whole capa model up to 337 s).  PuLP waits for the
-    process without a timeout, so a timer thread finds the CBC children of this process that were
-    not there when the solve began (Linux ``/proc``; elsewhere the watchdog does nothing) and kills
-    them.  PuLP then raises, and the adapter reports ``no_solution``: CBC writes a plan only when it
-    ends.  Two CBC solves at once in threads of one process could stop each other's process; the
-    benchmark runner runs solves in separate processes.
-    """
-
-    def __init__(self, path: str, limit: float | None) -> None:
-        self.path, self.limit, self.fired = str(Path(path).resolve()), limit, False
-        self._timer: threading.Timer | None = None
-        self._before: set[int] = set()
-
-    def __enter__(self) -> _Watchdog:
-        if self.limit is not None and Path("/proc").is_dir():
-            self._before = set(self._children())
-            self._timer = threading.Timer(self.limit, self._fire)
-            self._timer.daemon = True
-            self._timer.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-
-    def _children(self) -> list[int]:
-        """Pids of this process's children running the CBC binary."""
-        me, found = os.getpid(), []
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit():
-                continue
-            try:
-                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-                exe = os.readlink(entry / "exe")
-            except (OSError, IndexError, ValueError):
-                continue
-            if ppid == me and exe == self.path:
-                found.append(int(entry.name))
-        return found
-
-    def _fire(self) -> None:
-        for pid in set(self._children()) - self._before:
-            try:
-                os.kill(pid, signal.SIGKILL)
-                self.fired = True
-            except OSError:
-                pass
 
 
 def _log_bound(log: str, objective: float) -> float | None:
