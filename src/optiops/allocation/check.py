@@ -76,25 +76,25 @@ def check_facility(inst: FacilityInstance, plan: FacilityPlan, tol: float = 1e-6
         share[i, j] += a.fraction
 
     served = share.sum(axis=0)
-    problems += _listed(
+    problems += listed(
         [f"customer {c_ids[j]!r} gets {served[j]:.6g} of its demand, not all of it"
          for j in np.flatnonzero(np.abs(served - 1.0) > tol)]
     )  # fmt: skip
     closed_use = share[~is_open].max(axis=1, initial=0.0) if (~is_open).any() else np.zeros(0)
     closed_ids = np.flatnonzero(~is_open)
-    problems += _listed(
+    problems += listed(
         [f"closed warehouse {w_ids[i]!r} serves {', '.join(c_ids[j] for j in np.flatnonzero(share[i] > tol))}"
          for i in closed_ids[closed_use > tol]]
     )  # fmt: skip
     load = share @ arr.demand
     over = load > arr.capacity * (1 + tol) + tol
-    problems += _listed(
+    problems += listed(
         [f"warehouse {w_ids[i]!r} serves {load[i]:.6g} units, above its capacity {arr.capacity[i]:.6g}"
          for i in np.flatnonzero(over)]
     )  # fmt: skip
     if inst.single_sourcing:
         split = ((share > tol) & (share < 1 - tol)).any(axis=0) | ((share > tol).sum(axis=0) > 1)
-        problems += _listed(
+        problems += listed(
             [f"customer {c_ids[j]!r} is split across "
              f"{', '.join(w_ids[i] for i in np.flatnonzero(share[:, j] > tol))} (single sourcing)"
              for j in np.flatnonzero(split)]
@@ -110,8 +110,8 @@ def check_facility(inst: FacilityInstance, plan: FacilityPlan, tol: float = 1e-6
     )
 
 
-def _listed(items: list[str]) -> list[str]:
-    """At most ``MAX_LISTED`` items, then one line counting the rest."""
+def listed(items: list[str]) -> list[str]:
+    """At most ``MAX_LISTED`` items, then one line counting the rest (shared by the allocation checkers)."""
     if len(items) <= MAX_LISTED:
         return items
     return [*items[:MAX_LISTED], f"... and {len(items) - MAX_LISTED} more like these"]

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from optiops.allocation.check import listed
 from optiops.model.orders import (
     OrderAllocationInstance,
     OrderAllocationPlan,
@@ -82,33 +83,33 @@ def check_orders(
     qty = np.asarray(sh.quantity, dtype=float)
     line, l_ok = _lookup_keys(arr.line_order * n_s + arr.line_sku, o * n_s + s)
     known = o_ok & s_ok & w_ok & l_ok
-    problems = _listed([f"shipment {k} ({sh.order[k]!r}, {sh.sku[k]!r}, {sh.warehouse[k]!r}) names no order line "
+    problems = listed([f"shipment {k} ({sh.order[k]!r}, {sh.sku[k]!r}, {sh.warehouse[k]!r}) names no order line "
                         "or warehouse of the instance" for k in np.flatnonzero(~known)])  # fmt: skip
-    problems += _listed([f"shipment {k} ({sh.order[k]!r}, {sh.sku[k]!r}) has quantity {qty[k]:g}, not positive"
+    problems += listed([f"shipment {k} ({sh.order[k]!r}, {sh.sku[k]!r}) has quantity {qty[k]:g}, not positive"
                          for k in np.flatnonzero(known & ~(qty > 0))])  # fmt: skip
     keep = known & (qty > 0)
     line, w, qty = line[keep], w[keep], qty[keep]
     order = arr.line_order[line]
     served = np.bincount(line, weights=qty, minlength=arr.n_lines)
-    problems += _listed([f"{_line(arr, k)}: {served[k]:g} of {arr.line_qty[k]:g} units shipped"
+    problems += listed([f"{_line(arr, k)}: {served[k]:g} of {arr.line_qty[k]:g} units shipped"
                          for k in np.flatnonzero(np.abs(served - arr.line_qty) > tol)])  # fmt: skip
     pairs, n_pairs = np.unique(line * n_w + w, return_counts=True)
-    problems += _listed([f"{_line(arr, k)} is listed more than once" for k in np.unique(pairs[n_pairs > 1] // n_w)])
+    problems += listed([f"{_line(arr, k)} is listed more than once" for k in np.unique(pairs[n_pairs > 1] // n_w)])
     multi = np.bincount(pairs // n_w, minlength=arr.n_lines) > 1
-    problems += _listed([f"{_line(arr, k)} ships from several warehouses; a line ships whole from one"
+    problems += listed([f"{_line(arr, k)} ships from several warehouses; a line ships whole from one"
                          for k in np.flatnonzero(multi)])  # fmt: skip
     bad = ~arr.order_allowed[order, w]
-    problems += _listed([f"order {arr.order_ids[order[k]]!r} ships from {arr.warehouse_ids[w[k]]!r}, which its "
+    problems += listed([f"order {arr.order_ids[order[k]]!r} ships from {arr.warehouse_ids[w[k]]!r}, which its "
                          f"promise {arr.class_ids[arr.order_class[order[k]]]!r} does not allow for zone "
                          f"{arr.zone_ids[arr.order_zone[order[k]]]!r}" for k in np.flatnonzero(bad)])  # fmt: skip
     used = np.bincount(w * n_s + arr.line_sku[line], weights=qty, minlength=n_w * n_s).reshape(n_w, n_s)
-    problems += _listed([f"warehouse {arr.warehouse_ids[i]!r} ships {used[i, k]:g} units of SKU {arr.sku_ids[k]!r}, "
+    problems += listed([f"warehouse {arr.warehouse_ids[i]!r} ships {used[i, k]:g} units of SKU {arr.sku_ids[k]!r}, "
                          f"more than its stock {arr.stock[i, k]:g}" for i, k in zip(*np.nonzero(used > arr.stock + tol),
                                                                                      strict=True)])  # fmt: skip
     parcel = np.unique(order * n_w + w)
     p_order, p_wh = parcel // n_w, parcel % n_w
     load = np.bincount(p_wh, minlength=n_w)
-    problems += _listed([f"warehouse {arr.warehouse_ids[i]!r} ships {load[i]} parcels, above its capacity "
+    problems += listed([f"warehouse {arr.warehouse_ids[i]!r} ships {load[i]} parcels, above its capacity "
                          f"{arr.capacity[i]:g}" for i in np.flatnonzero(load > arr.capacity + tol)])  # fmt: skip
     per_order = np.bincount(p_order, minlength=arr.n_orders)
     extra = int(np.maximum(per_order - 1, 0).sum())
@@ -199,10 +200,3 @@ def _line(arr: OrderArrays, k: int | np.integer) -> str:
 def _names(items: list[str]) -> str:
     shown = ", ".join(items[:MAX_LISTED])
     return shown + (f" and {len(items) - MAX_LISTED} more" if len(items) > MAX_LISTED else "")
-
-
-def _listed(items: list[str]) -> list[str]:
-    """At most ``MAX_LISTED`` items, then one line counting the rest."""
-    if len(items) <= MAX_LISTED:
-        return items
-    return [*items[:MAX_LISTED], f"... and {len(items) - MAX_LISTED} more like these"]

@@ -10,9 +10,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from optiops.allocation.check import listed
 from optiops.model.placement import PlacementInstance, PlacementPlan
-
-MAX_LISTED = 10  # violations of one kind listed by name before the rest are counted
 
 
 @dataclass(frozen=True)
@@ -30,10 +29,8 @@ class PlacementCheck:
 
 
 def _listed(kind: str, names: list[str]) -> list[str]:
-    shown = [f"{kind}: {n}" for n in names[:MAX_LISTED]]
-    if len(names) > MAX_LISTED:
-        shown.append(f"{kind}: {len(names) - MAX_LISTED} more")
-    return shown
+    """One violation per name, ``kind: name``, at most ``MAX_LISTED`` before the rest are counted."""
+    return listed([f"{kind}: {n}" for n in names])
 
 
 def check_placement(inst: PlacementInstance, plan: PlacementPlan, tol: float = 1e-6) -> PlacementCheck:
