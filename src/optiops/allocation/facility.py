@@ -364,7 +364,7 @@ class _Run:
         """The plan of the best solution met; ``status`` and ``bound`` from the last MIP and the bound."""
         runtime_s = time.perf_counter() - self.t0
         best = self.best
-        bound = res.bound if res.bound is not None else None
+        bound = res.bound
         if math.isfinite(self.bound):
             bound = self.bound if bound is None else max(bound, self.bound)
         status = res.status
