@@ -192,3 +192,24 @@ def test_a_start_is_taken_or_ignored_safely(backend: str) -> None:
     assert res.status == "optimal" and res.objective == pytest.approx(5.0)
     with pytest.raises(SolverError, match="start needs 9 values"):
         mip.solve(assignment(), MipOptions(), start=worse[:4])  # type: ignore[call-arg]
+
+
+@pytest.mark.skipif("cbc" not in BACKENDS, reason="CBC is not installed")
+@pytest.mark.parametrize(("threads", "passed"), [(1, None), (2, 2)])
+def test_cbc_gets_a_thread_pool_only_above_one_thread(
+    monkeypatch: pytest.MonkeyPatch, threads: int, passed: int | None
+) -> None:
+    """``-threads 1`` starts a CBC worker thread whose start can stall 10 s; one thread means no option."""
+    import pulp
+
+    seen: list[int | None] = []
+    real = pulp.COIN_CMD
+
+    def spy(*args: object, **kwargs: object) -> object:
+        seen.append(kwargs.get("threads"))  # type: ignore[arg-type]
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pulp, "COIN_CMD", spy)
+    res = get_backend("cbc").solve(knapsack(), MipOptions(time_limit=10, threads=threads))
+    assert seen == [passed]
+    assert res.status == "optimal" and res.objective == pytest.approx(-21.0)

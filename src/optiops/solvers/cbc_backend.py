@@ -8,10 +8,16 @@ writes an MPS file and runs CBC as a separate process.  ``build_s`` covers the P
 PuLP 3.3 deprecates ``PULP_CBC_CMD``; the same bundled binary is run through ``COIN_CMD`` instead,
 which is what PuLP 4 recommends.
 
-Options: ``time_limit`` -> ``sec`` (wall clock), ``threads`` -> ``threads`` (the bundled build is
-single-threaded, so this is usually ignored), ``rel_gap`` -> ``ratio``, ``seed`` -> ``randomCbcSeed``;
+Options: ``time_limit`` -> ``sec`` (wall clock), ``threads`` -> ``threads`` only when above 1,
+``rel_gap`` -> ``ratio``, ``seed`` -> ``randomCbcSeed``;
 ``params`` are further CBC command-line options (``{"cuts": "off"}`` becomes ``-cuts off``).
 CBC reports its best bound only in its log, which is written to a temporary file and read back.
+
+``-threads 1`` is not the same as no option: the bundled CBC 2.10.3 then searches on one worker
+thread, and that thread's start can miss its wake-up and wait 10 s (the log says
+``Cbc0030I Thread 0 used 0 times, waiting to start 10.000193``). A tiny model then took 10 s and
+stopped "on time limit", sometimes with no solution. This was a flake of the CI. Without the
+option CBC searches in its main thread and starts no thread at all.
 """
 
 from __future__ import annotations
@@ -83,8 +89,9 @@ class CbcBackend:
         with tempfile.TemporaryDirectory(prefix="optiops-cbc-") as tmp:
             log = Path(tmp) / "cbc.log"
             solver = pulp.COIN_CMD(
-                path=path, msg=False, timeLimit=options.time_limit, threads=options.threads,
-                gapRel=options.rel_gap, logPath=str(log), options=_cbc_options(options),
+                path=path, msg=False, timeLimit=options.time_limit,
+                threads=options.threads if options.threads > 1 else None, gapRel=options.rel_gap,
+                logPath=str(log), options=_cbc_options(options),
             )  # fmt: skip
             t1 = time.perf_counter()
             try:
@@ -101,8 +108,8 @@ class CbcBackend:
             x = np.array([v.varValue if v.varValue is not None else 0.0 for v in variables], dtype=float)
         bound = _log_bound(text, model.objective(x)) if x is not None else None
         if status == "feasible" and bound is not None and x is not None:
-            # CBC sometimes says "Stopped" on a search it finished (seen once in CI on a 4-variable
-            # knapsack): a proven zero gap is optimal whatever the status line says
+            # CBC may say "Stopped" on a search it finished (a time limit reached while idle, as with
+            # the thread start above): a proven zero gap is optimal whatever the status line says
             obj = model.objective(x)
             if abs(obj - bound) <= 1e-9 * max(1.0, abs(obj)):
                 status = "optimal"

@@ -31,7 +31,7 @@ class MipOptions:
     time_limit : float or None
         Wall-clock seconds for the solve (not the model translation); ``None`` is no limit.
     threads : int
-        Threads the backend may use; SCIP and the PuLP-bundled CBC build are single-threaded.
+        Threads the backend may use; SCIP is single-threaded, CBC gets a thread pool only above 1.
     rel_gap : float
         Stop when ``(primal - bound) / |primal|`` falls below this.  The default, 1e-6, is tight
         enough that an "optimal" objective near 1e6 is exact to the rounding of published optima.
