@@ -7,7 +7,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from optiops.inventory.bench import CarpartsSettings, run_inventory_carparts
+from optiops.inventory.bench import CarpartsSettings, equal_fill_rule, prepare, run_inventory_carparts
+from optiops.inventory.policy import weeks_of_cover_policy
+from optiops.inventory.simulate import SimulationOptions, metrics, simulate_stats, summarise
 
 
 def write_history(path: Path, n: int = 24, months: int = 30) -> Path:
@@ -38,3 +40,27 @@ def test_every_policy_is_judged_on_both_pools(tmp_path: Path) -> None:
     assert (alloc["mip_status"] == "optimal").all()
     assert alloc["target_fill"].between(0, 1).all()
     assert (table[table["group"] != "all"]["items"] < 24).all()
+    rivals = top[top["policy"] != "weeks_of_cover"]
+    assert rivals["rule_weeks"].notna().all()
+    assert (rivals["rule_fill_rate"] >= rivals["fill_rate"] - 1e-5).all()
+    assert np.allclose(rivals["days_vs_rule"], rivals["days_of_inventory"] / rivals["rule_days"] - 1, atol=1e-3)
+    assert top[top["policy"] == "weeks_of_cover"]["rule_weeks"].isna().all()
+
+
+def test_equal_fill_rule_is_the_fewest_weeks_that_reach_the_fill(tmp_path: Path) -> None:
+    """The matched rule reaches the fill; 0.05 weeks less does not (both on the same demand paths)."""
+    s = CarpartsSettings(holdout=6, scenarios=40, warmup=6)
+    case = prepare(write_history(tmp_path / "h.csv"), s)
+    pool, opts = case.judges["holdout"], SimulationOptions(40, 6, 6, 3)
+
+    def fill(weeks: float) -> float:
+        stats = simulate_stats(case.items, weeks_of_cover_policy(case.items, weeks), pool, opts)
+        return summarise(metrics(case.items, stats), case.items.period_days)["fill_rate"]
+
+    for target in (0.3, 0.7, 0.9):
+        found = equal_fill_rule(case.items, pool, opts, target)
+        assert found is not None
+        weeks, agg = found
+        assert agg["fill_rate"] == fill(weeks) >= target
+        assert fill(weeks - 0.05) < target
+    assert equal_fill_rule(case.items, pool, opts, 1.01) is None

@@ -305,23 +305,31 @@ def inventory_tables(rows: list[dict[str, Any]]) -> list[str]:
         lines += [
             f"## {suite} (run of {run[0]['date'][:16]}, commit {run[0]['commit']})",
             "",
-            "| judge | policy | setting | group | items | achieved CSL | fill rate | days of inventory | cost/month |",
-            "|---|---|---|---|---:|---:|---:|---:|---:|",
+            "| judge | policy | setting | group | items | achieved CSL | fill rate | days of inventory | cost/month "
+            "| rule of equal fill: weeks, days | days vs that rule |",
+            "|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for r in run:
             if r["group"] not in ("all", "intermittent", "lumpy"):
                 continue
             if r.get("target_csl"):
-                setting = f"target CSL {r['target_csl']:.2f}"
+                setting = f"target CSL {r['target_csl']:g}"
             else:
                 setting = f"{r['weeks']:g} weeks" + (f" (fill {r['target_fill']:.3f})" if r.get("target_fill") else "")
             lines.append(
                 f"| {r['judge']} | {r['policy']} | {setting} | {r['group']} | {r['items']} "
                 f"| {_fmt(r['achieved_csl'], 4)} | {_fmt(r['fill_rate'], 4)} | {_fmt(r['days_of_inventory'], 1)} "
-                f"| {_fmt(r['cost'], 1)} |"
+                f"| {_fmt(r['cost'], 1)} | {_rule_of_equal_fill(r)} |"
             )
         lines.append("")
     return lines
+
+
+def _rule_of_equal_fill(row: dict[str, Any]) -> str:
+    """``weeks, days | relative days`` of the weeks-of-cover rule matched to a row's fill (blank when absent)."""
+    if row.get("rule_days") is None:
+        return " | "
+    return f"{row['rule_weeks']:g} w, {row['rule_days']:.1f} | {100.0 * row['days_vs_rule']:+.1f} %"
 
 
 def write_report(results_dir: Path = RESULTS_DIR, out_dir: Path = DOCS_DIR) -> list[Path]:

@@ -19,6 +19,11 @@ Policies compared side by side:
 - ``allocated``: the service-level allocation MIP at the aggregate fill rate the ``N``-weeks rule
   reaches in the same training simulation, minimising holding cost; its menu (and the rule's
   training fill rate) bootstraps the last ``search_window`` training months.
+
+Every policy but the rule is also set against the weeks-of-cover rule of *equal fill* on the same
+judge (:func:`equal_fill_rule`): the fewest weeks of cover whose rule reaches at least the
+policy's fill rate, found with hindsight on the judge's pool, so the comparison favours the rule.
+``days_vs_rule`` is the policy's days of inventory relative to that rule's.
 """
 
 from __future__ import annotations
@@ -110,14 +115,67 @@ def prepare(path: str | Path, s: CarpartsSettings, target: float = 0.95) -> Carp
 
 
 def _rows(
-    case: CarpartsCase, policy: Policy, judge_opts: SimulationOptions, base: dict[str, Any]
+    case: CarpartsCase, policy: Policy, judge_opts: SimulationOptions, base: dict[str, Any], match_rule: bool = True
 ) -> list[dict[str, Any]]:
-    """One row per judge for all items and one per demand class."""
+    """One row per judge for all items and one per demand class.
+
+    With ``match_rule``, the row of all items also carries the weeks-of-cover rule of equal fill
+    on the same judge (:func:`equal_fill_rule`): ``rule_weeks``, ``rule_fill_rate``, ``rule_days``
+    and ``days_vs_rule`` (this policy's days of inventory over the rule's, minus one).
+    """
     rows = []
     for judge, pool in case.judges.items():
         frame = metrics(case.items, simulate_stats(case.items, policy, pool, judge_opts))
-        rows += _group_rows(case, frame, {**base, "judge": judge})
+        part = _group_rows(case, frame, {**base, "judge": judge})
+        if match_rule:
+            rule = equal_fill_rule(case.items, pool, judge_opts, summarise(frame, case.items.period_days)["fill_rate"])
+            if rule is not None:
+                weeks, agg = rule
+                part[0].update({
+                    "rule_weeks": round(weeks, 2), "rule_fill_rate": round(agg["fill_rate"], 5),
+                    "rule_days": round(agg["days_of_inventory"], 3),
+                    "days_vs_rule": round(part[0]["days_of_inventory"] / agg["days_of_inventory"] - 1.0, 4),
+                })  # fmt: skip
+        rows += part
     return rows
+
+
+def equal_fill_rule(
+    items: Items, pool: DemandPool, opts: SimulationOptions, fill: float, max_weeks: float = 520.0, tol: float = 0.05
+) -> tuple[float, dict[str, float]] | None:
+    """The weeks-of-cover rule of equal fill: the fewest weeks whose rule reaches at least ``fill`` on ``pool``.
+
+    The rule's fill rate and days of inventory grow with its weeks (whole-unit levels, the same
+    demand paths at every step), so a bisection to ``tol`` weeks finds the rule that holds the least
+    stock at equal or better fill. The rule is judged on the pool it is compared on, so it gets its
+    best setting in hindsight; a policy that holds fewer days than this rule beats every setting of
+    it at its fill rate. ``None`` when even ``max_weeks`` falls short.
+
+    Returns
+    -------
+    tuple or None
+        The weeks and the rule's aggregate metrics (:func:`~optiops.inventory.simulate.summarise`).
+    """
+
+    def judged(weeks: float) -> dict[str, float]:
+        stats = simulate_stats(items, weeks_of_cover_policy(items, weeks), pool, opts)
+        return summarise(metrics(items, stats), items.period_days)
+
+    lo, hi = 0.0, 4.0
+    best = judged(hi)
+    while best["fill_rate"] < fill - 1e-12:
+        if hi >= max_weeks:
+            return None
+        lo, hi = hi, min(2.0 * hi, max_weeks)
+        best = judged(hi)
+    while hi - lo > tol:
+        mid = 0.5 * (lo + hi)
+        agg = judged(mid)
+        if agg["fill_rate"] >= fill - 1e-12:
+            hi, best = mid, agg
+        else:
+            lo = mid
+    return hi, best
 
 
 def _group_rows(case: CarpartsCase, frame: pd.DataFrame, base: dict[str, Any]) -> list[dict[str, Any]]:
@@ -141,7 +199,9 @@ def run_inventory_carparts(path: str | Path, s: CarpartsSettings | None = None) 
     -------
     pandas.DataFrame
         One row per policy x setting x group: ``policy, target_csl, weeks, target_fill, group, items,
-        achieved_csl, fill_rate, days_of_inventory, stockout_rate, cost, mean_on_hand, runtime_s``.
+        achieved_csl, fill_rate, days_of_inventory, stockout_rate, cost, mean_on_hand, runtime_s``;
+        rows of all items of a policy other than the rule add ``rule_weeks, rule_fill_rate,
+        rule_days, days_vs_rule`` (the weeks-of-cover rule of equal fill on the same judge).
     """
     s = s or CarpartsSettings()
     case = prepare(path, s)
@@ -154,8 +214,9 @@ def run_inventory_carparts(path: str | Path, s: CarpartsSettings | None = None) 
         pol = weeks_of_cover_policy(case.items, w)
         woc_fill[w] = summarise(metrics(case.items, simulate_stats(case.items, pol, case.window, search)),
                                 case.items.period_days)["fill_rate"]  # fmt: skip
-        rows += _rows(case, pol, judge, {"policy": "weeks_of_cover", "weeks": w, "target_csl": None,
-                                         "runtime_s": round(time.perf_counter() - t0, 3)})  # fmt: skip
+        base = {"policy": "weeks_of_cover", "weeks": w, "target_csl": None,
+                "runtime_s": round(time.perf_counter() - t0, 3)}  # fmt: skip
+        rows += _rows(case, pol, judge, base, match_rule=False)
     for target in s.targets:
         items = _with_target(case.items, target)
         t0 = time.perf_counter()
