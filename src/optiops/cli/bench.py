@@ -39,9 +39,11 @@ def run(
     def show(row: dict[str, Any]) -> None:
         if "policy" in row:  # inventory suites: one row per policy x setting x judge x group
             if row.get("group") == "all" and row.get("judge") == "holdout":
-                setting = f"{row['weeks']:g} weeks" if row.get("weeks") else f"CSL {row.get('target_csl') or 0:.2f}"
+                setting = f"{row['weeks']:g} weeks" if row.get("weeks") else f"CSL {row.get('target_csl') or 0:g}"
                 text = (f"{row['policy']:>15} {setting:>10}: CSL {row['achieved_csl']:.4f}  fill {row['fill_rate']:.4f}"
                         f"  days of inventory {row['days_of_inventory']:.1f}")  # fmt: skip
+                if row.get("rule_days") is not None:
+                    text += f"  ({100 * row['days_vs_rule']:+.1f} % against {row['rule_weeks']:g} weeks of equal fill)"
                 out.print(text, highlight=False)
             return
         if "gap_pct" not in row:  # forecast suites: one row per model x demand class
