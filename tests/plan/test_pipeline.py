@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 import re
 from html.parser import HTMLParser
@@ -17,6 +18,7 @@ from optiops.plan.base import PlanOptions, StepResult
 from optiops.plan.inventory_step import (
     SEARCH_DAYS,
     build_items,
+    carrier_return_share,
     daily_matrix,
     inventory_step,
     joint_policy,
@@ -53,6 +55,18 @@ def test_inventory_step_judges_both_plans_on_the_same_days(small) -> None:  # ty
     groups = r.stats["supplier_groups"]
     assert 0 < r.stats["baseline_purchase_orders_per_day"] <= groups / 7 + 1e-3  # the stat is rounded to 3 places
     assert r.stats["groups_ordering_daily"] > 0 or r.stats["optimised_purchase_orders_per_day"] <= groups / 7 + 1e-3
+
+
+def test_returns_pay_pickup_only_outside_the_fleet_zones(small) -> None:  # type: ignore[no-untyped-def]
+    """The fleet's pickups are priced by the routing step; the returns part pays the carrier's pickups only."""
+    zones = small.zones.assign(fleet_warehouse="")
+    assert carrier_return_share(dataclasses.replace(small, zones=zones)) == 1.0
+    fleet = small.zones.loc[small.zones["fleet_warehouse"] != "", "zone"]
+    assert len(fleet) > 0
+    in_fleet = small.returns["zone"].isin(fleet)
+    share = carrier_return_share(small)
+    assert share == pytest.approx(small.returns.loc[~in_fleet, "y"].sum() / small.returns["y"].sum())
+    assert 0.0 < share < 1.0
 
 
 def test_joint_policy_orders_weekly_when_purchase_orders_are_dear(small) -> None:  # type: ignore[no-untyped-def]

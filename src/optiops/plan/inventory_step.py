@@ -222,6 +222,7 @@ def _kpis(frame: pd.DataFrame, scenario: Scenario, po_cost_per_day: float) -> di
     days = scenario.holdout_days
     k = scenario.costs
     returned_per_day = float(frame["returned"].sum()) / max(periods, 1.0)
+    per_return = k.returns_processing_cost + carrier_return_share(scenario) * k.returns_pickup_cost
     item_days = float(frame["periods"].sum()) if len(frame) else 0.0
     unmet = float((frame["stockout_rate"] * frame["periods"]).sum()) / item_days if item_days else 0.0
     return {
@@ -233,9 +234,24 @@ def _kpis(frame: pd.DataFrame, scenario: Scenario, po_cost_per_day: float) -> di
         "holding_cost": float(frame["holding_cost"].sum()) * days,
         "replenishment_cost": (float(frame["order_cost"].sum()) + po_cost_per_day) * days,
         "shortage_cost": float(frame["shortage_cost"].sum()) * days,
-        "returns_cost": returned_per_day * days * (k.returns_pickup_cost + k.returns_processing_cost),
+        "returns_cost": returned_per_day * days * per_return,
         "mean_on_hand_value": float((frame["mean_on_hand"]).sum()),
     }
+
+
+def carrier_return_share(scenario: Scenario) -> float:
+    """Share of the returned units whose pickup is paid here: those of zones without an own fleet.
+
+    Returns in a fleet zone are picked up by the fleet, and the routing step prices them (route cost,
+    or the carrier tariff when the fleet leaves them out). Charging them ``returns_pickup_cost`` here
+    too counted their pickup twice.
+    """
+    returns = scenario.returns
+    total = float(returns["y"].sum()) if len(returns) else 0.0
+    if total <= 0.0:
+        return 1.0
+    fleet = scenario.zones.loc[scenario.zones["fleet_warehouse"] != "", "zone"]
+    return float(returns.loc[~returns["zone"].isin(fleet), "y"].sum()) / total
 
 
 def _stock_figure(items: Items, policy: Policy, pool: DemandPool, opts: SimulationOptions) -> bytes:
