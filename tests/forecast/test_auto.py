@@ -43,6 +43,28 @@ def test_failing_candidate_falls_back_to_naive(caplog: pytest.LogCaptureFixture)
     assert "Broken failed" in caplog.text
 
 
+class Picky(MovingAverage):
+    """A moving average that cannot fit a history holding the value 777."""
+
+    alias = "Picky"
+
+    def _fit_panel(self, panel: Panel) -> None:
+        if np.any(panel.values == 777.0):
+            raise RuntimeError("777")
+        super()._fit_panel(panel)
+
+
+def test_one_series_failing_the_refit_does_not_send_the_others_to_naive(caplog: pytest.LogCaptureFixture) -> None:
+    """The 777 lies after every backtest origin's training data, so only the refit on all of it fails."""
+    bad = [*STEADY[:-1], 777.0]
+    with caplog.at_level(logging.WARNING, logger="optiops"):
+        auto = AutoForecaster(models=(Picky(6),), backtest=Backtest(h=2, n_windows=2)).fit(history_of(STEADY, bad))
+    assert list(auto.chosen_) == ["Picky", "Naive"]
+    mean = auto.predict(2)["mean"]
+    assert mean[0].tolist() == pytest.approx([np.mean(STEADY[-6:])] * 2) and mean[1].tolist() == [777.0, 777.0]
+    assert "Picky failed on 1 of its 2 series" in caplog.text
+
+
 def test_short_series_fall_back_to_naive() -> None:
     """A series too short for any backtest origin gets the naive forecast."""
     auto = AutoForecaster(backtest=Backtest(h=4, n_windows=3)).fit(history_of(SEASONAL, [1.0, 2.0]))

@@ -5,7 +5,7 @@ each series takes the candidate with the smallest MASE over all origins and step
 mean MASE of its Syntetos-Boylan class (``shrinkage``; ties go to the earlier candidate), or, with
 ``select="class"``, the best candidate of its class.
 A series whose chosen candidate failed in the backtest (or that is too short for any origin), or
-whose candidate fails when refitted on the whole history, gets the naive forecast. With
+whose candidate fails when refitted on that series' whole history, gets the naive forecast. With
 ``cold_start=ColdStart(...)``, series shorter than its threshold get the cold-start forecast instead
 (the pooled seasonal profile times a shrunk own level, :mod:`optiops.forecast.coldstart`), fitted on
 all series so that the long ones lend their shape. Intervals are those of each series' own backtest
@@ -176,22 +176,39 @@ class AutoForecaster(Forecaster):
         return np.argmin(score, axis=1)
 
     def _fit_chosen(self, panel: Panel, models: tuple[Forecaster, ...]) -> None:
-        """Refit each chosen candidate (point or interval) on its series' whole history; failures fall back to naive."""
-        self.fitted_: dict[int, tuple[np.ndarray, Forecaster]] = {}
+        """Refit each chosen candidate (point or interval) on its series' whole history; failures fall back to naive.
+
+        A candidate is refitted on all its series at once. When that fails, it is refitted on each
+        series alone, so that only the series it cannot fit fall back to naive (one bad series used to
+        send every series of the candidate to naive).
+        """
+        self.fitted_: list[tuple[int, np.ndarray, Forecaster]] = []
         self.cold_: tuple[np.ndarray, Forecaster] | None = None
         if np.any(self.choice_ == COLD) and self.cold_start is not None:  # fitted on all: long series lend their shape
             self.cold_ = (np.flatnonzero(self.choice_ == COLD), self.cold_start.point_clone().fit(panel))
         for j in [int(j) for j in np.unique(np.concatenate([self.choice_, self.interval_choice_])) if j >= 0]:
             idx = np.flatnonzero((self.choice_ == j) | (self.interval_choice_ == j))
             try:
-                self.fitted_[j] = (idx, models[j].point_clone().fit(_subset(panel, idx)))
-            except Exception as exc:  # fall back for these series rather than fail the whole batch
-                logger.warning("auto: %s failed on %d series (%s); using naive", models[j].alias, idx.size, exc)
-                self.choice_[self.choice_ == j] = NAIVE
-                self.interval_choice_[self.interval_choice_ == j] = NAIVE
+                self.fitted_.append((j, idx, models[j].point_clone().fit(_subset(panel, idx))))
+                continue
+            except Exception as exc:  # retry series by series rather than fail the whole batch
+                batch_error = exc
+            failed = []
+            for i in idx:
+                try:
+                    self.fitted_.append((j, idx[idx == i], models[j].point_clone().fit(_subset(panel, idx[idx == i]))))
+                except Exception:
+                    failed.append(i)
+            if failed:
+                logger.warning("auto: %s failed on %d of its %d series (%s); using naive for those",
+                               models[j].alias, len(failed), idx.size, batch_error)  # fmt: skip
+                self.choice_[failed] = np.where(self.choice_[failed] == j, NAIVE, self.choice_[failed])
+                self.interval_choice_[failed] = np.where(
+                    self.interval_choice_[failed] == j, NAIVE, self.interval_choice_[failed]
+                )
         idx = np.flatnonzero((self.choice_ == NAIVE) | (self.interval_choice_ == NAIVE))
         if idx.size:
-            self.fitted_[NAIVE] = (idx, Naive().fit(_subset(panel, idx)))
+            self.fitted_.append((NAIVE, idx, Naive().fit(_subset(panel, idx))))
 
     def _predict_mean(self, h: int) -> np.ndarray:
         return self._mean_of(self.choice_, h)
@@ -205,7 +222,7 @@ class AutoForecaster(Forecaster):
     def _mean_of(self, choice: np.ndarray, h: int) -> np.ndarray:
         """Forecasts of each series' candidate in ``choice`` (naive where one is not finite)."""
         mean = np.zeros((self.n_series_, h))
-        for j, (idx, model) in self.fitted_.items():
+        for j, idx, model in self.fitted_:
             mine = choice[idx] == j
             mean[idx[mine]] = model.predict(h)["mean"][mine]
         if self.cold_ is not None:
