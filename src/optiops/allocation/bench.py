@@ -12,10 +12,13 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from optiops.bench.suites import read_case_rows, select_by_name
 from optiops.exceptions import InstanceError
+
+if TYPE_CHECKING:
+    from optiops.allocation.facility import Presolve
 
 SUITE = "allocation-orlib"
 OPTIMA_FILE = "optima.csv"
@@ -61,7 +64,7 @@ def orlib_cases(data_dir: str | Path, select: str | None = None) -> list[OrlibCa
 
 def run_orlib_case(
     file: str, capacity: float | None, instance: str, optimal_cost: float | None, backend: str,
-    time_limit: float, threads: int = 1, seed: int = 1,
+    time_limit: float, threads: int = 1, seed: int = 1, presolve: Presolve = "lagrangian",
 ) -> dict[str, Any]:  # fmt: skip
     """Solve one case and re-check the plan with the independent checker; never raises.
 
@@ -81,6 +84,8 @@ def run_orlib_case(
         Seconds for the solver.
     threads, seed : int
         Passed to :class:`~optiops.solvers.MipOptions`.
+    presolve : {"lagrangian", "off"}
+        Passed to :func:`~optiops.allocation.facility.solve_facility` (the suite setting ``presolve``).
 
     Returns
     -------
@@ -96,11 +101,13 @@ def run_orlib_case(
     from optiops.solvers import MipOptions
 
     row: dict[str, Any] = {"suite": SUITE, "instance": instance, "backend": backend, "time_limit_s": time_limit,
-                           "seed": seed, "threads": threads, "presolve": "lagrangian"}  # fmt: skip
+                           "seed": seed, "threads": threads, "presolve": presolve}  # fmt: skip
     t0 = time.perf_counter()
     try:
         inst = read_orlib_cap(file, capacity, name=instance)
-        plan = solve_facility(inst, backend, MipOptions(time_limit=time_limit, threads=threads, seed=seed))
+        plan = solve_facility(
+            inst, backend, MipOptions(time_limit=time_limit, threads=threads, seed=seed), presolve=presolve
+        )
         check = check_facility(inst, plan)
         feasible = check.feasible and plan.status in ("optimal", "feasible")
         row.update(

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from optiops.bench.suites import REPO_ROOT, Suite, best_known, data_root, load_suite, suite_instances
+from optiops.exceptions import InstanceError
 from optiops.io.atomic import write_text
 from optiops.parallel import ExecutorKind, make_executor
 
@@ -139,9 +140,12 @@ def run_suite(
         from optiops.allocation.bench import orlib_cases, run_orlib_case
 
         cases = orlib_cases(root / suite.data, instances)
+        presolve = str(suite.settings.get("presolve", "lagrangian"))
+        if presolve not in ("lagrangian", "off"):
+            raise InstanceError(f"suite {suite.name}: presolve must be 'lagrangian' or 'off', got {presolve!r}")
         for c in cases:
             for b, s in _combos(suite, backends, n_seeds):
-                orlib_args = (str(c.file), c.capacity, c.instance, c.optimal_cost, b, limit, 1, s)
+                orlib_args = (str(c.file), c.capacity, c.instance, c.optimal_cost, b, limit, 1, s, presolve)
                 tasks.append(Task(run_orlib_case, orlib_args, c.instance, b, s, c.optimal_cost))
         n_instances = len(cases)
     elif suite.kind == "roster":

@@ -188,6 +188,12 @@ def solve(
             min=1,
         ),
     ] = 1,
+    presolve: Annotated[
+        str,
+        typer.Option(
+            help="Facility, split demand: lagrangian (a Lagrangian bound fixes warehouses before the MIP) or off.",
+        ),
+    ] = "lagrangian",
 ) -> None:
     """Solve an instance and write the checked plan to OUT."""
     import optiops
@@ -201,9 +207,11 @@ def solve(
     from optiops.routing import SolveOptions
     from optiops.solvers import load_profile
 
+    if presolve not in ("lagrangian", "off"):
+        raise typer.BadParameter(f"expected lagrangian or off, got {presolve!r}", param_hint="--presolve")
     with user_errors():
         if is_facility_file(file):
-            _solve_facility(file, out_dir, backend, time_limit, seed, capacity, threads, profile)
+            _solve_facility(file, out_dir, backend, time_limit, seed, capacity, threads, profile, presolve)
             return
         if is_roster_file(file):
             _solve_roster(file, out_dir, time_limit, seed, threads, plots)
@@ -284,7 +292,7 @@ def _require_checked(plan: Any, limit: float | None, what: str = "plan", advice:
 
 def _solve_facility(
     file: Path, out_dir: Path, backend: str, time_limit: float | None, seed: int, capacity: float | None,
-    threads: int, profile: str | None,
+    threads: int, profile: str | None, presolve: str = "lagrangian",
 ) -> None:  # fmt: skip
     """``optiops solve`` for a facility instance: plan.json, written only after the independent check."""
     from optiops.allocation import solve_facility
@@ -294,7 +302,7 @@ def _solve_facility(
 
     inst = load_facility(file, capacity)
     backend, opts = _mip_options(backend, time_limit, seed, threads, profile)
-    plan = solve_facility(inst, backend, opts)
+    plan = solve_facility(inst, backend, opts, presolve="off" if presolve == "off" else "lagrangian")
     _require_checked(plan, opts.time_limit, advice=" or another --backend")
     write_all({out_dir / "plan.json": dump_document(plan).encode()}, stale=tuple(out_dir / n for n in SOLVE_OUTPUTS))
     gap = "" if plan.status == "optimal" else f", gap {plan.gap:.2%} to the bound" if plan.gap is not None else ""
