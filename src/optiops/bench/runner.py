@@ -115,7 +115,8 @@ def run_suite(
     """Run a suite and return its rows (also passed to ``on_row`` as each finishes, so a caller
     can store them at once; a task whose worker dies becomes an error row)."""
     suite = load_suite(name)
-    root = data_root(data) if suite.kind != "orders" else Path()  # generated days need no data folder
+    generated = suite.kind in ("orders", "placement")
+    root = data_root(data) if not generated else Path()  # generated instances need no data folder
     if suite.kind == "forecast":
         return run_forecast_suite(suite, root, backends, on_row)
     if suite.kind == "inventory":
@@ -136,6 +137,16 @@ def run_suite(
         n_instances = len(names)
         if order_threads > 1:
             workers = workers or 1  # each solve already runs `threads` neighbourhoods at once
+    elif suite.kind == "placement":
+        from optiops.allocation.placement_bench import placement_suite_cases, run_placement_case
+
+        names = placement_suite_cases(suite.settings.get("instances", []), instances)
+        instance_seed = int(suite.settings.get("instance_seed", 1))
+        for inst_name in names:
+            for b, s in _combos(suite, backends, n_seeds):
+                placement_args = (inst_name, b, limit, 1, s, instance_seed)
+                tasks.append(Task(run_placement_case, placement_args, inst_name, b, s, None))
+        n_instances = len(names)
     elif suite.kind == "facility":
         from optiops.allocation.bench import orlib_cases, run_orlib_case
 
