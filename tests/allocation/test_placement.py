@@ -6,12 +6,14 @@ import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 import yaml
 from typer.testing import CliRunner
 
 from optiops.allocation import check_placement, diagnose_placement, solve_placement
-from optiops.allocation.placement import generate_placement
+from optiops.allocation import placement as placement_module
+from optiops.allocation.placement import PRIMARY_ROUNDS, generate_placement
 from optiops.cli.main import app
 from optiops.exceptions import InfeasibleError
 from optiops.model.placement import PlacementInstance, PlacementPlan
@@ -77,6 +79,42 @@ def test_generated_instance_same_optimum_on_every_backend(backend: str) -> None:
     assert plan.status == "optimal"
     assert plan.objective == pytest.approx(reference.objective, rel=1e-3 if backend == "cpsat" else 1e-6)
     assert plan.bound is not None and plan.objective is not None and plan.bound <= plan.objective * (1 + 1e-6)
+
+
+@pytest.mark.parametrize("backend", ["highs", "cpsat"])
+def test_fixed_primaries_give_a_checked_plan_no_better_than_the_optimum(backend: str) -> None:
+    """Rounds of MIPs with the primaries fixed: a feasible plan of the whole model, without a bound."""
+    inst = generate_placement(n_skus=14, n_warehouses=3, n_zones=6, seed=4)
+    optimum = solve(inst, "highs")
+    plan = solve_placement(inst, backend, MipOptions(time_limit=20), method="fixed-primaries")
+    check = check_placement(inst, plan)
+    assert check.feasible and plan.objective == pytest.approx(check.objective)
+    assert plan.status == "feasible" and plan.bound is None and plan.method == "fixed-primaries"
+    assert 1 <= plan.primary_rounds <= PRIMARY_ROUNDS
+    assert optimum.objective is not None and plan.objective is not None
+    assert plan.objective >= optimum.objective * (1 - 1e-6)
+
+
+def test_fixed_primaries_start_from_the_cheapest_warehouse(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Round 1 fixes each zone's cheapest warehouse to ship from; more rounds never give a dearer plan."""
+    inst = generate_placement(n_skus=14, n_warehouses=3, n_zones=6, seed=4)
+    ship = np.asarray(inst.shipping_cost)
+    first = {z: inst.warehouses[int(w)].id for z, w in zip(inst.zones, ship.argmin(axis=0), strict=True)}
+    more = solve_placement(inst, "highs", MipOptions(time_limit=20), method="fixed-primaries")
+    monkeypatch.setattr(placement_module, "PRIMARY_ROUNDS", 1)
+    one = solve_placement(inst, "highs", MipOptions(time_limit=20), method="fixed-primaries")
+    assert one.primary_rounds == 1 and one.primary == first
+    assert one.objective is not None and more.objective is not None
+    assert more.objective <= one.objective + 1e-6
+
+
+def test_auto_method_switches_to_fixed_primaries_on_large_models(monkeypatch: pytest.MonkeyPatch) -> None:
+    """auto: the whole MIP up to FULL_MAX_FLOWS flow variables, fixed primaries above."""
+    inst = generate_placement(n_skus=10, n_warehouses=3, n_zones=4, seed=3)
+    assert solve_placement(inst, "highs", MipOptions(time_limit=20)).method == "full"
+    monkeypatch.setattr(placement_module, "FULL_MAX_FLOWS", 0)
+    plan = solve_placement(inst, "highs", MipOptions(time_limit=20))
+    assert plan.method == "fixed-primaries" and check_placement(inst, plan).feasible
 
 
 def test_space_and_caps_bind_in_the_generated_instances() -> None:

@@ -70,8 +70,9 @@ def run_placement_case(
     dict
         One benchmark row: suite, instance, backend, seed, instance_seed, time_limit_s, status, feasible,
         objective (the checker's), bound, mip_gap_pct (to the backend's bound, percent), build_s, solve_s,
-        runtime_s, build_share, split_rate, stocked (SKU x warehouse pairs), skus, warehouses, zones,
-        and ``error`` when the case failed.
+        runtime_s, build_share, split_rate, stocked (SKU x warehouse pairs), method and primary_rounds
+        (:func:`~optiops.allocation.placement.solve_placement`; no bound with fixed primaries), skus,
+        warehouses, zones, and ``error`` when the case failed.
     """
     from optiops.allocation.check_placement import check_placement
     from optiops.allocation.placement import generate_placement, solve_placement
@@ -96,7 +97,8 @@ def run_placement_case(
             bound=plan.bound, mip_gap_pct=gap, build_s=_r(plan.build_s), solve_s=_r(plan.solve_s),
             runtime_s=_r(runtime), build_share=_r((plan.build_s or 0.0) / max(runtime, 1e-9)),
             backend_used=plan.backend, split_rate=check.split_rate if feasible else None,
-            stocked=len(plan.stocked), violations=check.violations[:5],
+            stocked=len(plan.stocked), method=plan.method, primary_rounds=plan.primary_rounds,
+            violations=check.violations[:5],
         )  # fmt: skip
     except Exception as exc:  # one failing case must not end the suite; the row records it
         row.update(status="error", feasible=False, objective=None, error=f"{type(exc).__name__}: {exc}")

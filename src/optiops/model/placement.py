@@ -127,6 +127,10 @@ class PlacementPlan(_Model):
     split_rate: float | None = Field(None, description="Share of demand units served from a non-primary warehouse.")
     bound: float | None = Field(None, description="Best proven lower bound on the optimal cost.")
     gap: float | None = None
+    method: Literal["full", "fixed-primaries"] = Field(
+        "full", description="full: the whole MIP; fixed-primaries: MIPs with the primaries fixed (no bound)."
+    )
+    primary_rounds: int = Field(0, description="Rounds of primaries tried by the fixed-primaries method.")
     build_s: float | None = None
     solve_s: float | None = None
     runtime_s: float | None = None
