@@ -89,7 +89,9 @@ def test_fixed_primaries_give_a_checked_plan_no_better_than_the_optimum(backend:
     plan = solve_placement(inst, backend, MipOptions(time_limit=20), method="fixed-primaries")
     check = check_placement(inst, plan)
     assert check.feasible and plan.objective == pytest.approx(check.objective)
-    assert plan.status == "feasible" and plan.bound is None and plan.method == "fixed-primaries"
+    assert plan.status == "feasible" and plan.method == "fixed-primaries"
+    assert plan.bound is not None and plan.bound <= optimum.objective + 1e-6  # the Lagrangian bound is valid
+    assert plan.gap == pytest.approx((plan.objective - plan.bound) / plan.objective)
     assert 1 <= plan.primary_rounds <= PRIMARY_ROUNDS
     assert optimum.objective is not None and plan.objective is not None
     assert plan.objective >= optimum.objective * (1 - 1e-6)

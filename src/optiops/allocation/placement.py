@@ -29,7 +29,8 @@ to 0/1), the MIP keeps its variables, so its solution is a plan of the whole mod
 it in 14-17 s there.  The first round fixes each zone's cheapest warehouse to ship
 from; each next round makes primary the warehouse that served most of the zone's units in the
 last plan, until the primaries repeat, :data:`PRIMARY_ROUNDS` rounds or the time limit.  The best plan
-is ``feasible`` without a bound: the primaries were not optimised jointly.
+is ``feasible``; its bound is Lagrangian (:mod:`optiops.allocation.placement_lagrange`), computed in
+the time left (with up to :data:`~optiops.allocation.placement_lagrange.MAX_WAREHOUSES` warehouses).
 """
 
 from __future__ import annotations
@@ -44,9 +45,18 @@ import numpy as np
 from optiops._logging import logger
 from optiops.allocation.check_placement import check_placement
 from optiops.allocation.facility import choose_backend
+from optiops.allocation.placement_lagrange import placement_bound
 from optiops.exceptions import InfeasibleError, SolverError
 from optiops.model.placement import Flow, PlacementInstance, PlacementPlan, Stocking
-from optiops.solvers import LinearModel, LinearModelBuilder, MipBackend, MipOptions, MipResult, get_backend
+from optiops.solvers import (
+    LinearModel,
+    LinearModelBuilder,
+    MipBackend,
+    MipOptions,
+    MipResult,
+    get_backend,
+    relative_gap,
+)
 
 DROP_BELOW = 1e-7  # shares below this are solver noise, not part of the plan
 FULL_MAX_FLOWS = 20_000  # method "auto": the whole MIP up to this many flow variables, fixed primaries above
@@ -249,11 +259,19 @@ def solve_placement(
     if check.violations:
         logger.warning("%s placement for %s breaks %d rules: %s", mip.name, inst.name, len(check.violations),
                        "; ".join(check.violations[:3]))  # fmt: skip
-    return plan.model_copy(update={
+    update = {
         "objective": check.objective, "holding_cost": check.holding_cost, "stocking_cost": check.stocking_cost,
         "shipping_cost": check.shipping_cost, "split_cost": check.split_cost, "split_rate": check.split_rate,
         "violations": check.violations,
-    })  # fmt: skip
+    }  # fmt: skip
+    left = None if options.time_limit is None else options.time_limit - (time.perf_counter() - t0)
+    if fixed and check.feasible and (left is None or left > 0.0):
+        lagrange = placement_bound(inst, check.objective, left)
+        if lagrange is not None:
+            bound = min(lagrange.bound, check.objective)
+            update.update(bound=bound, gap=relative_gap(check.objective, bound), bound_s=lagrange.seconds,
+                          runtime_s=time.perf_counter() - t0)  # fmt: skip
+    return plan.model_copy(update=update)
 
 
 def _fixed_primaries(

@@ -128,9 +128,10 @@ class PlacementPlan(_Model):
     bound: float | None = Field(None, description="Best proven lower bound on the optimal cost.")
     gap: float | None = None
     method: Literal["full", "fixed-primaries"] = Field(
-        "full", description="full: the whole MIP; fixed-primaries: MIPs with the primaries fixed (no bound)."
+        "full", description="full: the whole MIP; fixed-primaries: MIPs with the primaries fixed, Lagrangian bound."
     )
     primary_rounds: int = Field(0, description="Rounds of primaries tried by the fixed-primaries method.")
+    bound_s: float | None = Field(None, description="Seconds of the Lagrangian bound (fixed primaries).")
     build_s: float | None = None
     solve_s: float | None = None
     runtime_s: float | None = None
