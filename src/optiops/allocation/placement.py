@@ -30,7 +30,8 @@ it in 14-17 s there.  The first round fixes each zone's cheapest warehouse to sh
 from; each next round makes primary the warehouse that served most of the zone's units in the
 last plan, until the primaries repeat, :data:`PRIMARY_ROUNDS` rounds or the time limit.  The best plan
 is ``feasible``; its bound is Lagrangian (:mod:`optiops.allocation.placement_lagrange`), computed in
-the time left (with up to :data:`~optiops.allocation.placement_lagrange.MAX_WAREHOUSES` warehouses).
+the time the rounds leave, at least :data:`BOUND_SHARE` of the limit (with up to
+:data:`~optiops.allocation.placement_lagrange.MAX_WAREHOUSES` warehouses; none above).
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ import numpy as np
 from optiops._logging import logger
 from optiops.allocation.check_placement import check_placement
 from optiops.allocation.facility import choose_backend
-from optiops.allocation.placement_lagrange import placement_bound
+from optiops.allocation.placement_lagrange import MAX_WAREHOUSES, placement_bound
 from optiops.exceptions import InfeasibleError, SolverError
 from optiops.model.placement import Flow, PlacementInstance, PlacementPlan, Stocking
 from optiops.solvers import (
@@ -61,6 +62,7 @@ from optiops.solvers import (
 DROP_BELOW = 1e-7  # shares below this are solver noise, not part of the plan
 FULL_MAX_FLOWS = 20_000  # method "auto": the whole MIP up to this many flow variables, fixed primaries above
 PRIMARY_ROUNDS = 4  # fixed primaries: at most this many rounds of primaries
+BOUND_SHARE = 0.25  # fixed primaries: the share of the time limit kept for the Lagrangian bound
 
 PlacementMethod = Literal["auto", "full", "fixed-primaries"]
 
@@ -235,7 +237,8 @@ def solve_placement(
     fixed = method == "fixed-primaries" or (method == "auto" and pm.f.size > FULL_MAX_FLOWS)
     rounds = 0
     if fixed:
-        res, rounds = _fixed_primaries(inst, pm, mip, options)
+        keep = BOUND_SHARE if len(inst.warehouses) <= MAX_WAREHOUSES else 0.0  # time kept for the bound
+        res, rounds = _fixed_primaries(inst, pm, mip, options, keep)
     else:
         res = mip.solve(pm.model, options)
     if res.status == "infeasible":
@@ -275,15 +278,16 @@ def solve_placement(
 
 
 def _fixed_primaries(
-    inst: PlacementInstance, pm: PlacementModel, mip: MipBackend, options: MipOptions
+    inst: PlacementInstance, pm: PlacementModel, mip: MipBackend, options: MipOptions, keep: float = 0.0
 ) -> tuple[MipResult, int]:
     """The best plan of rounds of MIPs with every zone's primary fixed, and the rounds solved.
 
+    The rounds end by ``(1 - keep)`` of the time limit (a round that starts later is not solved).
     ``solve_s`` of the result covers every round. The result is infeasible only when the first
     round is: fixing the primaries changes only what a split costs, never whether a plan exists.
     """
     t0 = time.perf_counter()
-    deadline = None if options.time_limit is None else t0 + options.time_limit
+    deadline = None if options.time_limit is None else t0 + (1.0 - keep) * options.time_limit
     arr = _arrays(inst)
     primary = np.argmin(arr["ship"], axis=0)  # round 1: the cheapest warehouse to ship from
     units = arr["demand"][pm.pair_sku, pm.pair_zone] / pm.scale  # demand units per unit of f
