@@ -357,7 +357,8 @@ def _solve_placement(
               stale=tuple(out_dir / n for n in SOLVE_OUTPUTS))  # fmt: skip
     gap = "" if plan.status == "optimal" else f", gap {plan.gap:.2%} to the bound" if plan.gap is not None else ""
     if plan.method == "fixed-primaries":
-        gap += f", primaries fixed ({plan.primary_rounds} rounds, no bound)"
+        kind = "Lagrangian bound" if plan.bound is not None else "no bound"
+        gap += f", primaries fixed ({plan.primary_rounds} rounds, {kind})"
     out.print(
         f"[green]{plan.status}[/green] placement: cost {plan.objective:,.2f} per period, {len(plan.stocked)} SKU "
         f"stockings, split rate {plan.split_rate:.1%}{gap} ({plan.backend}, build {plan.build_s:.2f} s, "
