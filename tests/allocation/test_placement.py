@@ -171,3 +171,17 @@ def test_cli_solve_evaluate_and_bad_input(tmp_path: Path) -> None:
     result = runner.invoke(app, ["solve", str(bad), "--out", str(out2)])
     assert result.exit_code != 0 and "shipping_cost" in result.output and "Traceback" not in result.output
     assert not out2.exists() or not any(out2.iterdir())
+
+
+def test_cli_reports_fixed_primaries_and_their_bound(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A model above FULL_MAX_FLOWS: the plan says how it was found, and its bound lies below its cost."""
+    monkeypatch.setattr(placement_module, "FULL_MAX_FLOWS", 0)
+    inst = tmp_path / "placement.yaml"
+    inst.write_text(yaml.safe_dump(two_by_two()))
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["solve", str(inst), "--out", str(out), "--backend", "highs"])
+    assert result.exit_code == 0, result.output
+    assert "primaries fixed" in result.output and "Lagrangian bound" in result.output
+    plan = json.loads((out / "plan.json").read_text())
+    assert plan["method"] == "fixed-primaries" and plan["primary_rounds"] >= 1
+    assert plan["bound"] <= 45.5 + 1e-9 <= plan["objective"] + 1e-9
