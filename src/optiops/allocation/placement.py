@@ -26,11 +26,11 @@ with numpy; the plan is re-checked by :func:`optiops.allocation.check_placement.
 variables).  The primaries and the split rows make the whole MIP hard: at 300 SKUs x 8 warehouses x 40
 zones its LP relaxation alone takes HiGHS 80-96 s.  With every zone's primary fixed (``a`` bounded
 to 0/1), the MIP keeps its variables, so its solution is a plan of the whole model, and HiGHS solves
-it in 14-17 s there.  The first round fixes each zone's cheapest warehouse to ship
-from; each next round makes primary the warehouse that served most of the zone's units in the
-last plan, until the primaries repeat, :data:`PRIMARY_ROUNDS` rounds or the time limit.  The best plan
-is ``feasible``; its bound is Lagrangian (:mod:`optiops.allocation.placement_lagrange`), computed in
-the time the rounds leave, at least :data:`BOUND_SHARE` of the limit (with up to
+it in 14-17 s there.  The first round fixes each zone's cheapest warehouse to ship from; each next
+round makes primary the warehouse that served most of the zone's units in the last plan, until the
+primaries repeat, :data:`PRIMARY_ROUNDS` rounds or the time limit.  The best plan is ``feasible``;
+its bound is Lagrangian (:mod:`optiops.allocation.placement_lagrange`), computed in the time the
+rounds leave, at least :data:`BOUND_SHARE` of the limit (with up to
 :data:`~optiops.allocation.placement_lagrange.MAX_WAREHOUSES` warehouses; none above).
 """
 

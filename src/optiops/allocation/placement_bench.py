@@ -71,7 +71,7 @@ def run_placement_case(
         One benchmark row: suite, instance, backend, seed, instance_seed, time_limit_s, status, feasible,
         objective (the checker's), bound, mip_gap_pct (to the backend's bound, percent), build_s, solve_s,
         runtime_s, build_share, split_rate, stocked (SKU x warehouse pairs), method and primary_rounds
-        (:func:`~optiops.allocation.placement.solve_placement`; no bound with fixed primaries), skus,
+        (:func:`~optiops.allocation.placement.solve_placement`; fixed primaries: the Lagrangian bound), skus,
         warehouses, zones, and ``error`` when the case failed.
     """
     from optiops.allocation.check_placement import check_placement
