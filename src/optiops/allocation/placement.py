@@ -48,7 +48,7 @@ from optiops.allocation.check_placement import check_placement
 from optiops.allocation.facility import choose_backend
 from optiops.allocation.placement_lagrange import MAX_WAREHOUSES, placement_bound
 from optiops.exceptions import InfeasibleError, SolverError
-from optiops.model.placement import Flow, PlacementInstance, PlacementPlan, Stocking
+from optiops.model.placement import Flow, PlacementInstance, PlacementPlan, Stocking, placement_arrays
 from optiops.solvers import (
     LinearModel,
     LinearModelBuilder,
@@ -79,20 +79,7 @@ class PlacementModel:
     f: np.ndarray  # (m, p)
     a: np.ndarray  # (m, n_zones)
     g: np.ndarray  # (m, p)
-
-
-def _arrays(inst: PlacementInstance) -> dict[str, np.ndarray]:
-    return {
-        "demand": np.asarray(inst.demand, dtype=float).reshape(len(inst.skus), len(inst.zones)),
-        "ship": np.asarray(inst.shipping_cost, dtype=float).reshape(len(inst.warehouses), len(inst.zones)),
-        "space": np.array([w.space for w in inst.warehouses], dtype=float),
-        "cap": np.array([len(inst.skus) if w.max_skus is None else w.max_skus for w in inst.warehouses], dtype=float),
-        "stocking": np.array([w.stocking_cost for w in inst.warehouses], dtype=float),
-        "volume": np.array([s.volume for s in inst.skus], dtype=float),
-        "holding": np.array([s.holding_cost for s in inst.skus], dtype=float),
-        "cover": np.array([s.cover for s in inst.skus], dtype=float),
-        "base": np.array([s.base_stock for s in inst.skus], dtype=float),
-    }
+    arrays: dict[str, np.ndarray]  # placement_arrays of the instance
 
 
 def diagnose_placement(inst: PlacementInstance) -> list[str]:
@@ -108,7 +95,7 @@ def diagnose_placement(inst: PlacementInstance) -> list[str]:
     list of str
         Empty when no cause is found; otherwise one sentence per cause.
     """
-    a = _arrays(inst)
+    a = placement_arrays(inst)
     total = a["demand"].sum(axis=1)
     needed = total > 0
     causes = []
@@ -146,7 +133,7 @@ def build_placement_model(inst: PlacementInstance, units: bool = False) -> Place
     SolverError
         When ``units`` is asked for and a demand is not a whole number.
     """
-    a = _arrays(inst)
+    a = placement_arrays(inst)
     d = a["demand"]
     m, n_skus, n_zones = len(inst.warehouses), len(inst.skus), len(inst.zones)
     pk, pz = np.nonzero(d > 0)
@@ -191,7 +178,7 @@ def build_placement_model(inst: PlacementInstance, units: bool = False) -> Place
     )
     b.add_rows(rows=np.repeat(np.arange(m), n_skus), cols=s.ravel(), vals=1.0, upper=a["cap"])
     model = b.build()
-    return PlacementModel(model=model, pair_sku=pk, pair_zone=pz, scale=scale, s=s, f=f, a=av, g=g)
+    return PlacementModel(model=model, pair_sku=pk, pair_zone=pz, scale=scale, s=s, f=f, a=av, g=g, arrays=a)
 
 
 def solve_placement(
@@ -238,7 +225,7 @@ def solve_placement(
     rounds = 0
     if fixed:
         keep = BOUND_SHARE if len(inst.warehouses) <= MAX_WAREHOUSES else 0.0  # time kept for the bound
-        res, rounds = _fixed_primaries(inst, pm, mip, options, keep)
+        res, rounds = _fixed_primaries(pm, mip, options, keep)
     else:
         res = mip.solve(pm.model, options)
     if res.status == "infeasible":
@@ -278,7 +265,7 @@ def solve_placement(
 
 
 def _fixed_primaries(
-    inst: PlacementInstance, pm: PlacementModel, mip: MipBackend, options: MipOptions, keep: float = 0.0
+    pm: PlacementModel, mip: MipBackend, options: MipOptions, keep: float = 0.0
 ) -> tuple[MipResult, int]:
     """The best plan of rounds of MIPs with every zone's primary fixed, and the rounds solved.
 
@@ -288,7 +275,7 @@ def _fixed_primaries(
     """
     t0 = time.perf_counter()
     deadline = None if options.time_limit is None else t0 + (1.0 - keep) * options.time_limit
-    arr = _arrays(inst)
+    arr = pm.arrays
     primary = np.argmin(arr["ship"], axis=0)  # round 1: the cheapest warehouse to ship from
     units = arr["demand"][pm.pair_sku, pm.pair_zone] / pm.scale  # demand units per unit of f
     best: MipResult | None = None
@@ -322,7 +309,7 @@ def _fixed_primaries(
 
 def _plan(inst: PlacementInstance, pm: PlacementModel, x: np.ndarray, base: PlacementPlan) -> PlacementPlan:
     """Stocked pairs, non-zero flows and primaries of a solution vector."""
-    a = _arrays(inst)
+    a = pm.arrays
     d = a["demand"]
     share = np.clip(x[pm.f] / pm.scale[None, :], 0.0, 1.0)
     share[share < DROP_BELOW] = 0.0

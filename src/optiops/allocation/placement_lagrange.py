@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from optiops.model.placement import PlacementInstance
+from optiops.model.placement import PlacementInstance, placement_arrays
 
 MAX_WAREHOUSES = 10  # 2**10 - 1 warehouse sets per SKU; above this no bound is computed
 STALL = 20  # steps without a better bound before the step factor is halved
@@ -64,10 +64,8 @@ def placement_bound(
     PlacementBound or None
         The best bound over the steps taken.
     """
-    from optiops.allocation.placement import _arrays
-
     t0 = time.perf_counter()
-    arr = _arrays(inst)
+    arr = placement_arrays(inst)
     d, m = arr["demand"], len(inst.warehouses)
     if m > MAX_WAREHOUSES:
         return None

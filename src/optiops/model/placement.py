@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 NonNeg = Annotated[float, Field(ge=0, allow_inf_nan=False)]
@@ -136,3 +137,23 @@ class PlacementPlan(_Model):
     solve_s: float | None = None
     runtime_s: float | None = None
     violations: list[str] = Field(default_factory=list, description="Rules the checker found broken; empty if valid.")
+
+
+def placement_arrays(inst: PlacementInstance) -> dict[str, np.ndarray]:
+    """The instance as numpy arrays for the model, its diagnosis and its bound.
+
+    Keys: ``demand`` (SKUs x zones), ``ship`` (warehouses x zones); per warehouse ``space``, ``cap``
+    (``max_skus``, the number of SKUs when unset) and ``stocking``; per SKU ``volume``, ``holding``,
+    ``cover`` and ``base``.
+    """
+    return {
+        "demand": np.asarray(inst.demand, dtype=float).reshape(len(inst.skus), len(inst.zones)),
+        "ship": np.asarray(inst.shipping_cost, dtype=float).reshape(len(inst.warehouses), len(inst.zones)),
+        "space": np.array([w.space for w in inst.warehouses], dtype=float),
+        "cap": np.array([len(inst.skus) if w.max_skus is None else w.max_skus for w in inst.warehouses], dtype=float),
+        "stocking": np.array([w.stocking_cost for w in inst.warehouses], dtype=float),
+        "volume": np.array([s.volume for s in inst.skus], dtype=float),
+        "holding": np.array([s.holding_cost for s in inst.skus], dtype=float),
+        "cover": np.array([s.cover for s in inst.skus], dtype=float),
+        "base": np.array([s.base_stock for s in inst.skus], dtype=float),
+    }
