@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from optiops.bench.suites import read_case_rows, select_by_name
+from optiops.bench.suites import read_case_rows, rounded, select_by_name
 from optiops.exceptions import InstanceError
 
 if TYPE_CHECKING:
@@ -113,12 +113,12 @@ def run_orlib_case(
         row.update(
             status=plan.status, feasible=feasible, objective=check.objective if feasible else None,
             solver_objective=plan.solver_objective, backend_used=plan.backend, open=len(plan.open),
-            bound=plan.bound, mip_gap=plan.gap, build_s=_r(plan.build_s), solve_s=_r(plan.solve_s),
-            violations=check.violations[:5], stats={k: _r(v) for k, v in plan.stats.items()},
+            bound=plan.bound, mip_gap=plan.gap, build_s=rounded(plan.build_s), solve_s=rounded(plan.solve_s),
+            violations=check.violations[:5], stats={k: rounded(v) for k, v in plan.stats.items()},
         )  # fmt: skip
     except Exception as exc:  # one failing case must not end the suite; the row records it
         row.update(status="error", feasible=False, objective=None, error=f"{type(exc).__name__}: {exc}")
-    row["runtime_s"] = _r(time.perf_counter() - t0)
+    row["runtime_s"] = rounded(time.perf_counter() - t0)
     row["best_known"] = optimal_cost
     obj = row.get("objective")
     if obj is not None and optimal_cost:
@@ -168,7 +168,3 @@ def run_orlib(
             if on_row is not None:
                 on_row(row)
     return rows
-
-
-def _r(value: float | None) -> float | None:
-    return None if value is None else round(value, 4)

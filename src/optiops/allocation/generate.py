@@ -40,7 +40,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from optiops.bench.suites import select_by_name
+from optiops.bench.suites import rounded, select_by_name
 from optiops.exceptions import InstanceError
 from optiops.model.orders import FloatArray, IntArray, OrderArrays
 
@@ -505,7 +505,7 @@ def run_orders_case(instance: str, backend: str, time_limit: float, threads: int
     try:
         t0 = time.perf_counter()
         arr = generate_orders(order_case(instance), seed=instance_seed, name=instance)
-        row.update(generate_s=_r(time.perf_counter() - t0), orders=arr.n_orders, lines=arr.n_lines)
+        row.update(generate_s=rounded(time.perf_counter() - t0), orders=arr.n_orders, lines=arr.n_lines)
         warmup()  # load the numba kernels outside the time limit
         plan = solve_orders(arr, backend, MipOptions(time_limit=time_limit, threads=threads, seed=seed))
         check = check_orders(arr, plan)
@@ -513,8 +513,9 @@ def run_orders_case(instance: str, backend: str, time_limit: float, threads: int
         gap = None if plan.gap is None or not feasible else round(100.0 * plan.gap, 4)
         row.update(
             status=plan.status, feasible=feasible, objective=check.objective if feasible else None,
-            bound=plan.bound, mip_gap_pct=gap, build_s=_r(plan.build_s), solve_s=_r(plan.solve_s),
-            runtime_s=_r(plan.runtime_s), build_share=_r((plan.build_s or 0.0) / max(plan.runtime_s or 0.0, 1e-9)),
+            bound=plan.bound, mip_gap_pct=gap, build_s=rounded(plan.build_s), solve_s=rounded(plan.solve_s),
+            runtime_s=rounded(plan.runtime_s),
+            build_share=rounded((plan.build_s or 0.0) / max(plan.runtime_s or 0.0, 1e-9)),
             method=plan.method, source=plan.source, backend_used=plan.backend, start_objective=plan.start_objective,
             parcels=check.parcels, split_orders=check.split_orders, stats=plan.stats, violations=check.violations[:5],
         )  # fmt: skip
@@ -522,7 +523,3 @@ def run_orders_case(instance: str, backend: str, time_limit: float, threads: int
         row.update(status="error", feasible=False, objective=None, error=f"{type(exc).__name__}: {exc}")
     row.update(best_known=None, gap_pct=None)
     return row
-
-
-def _r(value: float | None) -> float | None:
-    return None if value is None else round(value, 4)

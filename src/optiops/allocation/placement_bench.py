@@ -14,7 +14,7 @@ import re
 import time
 from typing import Any
 
-from optiops.bench.suites import select_by_name
+from optiops.bench.suites import rounded, select_by_name
 from optiops.exceptions import InstanceError
 
 SUITE = "allocation-placement"
@@ -76,7 +76,7 @@ def run_placement_case(
     """
     from optiops.allocation.check_placement import check_placement
     from optiops.allocation.placement import generate_placement, solve_placement
-    from optiops.solvers import MipOptions
+    from optiops.solvers import MipOptions, relative_gap
 
     row: dict[str, Any] = {"suite": SUITE, "instance": instance, "backend": backend, "seed": seed,
                            "instance_seed": instance_seed, "time_limit_s": time_limit, "threads": threads}  # fmt: skip
@@ -89,13 +89,12 @@ def run_placement_case(
         runtime = time.perf_counter() - t0
         check = check_placement(inst, plan)
         feasible = check.feasible and plan.status in ("optimal", "feasible")
-        gap = None
-        if feasible and plan.bound is not None:
-            gap = round(100.0 * max(check.objective - plan.bound, 0.0) / max(abs(check.objective), 1e-9), 4)
+        gap = relative_gap(check.objective, plan.bound) if feasible else None
         row.update(
             status=plan.status, feasible=feasible, objective=check.objective if feasible else None,
-            bound=plan.bound, mip_gap_pct=gap, build_s=_r(plan.build_s), solve_s=_r(plan.solve_s),
-            runtime_s=_r(runtime), build_share=_r((plan.build_s or 0.0) / max(runtime, 1e-9)),
+            bound=plan.bound, mip_gap_pct=None if gap is None else round(100.0 * gap, 4),
+            build_s=rounded(plan.build_s), solve_s=rounded(plan.solve_s),
+            runtime_s=rounded(runtime), build_share=rounded((plan.build_s or 0.0) / max(runtime, 1e-9)),
             backend_used=plan.backend, split_rate=check.split_rate if feasible else None,
             stocked=len(plan.stocked), method=plan.method, primary_rounds=plan.primary_rounds,
             violations=check.violations[:5],
@@ -104,7 +103,3 @@ def run_placement_case(
         row.update(status="error", feasible=False, objective=None, error=f"{type(exc).__name__}: {exc}")
     row.update(best_known=None, gap_pct=None)
     return row
-
-
-def _r(value: float | None) -> float | None:
-    return None if value is None else round(value, 4)

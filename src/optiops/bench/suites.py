@@ -57,6 +57,11 @@ def select_by_name(items: list[T], name: Callable[[T], str], select: str | None)
     return [item for item in items if any(fnmatch.fnmatch(name(item), p) for p in patterns)]
 
 
+def rounded(value: float | None, digits: int = 4) -> float | None:
+    """``value`` rounded for a results row (``None`` stays ``None``)."""
+    return None if value is None else round(value, digits)
+
+
 def read_case_rows(folder: Path, filename: str, make: Callable[[dict[str, str]], T]) -> tuple[list[T], Path]:
     """One case per row of ``folder/filename`` (a CSV with a header), built by ``make``; a row
     ``make`` cannot read is an :class:`InstanceError` naming the file and line."""
