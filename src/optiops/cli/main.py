@@ -24,6 +24,7 @@ from optiops.cli.forecast import forecast as forecast_command
 from optiops.cli.generate import generate_app
 from optiops.cli.inventory import simulate as simulate_command
 from optiops.cli.plan import plan as plan_command
+from optiops.cli.replay import replay as replay_command
 from optiops.cli.roster import reroster as reroster_command
 from optiops.exceptions import InfeasibleError, InstanceError, OptiopsError, SolverError
 
@@ -521,6 +522,7 @@ app.command()(forecast_command)
 app.command()(backtest_command)
 app.command("simulate")(simulate_command)
 app.command("plan")(plan_command)
+app.command("replay")(replay_command)
 app.command("reroster")(reroster_command)
 
 

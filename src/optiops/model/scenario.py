@@ -293,6 +293,10 @@ class Costs:
         Wage multiplier of hours beyond the contract.
     temp_labour_cost_per_hour : float
         Cost of an agency worker hour (festival peaks).
+    overtime_cap_share : float
+        Most overtime a warehouse can work in a day, as a share of the hours rostered that day.
+    returns_unsellable_share : float
+        Share of returned units written off at inspection instead of going back into stock.
     """
 
     currency: str = "CNY"
@@ -312,6 +316,8 @@ class Costs:
     late_delivery_cost: float = 10.0
     overtime_factor: float = 1.5
     temp_labour_cost_per_hour: float = 38.0
+    overtime_cap_share: float = 0.25
+    returns_unsellable_share: float = 0.1
 
     def as_dict(self) -> dict[str, Any]:
         """The parameters as a plain mapping (for ``costs.yaml``)."""

@@ -44,6 +44,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
 from concurrent.futures import Executor
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -329,14 +330,14 @@ def routing_step(scenario: Scenario, options: PlanOptions, orders: DayOrders, al
 
 def _on_time_guard(
     instances: dict[str, RoutingInstance], price: float, options: PlanOptions, base_kpis: dict[str, float],
-    left_out: pd.DataFrame, notes: list[str],
+    left_out: pd.DataFrame, notes: list[str], pool: Executor | None = None,
 ) -> tuple[dict[str, ScoredPlan], list[str], dict[str, float]]:  # fmt: skip
     """Solve every warehouse; while the plan is less punctual than the baseline, raise the skip price and re-solve.
 
     Only the warehouses whose routes serve fewer stops on time than nearest neighbour on the same
     instance are solved again (all whose price can still rise when none does), all rounds on one
-    executor. ``instances`` (solved at ``price``) is updated in place with each warehouse's last
-    instance (:func:`repriced`); the raises are added to ``notes``.
+    executor (``pool``, or one made from ``options``). ``instances`` (solved at ``price``) is updated in
+    place with each warehouse's last instance (:func:`repriced`); the raises are added to ``notes``.
 
     Returns
     -------
@@ -345,7 +346,11 @@ def _on_time_guard(
         price each warehouse was last solved at.
     """
     prices = dict.fromkeys(instances, price)
-    with make_executor(options.executor, options.workers, address=options.address) as pool:
+    with (
+        nullcontext(pool)
+        if pool is not None
+        else make_executor(options.executor, options.workers, address=options.address) as pool
+    ):
         best, fallback, nn = _optimised(instances, options, pool)
         while True:
             kpis = _kpis(instances, best, left_out, price)

@@ -1,0 +1,717 @@
+"""The replay: the scenario's hold-out played day by day, closed loop, by the baseline and the optimised plan.
+
+Both plans start the hold-out from the same opening state: the history played with the baseline's
+replenishment from ``stock.csv`` on the scenario's first day (the operation as it runs today). Then
+every day, for each plan:
+
+1. **morning**: purchase orders due today arrive; returns whose inspection ends today go back into
+   stock (the scenario's ``returns_unsellable_share`` is written off);
+2. **plan** on data up to yesterday (:mod:`optiops.replay.policies`): on the first day of each week
+   (and every day for the optimised plan with ``reforecast="daily"``) forecasts, replenishment rules
+   and next week's roster; every day the items under review order (lead times drawn from the
+   scenario's mean and spread, the same draw for both plans);
+3. **execute** the day's orders (the day's demand split into orders as ``optiops plan`` does): every
+   line from stock on hand now (a line no warehouse can fill is lost), allocated by the plan's rule;
+   warehouse work (lines, parcels, receipts, returns) done within the rostered hours, then overtime up
+   to ``overtime_cap_share`` of them, the rest carried to tomorrow (its parcels ship late); own-fleet
+   routing of the parcels dispatched today and the day's returns pickups;
+4. the day's returns are picked up and inspected (the category's processing days) at the zone's
+   nearest warehouse.
+
+Every cost of a day is booked on that day (``daily.csv``); every stock movement of every item goes to
+the ledger, which balances: opening + receipts + returns received - written off - shipped = closing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from optiops.allocation import check_orders
+from optiops.exceptions import InfeasibleError, InstanceError, OptiopsError
+from optiops.model.orders import OrderAllocationPlan, OrderArrays
+from optiops.model.scenario import Scenario
+from optiops.parallel import make_executor
+from optiops.plan.allocation_step import LATE_SUFFIX, _optimised_plan, _shipments, carrier_matrices, day_order_arrays
+from optiops.plan.base import PlanOptions
+from optiops.plan.inventory_step import nearest_warehouse
+from optiops.plan.labour_step import UTILISATION
+from optiops.plan.orders import DayOrders, next_day_orders
+from optiops.plan.routing_step import _kpis as routing_kpis
+from optiops.plan.routing_step import _on_time_guard, fleet_instances, score, skip_price
+from optiops.replay.options import PLANS, ReplayOptions
+from optiops.replay.policies import (
+    REVIEW_DAYS,
+    Grid,
+    Roster,
+    baseline_policy,
+    optimised_policy,
+    order_quantities,
+    plan_rosters,
+    weekday_profile,
+)
+from optiops.replay.routing import territory_plan
+from optiops.scenario.config import config_from_dict
+from optiops.scenario.demand import units_per_order
+from optiops.solvers import MipOptions
+
+KPI_KEYS = ("cost_per_order", "days_of_inventory", "stockout_rate", "fill_rate", "units_per_labour_hour",
+            "split_rate", "on_time_rate", "backlog_orders", "overtime_hours", "late_orders")  # fmt: skip
+COST_PARTS = ("handling", "shipping", "split", "fleet", "holding", "replenishment", "returns", "labour",
+              "warehouse_fixed")  # fmt: skip
+LEDGER_COLUMNS = ["day", "plan", "sku", "warehouse", "opening", "receipts", "returns_received", "written_off",
+                  "shipped", "closing", "on_order"]  # fmt: skip
+PAD_DAYS = 120  # days past the scenario's end a purchase order or a return may still be due
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class ReplayResult:
+    """What a replay gives: KPIs per plan, the daily figures, the stock ledger and the run's statistics."""
+
+    scenario: str
+    kpis: dict[str, dict[str, float]]
+    breakdown: dict[str, dict[str, float]]
+    daily: pd.DataFrame
+    ledger: pd.DataFrame
+    stats: dict[str, Any]
+    notes: list[str]
+    runtime_s: float
+
+
+@dataclasses.dataclass(eq=False)
+class Pending:
+    """A parcel allocated but not yet dispatched: (order, warehouse) with its work and what it needs."""
+
+    order: str
+    warehouse: int
+    minutes: float
+    units: float
+    day: int
+
+
+@dataclasses.dataclass(eq=False)
+class PlanState:
+    """One plan's operation: stock, pipelines, the demand its items saw, its rules and its backlog."""
+
+    name: str
+    on_hand: np.ndarray
+    arrivals: np.ndarray  # (days + PAD_DAYS, N) units due per day
+    restock: np.ndarray  # returned units whose inspection ends that day
+    writeoff: np.ndarray
+    seen: np.ndarray  # (days, N) demand each item met (shipped + lost at the home warehouse)
+    inbound: np.ndarray  # (days, W) units received per warehouse
+    returned: np.ndarray  # (days, W) returned units processed per warehouse
+    policy: Any = None
+    daily_groups: np.ndarray | None = None
+    rosters: dict[str, Roster] = dataclasses.field(default_factory=dict)
+    roster_day: int = 0
+    pending: list[Pending] = dataclasses.field(default_factory=list)
+    other_minutes: np.ndarray | None = None  # (W,) receipts and returns work carried
+    open_orders: dict[str, list[Any]] = dataclasses.field(default_factory=dict)  # order -> [parcels left, late, day]
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Context:
+    """What every day of the replay shares: the scenario, its item grid, prices and precomputed tables."""
+
+    scenario: Scenario
+    grid: Grid
+    options: ReplayOptions
+    history_days: int
+    first_day: pd.Timestamp
+    home: np.ndarray  # (Z,) warehouse index of each zone's nearest warehouse
+    zone_index: dict[str, int]
+    sku_index: dict[str, int]
+    true_demand: np.ndarray  # (days, N) units per item at the zones' nearest warehouses
+    returns_rows: dict[int, pd.DataFrame]
+    processing_days: np.ndarray  # (S,) days of inspection
+    lead_noise: np.ndarray  # (days + PAD_DAYS, N) standard normal draws (common to both plans)
+    wage: np.ndarray  # (W,)
+    seconds: dict[str, float]
+    lines_per_order: float
+    units_per_order: float
+    stocked: np.ndarray  # (N,) bool: items that sold in the last eight history weeks
+
+
+def replay(scenario: Scenario, options: ReplayOptions | None = None,
+           progress: Callable[[int, int], None] | None = None) -> ReplayResult:  # fmt: skip
+    """Replay the hold-out of ``scenario`` day by day with each plan (module docstring).
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A scenario with at least one hold-out day.
+    options : ReplayOptions, optional
+        Days, plans, time limit, seed, where routing runs.
+    progress : callable, optional
+        ``progress(days_done, days)`` after each day.
+
+    Returns
+    -------
+    ReplayResult
+
+    Raises
+    ------
+    InstanceError
+        When the scenario has no hold-out day, or too little history to plan on.
+    """
+    options = options or ReplayOptions()
+    t0 = time.perf_counter()
+    ctx = _context(scenario, options)
+    timings: dict[str, float] = {}
+    unknown = [p for p in options.plans if p not in PLANS]
+    if unknown or not options.plans:
+        raise InstanceError(f"plans: {unknown or 'none'} not in {list(PLANS)}", "--plans")
+    opening = _warm_up(ctx)
+    states = {p: _copy_state(opening, p) for p in options.plans}
+    n_days = min(options.days or scenario.holdout_days, scenario.holdout_days)
+    rows: list[dict[str, Any]] = []
+    ledgers: list[pd.DataFrame] = []
+    notes: list[str] = []
+    plan_options = PlanOptions(time_limit=options.time_limit, seed=options.seed, executor=options.executor,
+                               workers=options.workers, address=options.address)  # fmt: skip
+    with make_executor(options.executor, options.workers, address=options.address) as pool:
+        for k in range(n_days):
+            d = ctx.history_days + k
+            tic = time.perf_counter()
+            orders = _day_orders(ctx, d)
+            _tick(timings, "orders", tic)
+            base_route: dict[str, float] | None = None
+            for p in options.plans:
+                row, ledger, route = _play_day(ctx, states[p], d, k, orders, plan_options, pool, base_route,
+                                               timings, notes)  # fmt: skip
+                if p == "baseline":
+                    base_route = route
+                rows.append(row)
+                ledgers.append(ledger)
+            if progress:
+                progress(k + 1, n_days)
+    daily = pd.DataFrame(rows)
+    ledger = pd.concat(ledgers, ignore_index=True)
+    kpis, breakdown = replay_kpis(daily, states, ctx)
+    stats = {"days": n_days, "items": ctx.grid.n, "plans": list(options.plans), "time_limit": options.time_limit,
+             "seed": options.seed, "reforecast": options.reforecast,
+             "step_seconds": {k: round(v, 2) for k, v in timings.items()}}  # fmt: skip
+    return ReplayResult(scenario.name, kpis, breakdown, daily, ledger, stats, _dedupe(notes),
+                        round(time.perf_counter() - t0, 2))  # fmt: skip
+
+
+def _tick(timings: dict[str, float], name: str, since: float) -> float:
+    now = time.perf_counter()
+    timings[name] = timings.get(name, 0.0) + now - since
+    return now
+
+
+def _dedupe(notes: list[str]) -> list[str]:
+    return list(dict.fromkeys(notes))
+
+
+def _context(scenario: Scenario, options: ReplayOptions) -> Context:
+    """Precompute what every day shares; check the scenario can be replayed."""
+    if scenario.holdout_days < 1:
+        raise InstanceError(
+            "holdout_days: the scenario has no hold-out day to replay", f"{scenario.name}/scenario.yaml"
+        )
+    history_days = scenario.days - scenario.holdout_days
+    if history_days < 28:
+        raise InstanceError(f"history: {history_days} days before the hold-out; the plans need at least 28",
+                            f"{scenario.name}/scenario.yaml")  # fmt: skip
+    grid = Grid.of(scenario)
+    too_long = scenario.skus.loc[scenario.skus["lead_time_mean_days"] > PAD_DAYS, "sku"]
+    if len(too_long):
+        raise InstanceError(f"lead_time_mean_days: {too_long.iloc[0]!r} waits more than {PAD_DAYS} days for stock",
+                            f"{scenario.name}/skus.csv")  # fmt: skip
+    zones = scenario.zones["zone"].astype(str).tolist()
+    wh_index = {w: i for i, w in enumerate(grid.warehouses)}
+    near = nearest_warehouse(scenario)
+    home = np.array([wh_index[near[z]] for z in zones], dtype=np.int64)
+    zone_index = {z: i for i, z in enumerate(zones)}
+    sku_index = {s: i for i, s in enumerate(grid.skus)}
+    n_w = len(grid.warehouses)
+    start = pd.Timestamp(scenario.start)
+    true_demand = _item_days(scenario.demand, scenario.days, start, sku_index, zone_index, home, n_w)
+    ret = scenario.returns.assign(d=(pd.to_datetime(scenario.returns["ds"]) - start).dt.days)
+    returns_rows = {int(str(d)): g for d, g in ret.groupby("d")}
+    cfg = config_from_dict(scenario.config) if scenario.config else None
+    proc = {c.name: c.processing_days for c in cfg.categories} if cfg else {}
+    processing = np.array([proc.get(c, 3) for c in grid.category], dtype=np.int64)
+    rng = np.random.default_rng([options.seed, 7])
+    lead_noise = rng.standard_normal((scenario.days + PAD_DAYS, grid.n))
+    wage = np.array([float(scenario.staff.loc[scenario.staff["warehouse"] == w, "hourly_wage"].mean())
+                     if (scenario.staff["warehouse"] == w).any() else 25.0 for w in grid.warehouses])  # fmt: skip
+    lines, upo = units_per_order(cfg) if cfg else (1.4, 1.6)
+    recent = true_demand[history_days - 56 : history_days].sum(axis=0)
+    return Context(scenario, grid, options, history_days, start + pd.Timedelta(days=history_days), home,
+                   zone_index, sku_index, true_demand, returns_rows, processing, lead_noise, wage,
+                   _seconds(scenario), lines, upo, recent > 0)  # fmt: skip
+
+
+def _item_days(table: pd.DataFrame, days: int, start: pd.Timestamp, sku_index: dict[str, int],
+               zone_index: dict[str, int], home: np.ndarray, n_w: int) -> np.ndarray:  # fmt: skip
+    """(days, items) units of a sku x zone x day table at each zone's nearest warehouse."""
+    out = np.zeros((days, len(sku_index) * n_w))
+    d = (pd.to_datetime(table["ds"]) - start).dt.days.to_numpy()
+    s = table["sku"].map(sku_index).to_numpy(dtype=np.int64)
+    w = home[table["zone"].map(zone_index).to_numpy(dtype=np.int64)]
+    np.add.at(out, (d, s * n_w + w), table["y"].to_numpy(dtype=float))
+    return out
+
+
+def _seconds(scenario: Scenario) -> dict[str, float]:
+    """Standard seconds per line, parcel, shipped unit, received unit and returned unit."""
+    out = dict.fromkeys(("line", "order", "unit", "inbound", "return"), 0.0)
+    for row in scenario.labour_standards.itertuples(index=False):
+        key = "inbound" if row.skill == "inbound" else str(row.driver)
+        out[key] = out.get(key, 0.0) + float(str(row.seconds))
+    return out
+
+
+def _copy_state(state: PlanState, name: str) -> PlanState:
+    return PlanState(name, state.on_hand.copy(), state.arrivals.copy(), state.restock.copy(), state.writeoff.copy(),
+                     state.seen.copy(), state.inbound.copy(), state.returned.copy(),
+                     other_minutes=np.zeros(state.inbound.shape[1]))  # fmt: skip
+
+
+def _stock_start(ctx: Context) -> np.ndarray:
+    """``stock.csv`` as on-hand units per item."""
+    st = ctx.scenario.stock
+    on_hand = np.zeros(ctx.grid.n)
+    s = st["sku"].map(ctx.sku_index)
+    w = st["warehouse"].map({w: i for i, w in enumerate(ctx.grid.warehouses)})
+    bad = s.isna() | w.isna()
+    if bad.any():
+        row = st[bad].iloc[0]
+        raise InstanceError(f"unknown sku or warehouse ({row['sku']!r}, {row['warehouse']!r})",
+                            f"{ctx.scenario.name}/stock.csv")  # fmt: skip
+    np.add.at(on_hand, s.to_numpy(dtype=np.int64) * len(ctx.grid.warehouses) + w.to_numpy(dtype=np.int64),
+              st["on_hand"].to_numpy(dtype=float))  # fmt: skip
+    return on_hand
+
+
+def _warm_up(ctx: Context) -> PlanState:
+    """The opening state of the hold-out: the history played with the baseline's rules from ``stock.csv``.
+
+    Every history day's demand is served at its zone's nearest warehouse from what is on hand (the
+    rest is lost); the baseline reviews weekly on the weekday the hold-out starts on.
+    """
+    g, n_w, days = ctx.grid, len(ctx.grid.warehouses), ctx.scenario.days
+    state = PlanState("opening", _stock_start(ctx), np.zeros((days + PAD_DAYS, g.n)), np.zeros((days + PAD_DAYS, g.n)),
+                      np.zeros((days + PAD_DAYS, g.n)), np.zeros((days, g.n)), np.zeros((days, n_w)),
+                      np.zeros((days, n_w)))  # fmt: skip
+    state.seen[: ctx.history_days] = ctx.true_demand[: ctx.history_days]
+    for d in range(ctx.history_days):
+        _morning(ctx, state, d)
+        if (ctx.history_days - d) % REVIEW_DAYS == 0 and d >= 7:
+            state.policy, _ = baseline_policy(g, ctx.scenario, state.seen[:d])
+        if state.policy is not None and (ctx.history_days - d) % REVIEW_DAYS == 0:
+            _order(ctx, state, d, np.ones(g.n, dtype=bool))
+        served = np.minimum(state.on_hand, ctx.true_demand[d])
+        state.on_hand -= served
+        _returns(ctx, state, d)
+    return state
+
+
+def _morning(ctx: Context, state: PlanState, d: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Receipts and inspected returns of day ``d`` into stock; (receipts, returns received, written off)."""
+    receipts, back, lost = state.arrivals[d].copy(), state.restock[d].copy(), state.writeoff[d].copy()
+    state.on_hand += receipts + back - lost
+    state.inbound[d] = receipts.reshape(-1, len(ctx.grid.warehouses)).sum(axis=0)
+    return receipts, back, lost
+
+
+def _position(ctx: Context, state: PlanState, d: int) -> np.ndarray:
+    """Inventory position: on hand, purchase orders due, and sellable returns in inspection."""
+    return state.on_hand + state.arrivals[d + 1 :].sum(axis=0) + (state.restock - state.writeoff)[d + 1 :].sum(axis=0)
+
+
+def _order(ctx: Context, state: PlanState, d: int, due: np.ndarray) -> tuple[int, int, np.ndarray]:
+    """Place the day's purchase orders; (purchase orders, lines, units per item)."""
+    g = ctx.grid
+    q = order_quantities(state.policy, _position(ctx, state, d), g.pack, due)
+    lines = np.flatnonzero(q > 0)
+    lead = np.maximum(1, np.rint(g.lt_mean + g.lt_sd * ctx.lead_noise[d])).astype(np.int64)
+    arrive = np.minimum(d + lead[lines], state.arrivals.shape[0] - 1)
+    np.add.at(state.arrivals, (arrive, lines), q[lines])
+    return len(np.unique(g.group[lines])), len(lines), q
+
+
+def _returns(ctx: Context, state: PlanState, d: int) -> tuple[float, float]:
+    """Pick up the day's returns at each zone's nearest warehouse; (units, units outside the fleet zones)."""
+    rows = ctx.returns_rows.get(d)
+    if rows is None or rows.empty:
+        return 0.0, 0.0
+    n_w = len(ctx.grid.warehouses)
+    s = rows["sku"].map(ctx.sku_index).to_numpy(dtype=np.int64)
+    z = rows["zone"].map(ctx.zone_index).to_numpy(dtype=np.int64)
+    units = rows["y"].to_numpy(dtype=np.int64)
+    items = s * n_w + ctx.home[z]
+    rng = np.random.default_rng([ctx.options.seed, 11, d])
+    lost = rng.binomial(units, ctx.scenario.costs.returns_unsellable_share)
+    ready = np.minimum(d + ctx.processing_days[s], state.restock.shape[0] - 1)
+    np.add.at(state.restock, (ready, items), units.astype(float))
+    np.add.at(state.writeoff, (ready, items), lost.astype(float))
+    np.add.at(state.returned[d], ctx.home[z], units.astype(float))
+    fleet = ctx.scenario.zones["fleet_warehouse"].to_numpy(dtype=str)[z] != ""
+    return float(units.sum()), float(units[~fleet].sum())
+
+
+def _day_orders(ctx: Context, d: int) -> DayOrders:
+    """The day's orders (the same for both plans), ids prefixed with the date."""
+    day = pd.Timestamp(ctx.scenario.start) + pd.Timedelta(days=d)
+    orders = next_day_orders(ctx.scenario, PlanOptions(seed=ctx.options.seed * 100_003 + d), day)
+    prefix = f"{day:%m%d}-"
+    return DayOrders(day, orders.orders.assign(order=prefix + orders.orders["order"]),
+                     orders.lines.assign(order=prefix + orders.lines["order"]), orders.pickups)  # fmt: skip
+
+
+def _plan_week(ctx: Context, state: PlanState, d: int, k: int, timings: dict[str, float]) -> None:
+    """Forecasts, replenishment rules (and on a week's first day the roster) of one plan from data up to ``d - 1``."""
+    opts, tic = ctx.options, time.perf_counter()
+    weekly = k % REVIEW_DAYS == 0
+    if state.name == "baseline" and weekly:
+        state.policy, _ = baseline_policy(ctx.grid, ctx.scenario, state.seen[:d])
+    elif state.name == "optimised" and (weekly or opts.reforecast == "daily"):
+        state.policy, _, state.daily_groups = optimised_policy(ctx.grid, ctx.scenario, state.seen[:d],
+                                                               pd.Timestamp(ctx.scenario.start), opts.seed)  # fmt: skip
+    tic = _tick(timings, "replenishment_policy", tic)
+    if weekly:
+        state.rosters = _rosters(ctx, state, d)
+        state.roster_day = d
+        _tick(timings, "roster", tic)
+
+
+def _rosters(ctx: Context, state: PlanState, d: int) -> dict[str, Roster]:
+    """Next week's roster per warehouse: the last four weeks rescaled to the plan's forecast of the week."""
+    g, n_w = ctx.grid, len(ctx.grid.warehouses)
+    seen = state.seen[:d].reshape(d, len(g.skus), n_w).sum(axis=1)  # (d, W) units per warehouse
+    if state.name == "baseline":
+        first_weekday = (pd.Timestamp(ctx.scenario.start).weekday()) % 7
+        profile = weekday_profile(seen, first_weekday)
+        week_days = (pd.Timestamp(ctx.scenario.start).weekday() + d + np.arange(7)) % 7
+        forecast = {w: float(seen[-28:, i].mean() * profile[week_days].sum()) for i, w in enumerate(g.warehouses)}
+    else:
+        forecast = {w: float(_level(seen[:, i]) * 7.0) for i, w in enumerate(g.warehouses)}
+    per_wh = {w: seen[:, i] for i, w in enumerate(g.warehouses)}
+    returns = {w: state.returned[:d, i] for i, w in enumerate(g.warehouses)}
+    inbound = {w: state.inbound[:d, i] for i, w in enumerate(g.warehouses)}
+    mip = MipOptions(time_limit=ctx.options.time_limit, rel_gap=1e-4, seed=ctx.options.seed)
+    weekday = (pd.Timestamp(ctx.scenario.start).weekday() + d) % 7
+    return plan_rosters(ctx.scenario, state.name, per_wh, returns, inbound, forecast, weekday, ctx.lines_per_order,
+                        ctx.units_per_order, mip)  # fmt: skip
+
+
+def _level(series: np.ndarray) -> float:
+    """Daily level of a warehouse's units for the optimised roster: exponential smoothing (alpha 0.2) of the history."""
+    level = float(series[: min(len(series), 28)].mean()) if len(series) else 0.0
+    for y in series[28:]:
+        level += 0.2 * (float(y) - level)
+    return level
+
+
+def _play_day(
+    ctx: Context, state: PlanState, d: int, k: int, orders: DayOrders, plan_options: PlanOptions, pool: Any,
+    base_route: dict[str, float] | None, timings: dict[str, float], notes: list[str],
+) -> tuple[dict[str, Any], pd.DataFrame, dict[str, float]]:  # fmt: skip
+    """One day of one plan: morning, planning, orders, warehouse work, routing, returns, costs."""
+    g, sc, costs = ctx.grid, ctx.scenario, ctx.scenario.costs
+    opening = state.on_hand.copy()
+    receipts, back, written_off = _morning(ctx, state, d)
+    _plan_week(ctx, state, d, k, timings)
+    tic = time.perf_counter()
+    if state.name == "baseline":
+        due = np.full(g.n, k % REVIEW_DAYS == 0)
+    else:
+        groups = state.daily_groups if state.daily_groups is not None else np.zeros(g.n_groups, dtype=bool)
+        due = (k % REVIEW_DAYS == 0) | groups[g.group] | (state.policy.review <= 1)
+    purchase_orders, po_lines, _ = _order(ctx, state, d, due)
+    tic = _tick(timings, "replenishment", tic)
+    alloc = _allocate(ctx, state, orders, plan_options, notes)
+    tic = _tick(timings, f"allocation_{state.name}", tic)
+    shipped = alloc["shipped_items"]
+    state.on_hand -= shipped
+    if (state.on_hand < -1e-9).any():
+        raise OptiopsError(f"{state.name}: allocation shipped more than on hand on day {d}")
+    state.seen[d] = shipped + alloc["lost_items"]
+    returned_units, carrier_returns = _returns(ctx, state, d)
+    work = _warehouse_work(ctx, state, d, alloc, returned_units)
+    tic = _tick(timings, "warehouse_work", tic)
+    route, on_time_stops = _route(ctx, state, orders, work["dispatched"], plan_options, pool, base_route)
+    _tick(timings, f"routing_{state.name}", tic)
+    late, on_time, completed = _close_orders(ctx, state, d, orders, work["dispatched"], alloc, on_time_stops)
+    wh_fixed = float(sc.warehouses["fixed_cost_per_day"].sum())
+    holding = float((state.on_hand * g.unit_cost).sum() * costs.holding_rate / 365.0)
+    lost_units = float(alloc["lost_items"].sum())
+    row = {
+        "day": orders.day.date().isoformat(), "plan": state.name,
+        "orders": float(len(orders.orders)), "units": float(orders.units), "lost_orders": float(alloc["lost_orders"]),
+        "lost_units": lost_units, "shipped_units": float(shipped.sum()),
+        "orders_completed": float(completed), "orders_on_time": float(on_time), "late_orders": float(late),
+        "backlog_orders": float(len({p.order for p in state.pending})),
+        "parcels": float(alloc["parcels"]), "split_orders": float(alloc["split_orders"]),
+        "on_hand_units": float(state.on_hand.sum()),
+        "stocked_items_empty": float((state.on_hand[ctx.stocked] <= 0).sum()),
+        "stocked_items": float(ctx.stocked.sum()),
+        "receipts": float(receipts.sum()), "purchase_orders": float(purchase_orders), "po_lines": float(po_lines),
+        "returned_units": returned_units, "rostered_hours": work["rostered_hours"],
+        "overtime_hours": work["overtime_hours"], "fleet_stops": route["stops"],
+        "fleet_on_time_rate": route["on_time_rate"], "carrier_units": route["carrier_units"],
+        "cost_handling": alloc["handling_cost"], "cost_shipping": alloc["shipping_cost"],
+        "cost_split": alloc["split_cost"],
+        "cost_fleet": route["fleet_cost"] + route["carrier_units"] * costs.parcel_base_cost,
+        "cost_holding": holding,
+        "cost_replenishment": purchase_orders * costs.replenishment_order_cost
+        + po_lines * costs.replenishment_line_cost,
+        "cost_returns": returned_units * costs.returns_processing_cost + carrier_returns * costs.returns_pickup_cost,
+        "cost_labour": work["labour_cost"], "cost_warehouse_fixed": wh_fixed,
+        "lost_sales_value": float((alloc["lost_items"] * g.price).sum() * costs.shortage_cost_share),
+    }  # fmt: skip
+    row["cost_total"] = sum(row[f"cost_{p}"] for p in COST_PARTS)
+    ledger = _ledger(ctx, state, d, opening, receipts, back, written_off, shipped)
+    return row, ledger, route
+
+
+def _ledger(ctx: Context, state: PlanState, d: int, opening: np.ndarray, receipts: np.ndarray, back: np.ndarray,
+            written_off: np.ndarray, shipped: np.ndarray) -> pd.DataFrame:  # fmt: skip
+    """Stock movements of the day of every item that held or moved stock."""
+    g = ctx.grid
+    on_order = state.arrivals[d + 1 :].sum(axis=0)
+    keep = (opening != 0) | (receipts != 0) | (back != 0) | (shipped != 0) | (state.on_hand != 0) | (on_order != 0)
+    idx = np.flatnonzero(keep)
+    n_w = len(g.warehouses)
+    day = (pd.Timestamp(ctx.scenario.start) + pd.Timedelta(days=d)).date().isoformat()
+    return pd.DataFrame({
+        "day": day, "plan": state.name, "sku": np.asarray(g.skus)[idx // n_w],
+        "warehouse": np.asarray(g.warehouses)[idx % n_w], "opening": opening[idx], "receipts": receipts[idx],
+        "returns_received": back[idx], "written_off": written_off[idx], "shipped": shipped[idx],
+        "closing": state.on_hand[idx].copy(), "on_order": on_order[idx],
+    }, columns=LEDGER_COLUMNS)  # fmt: skip
+
+
+def ration(arr: OrderArrays, road_km: np.ndarray) -> np.ndarray:
+    """Common practice on stock: each line from the nearest warehouse that holds it whole; -1 when none does.
+
+    Orders go in id order; a warehouse takes a new parcel while it has capacity left (else the
+    nearest holder takes it anyway: the warehouse work then carries it over).
+    """
+    stock, capacity = arr.stock.copy(), arr.capacity.copy()
+    rank = np.argsort(road_km, axis=0, kind="stable")
+    line_wh = np.full(arr.n_lines, -1, dtype=np.int64)
+    for o in range(arr.n_orders):
+        opened: set[int] = set()
+        for line in range(arr.line_ptr[o], arr.line_ptr[o + 1]):
+            s, q = arr.line_sku[line], arr.line_qty[line]
+            holders = [int(w) for w in rank[:, arr.order_zone[o]] if stock[w, s] >= q]
+            if not holders:
+                continue
+            w = next((w for w in holders if w in opened or capacity[w] >= 1), holders[0])
+            if w not in opened:
+                opened.add(w)
+                capacity[w] -= 1
+            stock[w, s] -= q
+            line_wh[line] = w
+    return line_wh
+
+
+def _stock_frame(ctx: Context, on_hand: np.ndarray) -> pd.DataFrame:
+    g, n_w = ctx.grid, len(ctx.grid.warehouses)
+    idx = np.flatnonzero(on_hand > 0)
+    return pd.DataFrame({"sku": np.asarray(g.skus)[idx // n_w], "warehouse": np.asarray(g.warehouses)[idx % n_w],
+                         "on_hand": on_hand[idx]})  # fmt: skip
+
+
+def _allocate(ctx: Context, state: PlanState, orders: DayOrders, plan_options: PlanOptions,
+              notes: list[str]) -> dict[str, Any]:  # fmt: skip
+    """Allocate the day's lines from stock on hand by the plan's rule; what ships, what is lost, at what cost."""
+    g, n_w = ctx.grid, len(ctx.grid.warehouses)
+    sc = dataclasses.replace(ctx.scenario, stock=_stock_frame(ctx, state.on_hand))
+    carrier = carrier_matrices(sc)
+    arr = day_order_arrays(sc, orders, carrier)
+    line_wh = ration(arr, carrier.road_km)
+    served = line_wh >= 0
+    lost_lines = orders.lines[~served]
+    lost_items = np.zeros(g.n)
+    if len(lost_lines):
+        zone = orders.orders.set_index("order").loc[lost_lines["order"], "zone"].map(ctx.zone_index).to_numpy()
+        np.add.at(lost_items, lost_lines["sku"].map(ctx.sku_index).to_numpy(dtype=np.int64) * n_w + ctx.home[zone],
+                  lost_lines["quantity"].to_numpy(dtype=float))  # fmt: skip
+    kept_lines = orders.lines[served]
+    kept_orders = orders.orders[orders.orders["order"].isin(kept_lines["order"])]
+    lost_orders = len(orders.orders) - len(kept_orders)
+    day = DayOrders(orders.day, kept_orders.reset_index(drop=True), kept_lines.reset_index(drop=True), orders.pickups)
+    out: dict[str, Any] = {"lost_items": lost_items, "lost_orders": lost_orders, "orders": day}
+    if not len(kept_lines):
+        out.update(shipped_items=np.zeros(g.n), parcels=0, split_orders=0, handling_cost=0.0, shipping_cost=0.0,
+                   split_cost=0.0, shipments=pd.DataFrame(columns=["order", "sku", "warehouse", "quantity"]),
+                   arrays=None, carrier=carrier)  # fmt: skip
+        return out
+    arr = day_order_arrays(sc, day, carrier)
+    base_plan = OrderAllocationPlan(instance=arr.name, source="greedy",
+                                    shipments=_shipments(arr, ration(arr, carrier.road_km)))  # fmt: skip
+    plan = base_plan
+    if state.name == "optimised":
+        try:
+            plan, mip_notes = _optimised_plan(arr, plan_options, base_plan)
+            notes.extend(mip_notes)
+        except InfeasibleError as exc:
+            notes.append(f"{orders.day.date()}: the allocation MIP has no plan within capacity ({exc}); "
+                         "the day ships by the common rule")  # fmt: skip
+    judge = dataclasses.replace(arr, allowed=np.ones_like(arr.allowed))
+    check = check_orders(judge, plan)
+    stock_violations = [v for v in check.violations if "stock" in v]
+    if stock_violations:
+        raise OptiopsError(f"{state.name} allocation of {orders.day.date()} breaks stock: {stock_violations[0]}")
+    sh = plan.shipments
+    shipments = pd.DataFrame({"order": sh.order, "sku": sh.sku, "warehouse": sh.warehouse, "quantity": sh.quantity})
+    items = shipments["sku"].map(ctx.sku_index).to_numpy(dtype=np.int64) * n_w + shipments["warehouse"].map(
+        {w: i for i, w in enumerate(g.warehouses)}).to_numpy(dtype=np.int64)  # fmt: skip
+    shipped = np.zeros(g.n)
+    np.add.at(shipped, items, shipments["quantity"].to_numpy(dtype=float))
+    out.update(shipped_items=shipped, parcels=check.parcels, split_orders=check.split_orders,
+               handling_cost=check.handling_cost, shipping_cost=check.shipping_cost, split_cost=check.split_cost,
+               shipments=shipments, arrays=arr, carrier=carrier)  # fmt: skip
+    return out
+
+
+def _warehouse_work(ctx: Context, state: PlanState, d: int, alloc: dict[str, Any], returned: float) -> dict[str, Any]:
+    """Do the day's work in every warehouse within its roster, then overtime; carry the rest.
+
+    Parcels go first in order of arrival (yesterday's backlog, then today's), then receipts and returns.
+    """
+    g, costs = ctx.grid, ctx.scenario.costs
+    n_w = len(g.warehouses)
+    wh_index = {w: i for i, w in enumerate(g.warehouses)}
+    sec = ctx.seconds
+    sh = alloc["shipments"]
+    if len(sh):
+        parcels = sh.groupby(["order", "warehouse"], sort=False).agg(lines=("sku", "size"), units=("quantity", "sum"))
+        for (order, wh), r in parcels.iterrows():
+            minutes = (r["lines"] * sec["line"] + sec["order"] + r["units"] * sec["unit"]) / 60.0
+            state.pending.append(Pending(str(order), wh_index[str(wh)], minutes, float(r["units"]), d))
+    assert state.other_minutes is not None
+    state.other_minutes += state.inbound[d] * sec["inbound"] / 60.0 + state.returned[d] * sec["return"] / 60.0
+    day_of_week = d - state.roster_day
+    rostered = np.array([state.rosters[w].hours_per_day[min(day_of_week, 6)] for w in g.warehouses])
+    regular = rostered * 60.0 * UTILISATION
+    limit = regular * (1.0 + costs.overtime_cap_share)
+    used = np.zeros(n_w)
+    blocked = np.zeros(n_w, dtype=bool)  # first in, first out: nothing after a parcel that waits ships today
+    dispatched, waiting = [], []
+    for p in state.pending:
+        if not blocked[p.warehouse] and used[p.warehouse] + p.minutes <= limit[p.warehouse] + 1e-9:
+            used[p.warehouse] += p.minutes
+            dispatched.append(p)
+        else:
+            blocked[p.warehouse] = True
+            waiting.append(p)
+    state.pending = waiting
+    other = np.minimum(state.other_minutes, np.maximum(limit - used, 0.0))
+    used += other
+    state.other_minutes = state.other_minutes - other
+    overtime = np.maximum(used - regular, 0.0) / 60.0 / UTILISATION
+    labour_cost = float((rostered * ctx.wage).sum() + (overtime * ctx.wage).sum() * costs.overtime_factor)
+    return {"dispatched": dispatched, "rostered_hours": float(rostered.sum()), "overtime_hours": float(overtime.sum()),
+            "labour_cost": labour_cost}  # fmt: skip
+
+
+def _route(ctx: Context, state: PlanState, orders: DayOrders, dispatched: list[Pending], plan_options: PlanOptions,
+           pool: Any, base_route: dict[str, float] | None) -> tuple[dict[str, float], set[str]]:  # fmt: skip
+    """Route the parcels dispatched today and the day's pickups; the KPI parts and the on-time customer points."""
+    sc = ctx.scenario
+    price = skip_price(sc.costs)
+    all_orders = _known_orders(state, orders)
+    sent = pd.DataFrame({"order": [p.order for p in dispatched],
+                         "warehouse": [ctx.grid.warehouses[p.warehouse] for p in dispatched]})  # fmt: skip
+    day = DayOrders(orders.day, all_orders[all_orders["order"].isin(sent["order"])], orders.lines, orders.pickups)
+    instances, left_out = fleet_instances(sc, day, sent, price)
+    if state.name == "baseline":
+        scored = {w: score(inst, territory_plan(inst)) for w, inst in instances.items()}
+    else:
+        target = base_route or {"on_time_rate": 0.0}
+        scored, _, _ = _on_time_guard(instances, price, plan_options, target, left_out, [], pool=pool)
+    kpis = routing_kpis(instances, scored, left_out, price)
+    on_time = set()
+    for w, s in scored.items():
+        windows = {st.id: st.time_windows for st in instances[w].stops}
+        for r in s.plan.routes:
+            for v in r.visits:
+                if (
+                    v.kind != "depot"
+                    and v.start is not None
+                    and any(lo - 1e-6 <= v.start <= hi + 1e-6 for lo, hi in windows[v.node])
+                ):
+                    on_time.add(v.node)
+    return kpis, on_time
+
+
+def _known_orders(state: PlanState, orders: DayOrders) -> pd.DataFrame:
+    """Today's orders and those of earlier days still open (their zone, promise and customer point)."""
+    old = [(o, *v[3]) for o, v in state.open_orders.items()]
+    frames = (
+        [orders.orders, pd.DataFrame(old, columns=["order", "zone", "promise", "customer"])] if old else [orders.orders]
+    )
+    return pd.concat(frames, ignore_index=True).drop_duplicates("order")
+
+
+def _close_orders(ctx: Context, state: PlanState, d: int, orders: DayOrders, dispatched: list[Pending],
+                  alloc: dict[str, Any], on_time_stops: set[str]) -> tuple[int, int, int]:  # fmt: skip
+    """Book today's orders and dispatches; (orders completed late, completed on time, completed) today."""
+    sc = ctx.scenario
+    kept = alloc["orders"].orders
+    transit = alloc["carrier"].transit_days
+    max_days = sc.promises.set_index("promise")["max_transit_days"].to_dict()
+    wh_index = {w: i for i, w in enumerate(ctx.grid.warehouses)}
+    fleet_of = sc.zones.set_index("zone")["fleet_warehouse"].to_dict()
+    sh = alloc["shipments"]
+    parcels = sh.groupby("order")["warehouse"].nunique() if len(sh) else pd.Series(dtype=int)
+    for row in kept.itertuples(index=False):
+        state.open_orders[str(row.order)] = [int(parcels.get(row.order, 0)), False, d,
+                                             (str(row.zone), str(row.promise), str(row.customer))]  # fmt: skip
+    late = on_time = done = 0
+    for p in dispatched:
+        entry = state.open_orders[p.order]
+        zone, promise, customer = entry[3]
+        w = ctx.grid.warehouses[p.warehouse]
+        z = ctx.zone_index[zone]
+        bad = d > entry[2] or transit[wh_index[w], z] > max_days.get(promise.removesuffix(LATE_SUFFIX), 99)
+        if fleet_of.get(zone) == w and customer not in on_time_stops:
+            bad = True
+        entry[1] = entry[1] or bad
+        entry[0] -= 1
+        if entry[0] <= 0:
+            done += 1
+            late += int(entry[1])
+            on_time += int(not entry[1])
+            del state.open_orders[p.order]
+    return late, on_time, done
+
+
+def replay_kpis(daily: pd.DataFrame, states: dict[str, PlanState], ctx: Context) -> tuple[dict, dict]:
+    """``kpis.json`` of every plan from its daily rows (module docstring of :mod:`optiops.replay`)."""
+    kpis, breakdown = {}, {}
+    for plan, rows in daily.groupby("plan", sort=False):
+        orders = max(float(rows["orders"].sum()), 1.0)
+        units = max(float(rows["units"].sum()), 1.0)
+        hours = float(rows["rostered_hours"].sum() + rows["overtime_hours"].sum())
+        not_lost = max(orders - float(rows["lost_orders"].sum()), 1.0)
+        parts = {p: float(rows[f"cost_{p}"].sum()) / orders for p in COST_PARTS}
+        breakdown[str(plan)] = {k: round(v, 4) for k, v in parts.items()}
+        kpis[str(plan)] = {
+            "cost_per_order": round(sum(parts.values()), 4),
+            "days_of_inventory": round(float(rows["on_hand_units"].mean()) / (units / len(rows)), 3),
+            "stockout_rate": round(float(rows["stocked_items_empty"].sum() / max(rows["stocked_items"].sum(), 1)), 5),
+            "fill_rate": round(float(rows["shipped_units"].sum()) / units, 5),
+            "units_per_labour_hour": round(float(rows["shipped_units"].sum()) / hours, 4) if hours else 0.0,
+            "split_rate": round(float(rows["split_orders"].sum()) / not_lost, 5),
+            "on_time_rate": round(float(rows["orders_on_time"].sum()) / not_lost, 5),
+            "backlog_orders": float(rows["backlog_orders"].iloc[-1]),
+            "overtime_hours": round(float(rows["overtime_hours"].sum()), 2),
+            "late_orders": float(rows["late_orders"].sum()),
+            "lost_sales_per_order": round(float(rows["lost_sales_value"].sum()) / orders, 4),
+            "orders": orders,
+        }
+    return kpis, breakdown

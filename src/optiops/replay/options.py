@@ -1,0 +1,41 @@
+"""Options of a replay and the prices it adds to the scenario's."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from optiops.parallel import ExecutorKind
+
+PLANS = ("baseline", "optimised")
+Reforecast = Literal["daily", "weekly"]
+
+
+@dataclass(frozen=True)
+class ReplayOptions:
+    """How a replay runs.
+
+    Attributes
+    ----------
+    days
+        Hold-out days to replay from its first (default: all of them).
+    plans
+        Which plans to run (``baseline``, ``optimised``); both start from the same opening state.
+    time_limit
+        Seconds per solver call (allocation MIP, routing per warehouse, shift design).
+    seed
+        Seed of every random draw (orders, lead times) and of the solvers.
+    reforecast
+        Re-forecast and re-optimise the optimised plan's replenishment ``daily`` or ``weekly``.
+    executor, workers, address
+        Where the routing solves of a day run (:func:`optiops.parallel.make_executor`).
+    """
+
+    days: int | None = None
+    plans: tuple[str, ...] = PLANS
+    time_limit: float = 10.0
+    seed: int = 1
+    reforecast: Reforecast = "weekly"
+    executor: ExecutorKind = "inline"
+    workers: int | None = None
+    address: str | None = None
