@@ -68,10 +68,16 @@ def test_tables_are_consistent(small: Scenario) -> None:
     assert pd.Timestamp(small.history_end) == small.calendar.loc[small.calendar["holdout"] == 0, "ds"].max()
 
 
-def test_baseline_near_industry_figure() -> None:
-    """The plain baseline of the default configuration is 12.8 +- 1.0 CNY per order (seeds 1 and 2)."""
+def test_plain_baseline_of_the_legacy_defaults_near_industry_figure() -> None:
+    """The plain baseline of the legacy defaults is 12.8 +- 1.0 CNY per order (seeds 1 and 2).
+
+    The default configuration is calibrated on the replay's baseline instead (docs/replay.md), whose
+    reverse logistics cost more per unit, so its plain baseline lies higher.
+    """
     for seed in (1, 2):
-        assert baseline_cost(generate_scenario(ScenarioConfig(), seed)).per_order == pytest.approx(12.8, abs=1.0)
+        legacy = ScenarioConfig().legacy()
+        assert baseline_cost(generate_scenario(legacy, seed)).per_order == pytest.approx(12.8, abs=1.0)
+    assert baseline_cost(generate_scenario(ScenarioConfig(), 1)).per_order > 13.8
 
 
 def test_config_round_trip() -> None:

@@ -24,6 +24,10 @@ def scenario(
     gzip: Annotated[
         bool, typer.Option("--gzip", help="Gzip the daily tables (demand, returns, history) as <name>.csv.gz.")
     ] = False,
+    calibration: Annotated[
+        str,
+        typer.Option(help="Default prices and mix: 'report' (calibrated to the report, docs/replay.md) or 'legacy'."),
+    ] = "report",
 ) -> None:
     """Write a realistic e-commerce operation (SKUs, demand, returns, warehouses, fleet, staff, costs) to OUT."""
     from optiops.cli.main import user_errors
@@ -31,8 +35,12 @@ def scenario(
 
     if holdout >= days:
         raise typer.BadParameter(f"must be below --days ({days})", param_hint="--holdout")
+    if calibration not in ("report", "legacy"):
+        raise typer.BadParameter("choose 'report' or 'legacy'", param_hint="--calibration")
     with user_errors():
         config = ScenarioConfig(name=name, n_skus=skus, n_warehouses=warehouses, days=days, holdout_days=holdout)
+        if calibration == "legacy":
+            config = config.legacy()
         result = generate_scenario(config, seed)
         written = write_scenario(result, out_dir, compress=gzip)
     size = sum(p.stat().st_size for p in written)

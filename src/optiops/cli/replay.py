@@ -19,6 +19,9 @@ def replay(
     time_limit: Annotated[float, typer.Option(help="Seconds per solver call.", min=0.1)] = 10.0,
     seed: Annotated[int, typer.Option(help="Seed of the day's orders, lead times and solvers.")] = 1,
     reforecast: Annotated[str, typer.Option(help="Optimised replenishment re-planned 'weekly' or 'daily'.")] = "weekly",
+    routing_iterations: Annotated[
+        int, typer.Option(help="PyVRP iterations per routing solve (0: the time limit only).", min=0)
+    ] = 1000,
     workers: Annotated[
         int | None,
         typer.Option(help="Processes for the routing solves (default: the cores; 1 runs them in this process).", min=1),
@@ -49,7 +52,8 @@ def replay(
         address = None if scheduler in (None, "local") else scheduler
         options = ReplayOptions(days=days, plans=chosen, time_limit=time_limit, seed=seed,
                                 reforecast="daily" if reforecast == "daily" else "weekly", executor=executor,
-                                workers=workers, address=address)  # fmt: skip
+                                workers=workers, address=address,
+                                routing_iterations=routing_iterations or None)  # fmt: skip
         scenario = read_scenario(folder)
         with Progress(TextColumn("replay"), BarColumn(), TextColumn("{task.completed}/{task.total} days"),
                       TimeElapsedColumn(), console=Console(stderr=True), transient=True) as bar:  # fmt: skip

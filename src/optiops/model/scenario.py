@@ -284,7 +284,9 @@ class Costs:
     shortage_cost_share : float
         Cost of a unit of demand not served, as a share of its price (lost margin and goodwill).
     returns_pickup_cost, returns_processing_cost : float
-        Reverse logistics per returned unit: the pickup (return freight) and the inspection and restocking.
+        Reverse logistics per returned unit: the pickup (return freight) and the inspection,
+        refurbishing and re-shelving (together about 1.8 times the forward cost of a unit, as the
+        report finds).
     late_delivery_cost : float
         Price a plan puts on a broken delivery promise, per parcel or returned unit (the voucher that
         compensates the customer and the contact that reschedules it); the routing step adds it to the
@@ -300,7 +302,7 @@ class Costs:
     """
 
     currency: str = "CNY"
-    parcel_base_cost: float = 3.5
+    parcel_base_cost: float = 2.3
     parcel_cost_per_km: float = 0.004
     parcel_first_kg: float = 1.0
     parcel_cost_per_kg: float = 1.5
@@ -311,8 +313,8 @@ class Costs:
     replenishment_order_cost: float = 40.0
     replenishment_line_cost: float = 5.0
     shortage_cost_share: float = 0.3
-    returns_pickup_cost: float = 3.0
-    returns_processing_cost: float = 1.8
+    returns_pickup_cost: float = 5.0
+    returns_processing_cost: float = 7.5
     late_delivery_cost: float = 10.0
     overtime_factor: float = 1.5
     temp_labour_cost_per_hour: float = 38.0

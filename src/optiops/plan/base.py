@@ -30,6 +30,10 @@ class PlanOptions:
         Monte Carlo replications of the inventory simulation.
     executor, workers, address
         Where fan-out steps run (:func:`optiops.parallel.make_executor`).
+    routing_iterations
+        Stop each routing solve after this many PyVRP iterations (or the time limit, whichever comes
+        first): small daily instances converge long before a time limit, and an iteration limit gives
+        the same routes on any machine. ``None``: the time limit only.
     """
 
     time_limit: float = 10.0
@@ -38,6 +42,7 @@ class PlanOptions:
     executor: ExecutorKind = "inline"
     workers: int | None = None
     address: str | None = None
+    routing_iterations: int | None = None
 
 
 @dataclass(frozen=True, eq=False)

@@ -63,6 +63,7 @@ from optiops.plan.base import PlanOptions, StepResult
 from optiops.plan.orders import DayOrders
 from optiops.plotting import figure_png, plot_route_map
 from optiops.routing import SolveOptions
+from optiops.routing.solve import BACKENDS
 
 MAX_SKIP_PRICE = 100.0  # CNY per parcel or returned unit: the on-time guard's cap (skip only what cannot fit)
 PLANS = ("baseline", "optimised")
@@ -252,7 +253,7 @@ def score(inst: RoutingInstance, plan: RoutingPlan) -> ScoredPlan:
     return ScoredPlan(build_plan(arrays, plan_sequences(arrays, plan), ev, **meta), ev)
 
 
-def solve_fleet(inst: RoutingInstance, time_limit: float, seed: int) -> RoutingPlan:
+def solve_fleet(inst: RoutingInstance, time_limit: float, seed: int, iterations: int | None = None) -> RoutingPlan:
     """Solve one warehouse's instance with ``optiops.solve`` (a top-level function, for worker processes).
 
     Parameters
@@ -263,12 +264,17 @@ def solve_fleet(inst: RoutingInstance, time_limit: float, seed: int) -> RoutingP
         Seconds.
     seed : int
         Solver seed.
+    iterations : int, optional
+        PyVRP iteration limit, used where PyVRP supports the instance (``auto`` picks it there).
 
     Returns
     -------
     RoutingPlan
         The backend's plan.
     """
+    if iterations is not None and not BACKENDS["pyvrp"].unsupported(inst, routing_arrays(inst)):
+        opts = SolveOptions(backend="pyvrp", time_limit=time_limit, seed=seed, params={"max_iterations": iterations})
+        return optiops.solve(inst, options=opts).plan
     return optiops.solve(inst, options=SolveOptions(backend="auto", time_limit=time_limit, seed=seed)).plan
 
 
@@ -476,7 +482,8 @@ def _optimised(
     Returns the kept plans, the warehouses where nearest neighbour was kept, and the scored
     nearest-neighbour plan of every warehouse.
     """
-    futures = {w: pool.submit(solve_fleet, inst, options.time_limit, options.seed) for w, inst in instances.items()}
+    futures = {w: pool.submit(solve_fleet, inst, options.time_limit, options.seed, options.routing_iterations)
+               for w, inst in instances.items()}  # fmt: skip
     plans = {w: f.result() for w, f in futures.items()}
     best, fallback, nn = {}, [], {}
     for w, inst in instances.items():

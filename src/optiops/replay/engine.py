@@ -66,6 +66,7 @@ COST_PARTS = ("handling", "shipping", "split", "fleet", "holding", "replenishmen
               "warehouse_fixed")  # fmt: skip
 LEDGER_COLUMNS = ["day", "plan", "sku", "warehouse", "opening", "receipts", "returns_received", "written_off",
                   "shipped", "closing", "on_order"]  # fmt: skip
+INVENTORY_PARTS = ("holding", "replenishment")  # the stock's carrying cost, not a fulfilment cost
 PAD_DAYS = 120  # days past the scenario's end a purchase order or a return may still be due
 
 
@@ -136,6 +137,9 @@ class Context:
     lines_per_order: float
     units_per_order: float
     stocked: np.ndarray  # (N,) bool: items that sold in the last eight history weeks
+    promise_order: np.ndarray  # promises.csv rows by increasing max_transit_days
+    promise_rank: dict[str, int]  # promise -> its rank in that order
+    keepable: np.ndarray  # (Z,) rank of the fastest promise each zone's nearest warehouse keeps
 
 
 def replay(scenario: Scenario, options: ReplayOptions | None = None,
@@ -174,7 +178,8 @@ def replay(scenario: Scenario, options: ReplayOptions | None = None,
     ledgers: list[pd.DataFrame] = []
     notes: list[str] = []
     plan_options = PlanOptions(time_limit=options.time_limit, seed=options.seed, executor=options.executor,
-                               workers=options.workers, address=options.address)  # fmt: skip
+                               workers=options.workers, address=options.address,
+                               routing_iterations=options.routing_iterations)  # fmt: skip
     with make_executor(options.executor, options.workers, address=options.address) as pool:
         for k in range(n_days):
             d = ctx.history_days + k
@@ -246,9 +251,15 @@ def _context(scenario: Scenario, options: ReplayOptions) -> Context:
                      if (scenario.staff["warehouse"] == w).any() else 25.0 for w in grid.warehouses])  # fmt: skip
     lines, upo = units_per_order(cfg) if cfg else (1.4, 1.6)
     recent = true_demand[history_days - 56 : history_days].sum(axis=0)
+    days_needed = scenario.promises["max_transit_days"].to_numpy(dtype=float)
+    promise_order = np.argsort(days_needed, kind="stable")
+    rank = {str(p): r for r, p in enumerate(scenario.promises["promise"].to_numpy(dtype=str)[promise_order])}
+    transit = carrier_matrices(scenario).transit_days[home, np.arange(len(zones))]
+    kept = transit[:, None] <= days_needed[promise_order][None, :]
+    keepable = np.where(kept.any(axis=1), kept.argmax(axis=1), len(promise_order) - 1).astype(np.int64)
     return Context(scenario, grid, options, history_days, start + pd.Timedelta(days=history_days), home,
                    zone_index, sku_index, true_demand, returns_rows, processing, lead_noise, wage,
-                   _seconds(scenario), lines, upo, recent > 0)  # fmt: skip
+                   _seconds(scenario), lines, upo, recent > 0, promise_order, rank, keepable)  # fmt: skip
 
 
 def _item_days(table: pd.DataFrame, days: int, start: pd.Timestamp, sku_index: dict[str, int],
@@ -334,10 +345,21 @@ def _order(ctx: Context, state: PlanState, d: int, due: np.ndarray) -> tuple[int
     g = ctx.grid
     q = order_quantities(state.policy, _position(ctx, state, d), g.pack, due)
     lines = np.flatnonzero(q > 0)
-    lead = np.maximum(1, np.rint(g.lt_mean + g.lt_sd * ctx.lead_noise[d])).astype(np.int64)
+    lead = lead_times(g.lt_mean, g.lt_sd, ctx.lead_noise[d])
     arrive = np.minimum(d + lead[lines], state.arrivals.shape[0] - 1)
     np.add.at(state.arrivals, (arrive, lines), q[lines])
     return len(np.unique(g.group[lines])), len(lines), q
+
+
+def lead_times(mean: np.ndarray, sd: np.ndarray, z: np.ndarray) -> np.ndarray:
+    """Whole days of lead time, log-normal with the given mean and sd (right-skewed, as suppliers' delays are).
+
+    ``z`` are standard normal draws; at least one day.
+    """
+    cv2 = np.where(mean > 0, (sd / np.maximum(mean, 1e-9)) ** 2, 0.0)
+    sigma = np.sqrt(np.log1p(cv2))
+    mu = np.log(np.maximum(mean, 1e-9)) - sigma**2 / 2.0
+    return np.maximum(1, np.rint(np.exp(mu + sigma * z))).astype(np.int64)
 
 
 def _returns(ctx: Context, state: PlanState, d: int) -> tuple[float, float]:
@@ -361,11 +383,18 @@ def _returns(ctx: Context, state: PlanState, d: int) -> tuple[float, float]:
 
 
 def _day_orders(ctx: Context, d: int) -> DayOrders:
-    """The day's orders (the same for both plans), ids prefixed with the date."""
+    """The day's orders (the same for both plans), ids prefixed with the date.
+
+    A shop shows each customer the promises its nearest warehouse can keep: an order asking for a
+    faster one gets the fastest that can be kept (the promise classes by increasing transit days).
+    """
     day = pd.Timestamp(ctx.scenario.start) + pd.Timedelta(days=d)
     orders = next_day_orders(ctx.scenario, PlanOptions(seed=ctx.options.seed * 100_003 + d), day)
     prefix = f"{day:%m%d}-"
-    return DayOrders(day, orders.orders.assign(order=prefix + orders.orders["order"]),
+    promise = orders.orders["promise"].map(ctx.promise_rank)
+    promise = np.maximum(promise.to_numpy(dtype=np.int64), ctx.keepable[orders.orders["zone"].map(ctx.zone_index)])
+    shown = ctx.scenario.promises["promise"].to_numpy(dtype=str)[ctx.promise_order][promise]
+    return DayOrders(day, orders.orders.assign(order=prefix + orders.orders["order"], promise=shown),
                      orders.lines.assign(order=prefix + orders.lines["order"]), orders.pickups)  # fmt: skip
 
 
@@ -426,8 +455,7 @@ def _play_day(
     if state.name == "baseline":
         due = np.full(g.n, k % REVIEW_DAYS == 0)
     else:
-        groups = state.daily_groups if state.daily_groups is not None else np.zeros(g.n_groups, dtype=bool)
-        due = (k % REVIEW_DAYS == 0) | groups[g.group] | (state.policy.review <= 1)
+        due = (k % REVIEW_DAYS == 0) | (state.policy.review <= 1)  # weekly rules on the week's first day
     purchase_orders, po_lines, _ = _order(ctx, state, d, due)
     tic = _tick(timings, "replenishment", tic)
     alloc = _allocate(ctx, state, orders, plan_options, notes)
@@ -699,9 +727,14 @@ def replay_kpis(daily: pd.DataFrame, states: dict[str, PlanState], ctx: Context)
         hours = float(rows["rostered_hours"].sum() + rows["overtime_hours"].sum())
         not_lost = max(orders - float(rows["lost_orders"].sum()), 1.0)
         parts = {p: float(rows[f"cost_{p}"].sum()) / orders for p in COST_PARTS}
+        returned = float(rows["returned_units"].sum())
+        shipped_units = max(float(rows["shipped_units"].sum()), 1.0)
+        fulfilment = sum(v for p, v in parts.items() if p not in INVENTORY_PARTS)
+        forward_per_unit = (fulfilment - parts["returns"]) * orders / shipped_units
         breakdown[str(plan)] = {k: round(v, 4) for k, v in parts.items()}
         kpis[str(plan)] = {
             "cost_per_order": round(sum(parts.values()), 4),
+            "fulfilment_cost_per_order": round(fulfilment, 4),
             "days_of_inventory": round(float(rows["on_hand_units"].mean()) / (units / len(rows)), 3),
             "stockout_rate": round(float(rows["stocked_items_empty"].sum() / max(rows["stocked_items"].sum(), 1)), 5),
             "fill_rate": round(float(rows["shipped_units"].sum()) / units, 5),
@@ -713,5 +746,9 @@ def replay_kpis(daily: pd.DataFrame, states: dict[str, PlanState], ctx: Context)
             "late_orders": float(rows["late_orders"].sum()),
             "lost_sales_per_order": round(float(rows["lost_sales_value"].sum()) / orders, 4),
             "orders": orders,
+            "returned_unit_share": round(returned / shipped_units, 5),
+            "reverse_to_forward_per_unit": round((parts["returns"] * orders / returned) / forward_per_unit, 4)
+            if returned and forward_per_unit
+            else 0.0,
         }
     return kpis, breakdown

@@ -29,6 +29,10 @@ class ReplayOptions:
         Re-forecast and re-optimise the optimised plan's replenishment ``daily`` or ``weekly``.
     executor, workers, address
         Where the routing solves of a day run (:func:`optiops.parallel.make_executor`).
+    routing_iterations
+        PyVRP iterations per routing solve (the time limit still caps it): a day's routes per
+        warehouse converge within a few hundred, and the limit makes the ledger the same on any
+        machine. ``None``: the time limit only.
     """
 
     days: int | None = None
@@ -39,3 +43,4 @@ class ReplayOptions:
     executor: ExecutorKind = "inline"
     workers: int | None = None
     address: str | None = None
+    routing_iterations: int | None = 1000

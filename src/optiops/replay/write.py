@@ -21,6 +21,37 @@ def target_checks(kpis: dict[str, dict[str, float]]) -> dict[str, dict[str, obje
             for key, (text, ok) in TARGETS.items()}  # fmt: skip
 
 
+# the report's starting point (docs/replay.md): what the baseline's replay must look like
+CALIBRATION = {
+    "days_of_inventory": ("40-50", lambda k, b: 40.0 <= k["days_of_inventory"] <= 50.0),
+    "stockout_rate": ("5-12 %", lambda k, b: 0.05 <= k["stockout_rate"] <= 0.12),
+    "fill_rate": (">= 0.93", lambda k, b: k["fill_rate"] >= 0.93),
+    "on_time_rate": (">= 0.90", lambda k, b: k["on_time_rate"] >= 0.90),
+    "fulfilment_cost_per_order": (
+        "12.8 CNY +- 10 %",
+        lambda k, b: abs(k["fulfilment_cost_per_order"] / 12.8 - 1) <= 0.1,
+    ),
+    "warehouse_share": ("about 40 % (35-45 %)", lambda k, b: 0.35 <= warehouse_share(k, b) <= 0.45),
+    "reverse_to_forward_per_unit": ("about 1.8 (1.6-2.0)", lambda k, b: 1.6 <= k["reverse_to_forward_per_unit"] <= 2.0),
+}
+WAREHOUSE_PARTS = ("handling", "labour", "warehouse_fixed")
+
+
+def warehouse_share(kpis: dict[str, float], breakdown: dict[str, float]) -> float:
+    """Share of the fulfilment cost per order spent on warehouse operations (handling, labour, rent)."""
+    total = kpis["fulfilment_cost_per_order"]
+    return sum(breakdown[p] for p in WAREHOUSE_PARTS) / total if total else 0.0
+
+
+def calibration_checks(kpis: dict[str, float], breakdown: dict[str, float]) -> dict[str, dict[str, object]]:
+    """The baseline's figures against the report's starting point: value, range and whether it lies inside."""
+    out: dict[str, dict[str, object]] = {}
+    for key, (text, ok) in CALIBRATION.items():
+        value = warehouse_share(kpis, breakdown) if key == "warehouse_share" else kpis[key]
+        out[key] = {"value": round(value, 4), "range": text, "inside": bool(ok(kpis, breakdown))}
+    return out
+
+
 def ledger_bytes(ledger: pd.DataFrame) -> tuple[str, bytes]:
     """The ledger as Parquet when pyarrow is installed, else as CSV; (file name, bytes)."""
     try:
@@ -34,7 +65,9 @@ def ledger_bytes(ledger: pd.DataFrame) -> tuple[str, bytes]:
 def replay_files(result: ReplayResult, out_dir: Path) -> dict[Path, bytes]:
     """Every output file of ``result`` under ``out_dir`` (written together by :func:`optiops.io.atomic.write_all`)."""
     summary = {"scenario": result.scenario, "kpis": result.kpis, "cost_per_order_breakdown": result.breakdown,
-               "targets": target_checks(result.kpis), "stats": result.stats, "notes": result.notes,
+               "targets": target_checks(result.kpis), "stats": result.stats,
+               "baseline_calibration": calibration_checks(result.kpis["baseline"], result.breakdown["baseline"])
+               if "baseline" in result.kpis else {}, "notes": result.notes,
                "runtime_s": result.runtime_s}  # fmt: skip
     name, ledger = ledger_bytes(result.ledger)
     figures = day_figures(result.daily)

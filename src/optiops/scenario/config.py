@@ -15,6 +15,10 @@ from typing import Any, get_type_hints
 from optiops.exceptions import InstanceError
 from optiops.model.scenario import Costs
 
+def legacy_costs(costs: Costs) -> Costs:
+    """``costs`` with the carrier and reverse-logistics prices before the calibration to the report."""
+    return dataclasses.replace(costs, parcel_base_cost=3.5, returns_pickup_cost=3.0, returns_processing_cost=1.8)
+
 
 @dataclass(frozen=True)
 class Category:
@@ -62,7 +66,16 @@ class Category:
     packs: tuple[int, ...]
 
 
+# Calibrated to the report's starting point (docs/replay.md): suppliers ship in cartons, and the
+# category mix returns about 23 % of the units sold.
 DEFAULT_CATEGORIES = (
+    Category("apparel", 0.30, 129.0, 0.55, 0.38, 0.45, 2.5, 0.35, 6.0, 3, 1.8, 12.0, 0.3, (2, 12, 24)),
+    Category("beauty", 0.25, 99.0, 0.60, 0.32, 0.30, 0.6, 0.29, 5.0, 2, 1.5, 7.0, 0.25, (2, 24, 48)),
+    Category("home", 0.20, 79.0, 0.70, 0.50, 1.20, 6.0, 0.26, 6.0, 3, 1.2, 15.0, 0.35, (2, 8, 12)),
+    Category("electronics", 0.25, 199.0, 0.80, 0.70, 0.60, 2.0, 0.08, 5.0, 4, 2.0, 10.0, 0.3, (2, 10, 20)),
+)
+# The defaults before that calibration (``optiops generate scenario --calibration legacy``).
+LEGACY_CATEGORIES = (
     Category("apparel", 0.40, 129.0, 0.55, 0.38, 0.45, 2.5, 0.35, 6.0, 3, 1.8, 12.0, 0.3, (1, 6, 12)),
     Category("beauty", 0.25, 99.0, 0.60, 0.32, 0.30, 0.6, 0.29, 5.0, 2, 1.5, 7.0, 0.25, (1, 12, 24)),
     Category("home", 0.20, 79.0, 0.70, 0.50, 1.20, 6.0, 0.26, 6.0, 3, 1.2, 15.0, 0.35, (1, 4, 6)),
@@ -149,7 +162,10 @@ class Geography:
     customers_per_zone : int
         Customer points per zone.
     fleet_radius_km : float
-        Zones within this straight-line distance of a warehouse are delivered by its own fleet.
+        Zones within this straight-line distance of a warehouse are delivered by its own fleet ...
+    fleet_min_orders_per_day : float
+        ... when they place at least this many orders a day (expected): a van is not run for a few
+        dozen parcels a day, the carrier takes them.
     windows : tuple of (int, int)
         Delivery windows (minutes from midnight) customers choose from, uniformly.
     service_minutes : tuple of float
@@ -174,12 +190,13 @@ class Geography:
     zone_radius_km: tuple[float, float] = (5.0, 15.0)
     customers_per_zone: int = 30
     fleet_radius_km: float = 40.0
+    fleet_min_orders_per_day: float = 60.0
     windows: tuple[tuple[int, int], ...] = ((540, 720), (720, 1080), (1080, 1260), (540, 1260))
     service_minutes: tuple[float, float] = (2.0, 6.0)
     promise_ids: tuple[str, ...] = ("next-day", "two-day", "standard")
     promise_days: tuple[int, ...] = (1, 2, 5)
     promise_shares: tuple[float, ...] = (0.3, 0.35, 0.35)
-    handling_cost_range: tuple[float, float] = (1.5, 2.5)
+    handling_cost_range: tuple[float, float] = (1.0, 1.6)
     capacity_quantile: float = 0.9
     capacity_cover: float = 1.3
     space_utilisation: float = 0.6
@@ -203,7 +220,12 @@ class VehicleSpec:
     share: float
 
 
+# a van's lease, insurance and upkeep per day, fuel per km, the driver's wage per hour (a courier's pay)
 DEFAULT_FLEET = (
+    VehicleSpec("van", 120, 100.0, 0.8, 27.0, 30.0, 480, 1260, 0.7),
+    VehicleSpec("e-trike", 40, 20.0, 0.05, 23.0, 18.0, 480, 1260, 0.3),
+)
+LEGACY_FLEET = (
     VehicleSpec("van", 120, 150.0, 1.2, 35.0, 30.0, 480, 1260, 0.7),
     VehicleSpec("e-trike", 40, 50.0, 0.3, 28.0, 18.0, 480, 1260, 0.3),
 )
@@ -327,6 +349,13 @@ class ScenarioConfig:
     labour: tuple[LabourStandard, ...] = DEFAULT_STANDARDS
     stock: Stock = field(default_factory=Stock)
     costs: Costs = field(default_factory=Costs)
+
+    def legacy(self) -> ScenarioConfig:
+        """This configuration with the defaults before the calibration to the report (docs/replay.md)."""
+        return dataclasses.replace(
+            self, categories=LEGACY_CATEGORIES, fleet=LEGACY_FLEET, costs=legacy_costs(self.costs),
+            geography=dataclasses.replace(self.geography, fleet_min_orders_per_day=0.0, handling_cost_range=(1.5, 2.5)),
+        )  # fmt: skip
 
     def __post_init__(self) -> None:
         problems = _problems(self)

@@ -67,7 +67,7 @@ def generate_scenario(config: ScenarioConfig | None = None, seed: int = 1) -> Sc
     sites, wh_xy = site_warehouses(c, zones, rng)
     wh_ids = [f"W{i + 1:02d}" for i in range(c.n_warehouses)]
     road = road_km(c, wh_xy, zone_xy)
-    zones = zones.assign(fleet_warehouse=fleet_warehouses(c, road, wh_ids))
+    zones = zones.assign(fleet_warehouse=fleet_warehouses(c, road, wh_ids, zones["population_share"].to_numpy()))
     customers = draw_customers(c, zones, rng)
     skus, base, cat = draw_skus(c, rng)
     calendar, multiplier = draw_calendar(c)

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from optiops.scenario.config import ScenarioConfig
+from optiops.scenario.demand import units_per_order
 
 
 def draw_zones(c: ScenarioConfig, rng: np.random.Generator) -> tuple[pd.DataFrame, np.ndarray]:
@@ -45,13 +46,20 @@ def road_km(c: ScenarioConfig, wh_xy: np.ndarray, zone_xy: np.ndarray) -> np.nda
     return c.costs.road_factor * straight
 
 
-def fleet_warehouses(c: ScenarioConfig, road: np.ndarray, warehouse_ids: list[str]) -> list[str]:
-    """Per zone, the nearest warehouse when its own fleet can reach the zone, else ''."""
+def fleet_warehouses(c: ScenarioConfig, road: np.ndarray, warehouse_ids: list[str],
+                     share: np.ndarray | None = None) -> list[str]:  # fmt: skip
+    """Per zone, the nearest warehouse when its own fleet can reach the zone and the zone orders enough, else ''.
+
+    ``share`` is the zones' share of the orders; a zone expecting fewer than
+    ``geography.fleet_min_orders_per_day`` orders a day is left to the carrier.
+    """
     nearest = road.argmin(axis=0)
     straight = road.min(axis=0) / c.costs.road_factor
-    return [
-        warehouse_ids[w] if d <= c.geography.fleet_radius_km else "" for w, d in zip(nearest, straight, strict=True)
-    ]
+    _, upo = units_per_order(c)
+    orders = (np.ones(len(nearest)) if share is None else share) * c.n_skus * c.demand.units_per_sku_day / upo
+    busy = orders >= c.geography.fleet_min_orders_per_day
+    return [warehouse_ids[w] if d <= c.geography.fleet_radius_km and ok else ""
+            for w, d, ok in zip(nearest, straight, busy, strict=True)]  # fmt: skip
 
 
 def draw_customers(c: ScenarioConfig, zones: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
@@ -81,16 +89,26 @@ def promises_frame(c: ScenarioConfig) -> pd.DataFrame:
 
 
 def vehicles_frame(c: ScenarioConfig, warehouse_ids: list[str], fleet_parcels: np.ndarray) -> pd.DataFrame:
-    """The own fleet: enough vehicles of each type for its share of the 90th percentile day of fleet parcels."""
+    """The own fleet: enough vehicles of each type for its share of the 90th percentile day of fleet parcels.
+
+    Warehouses without a zone of their own to deliver have no vehicles.
+    """
     rows = []
     for w, wid in enumerate(warehouse_ids):
         peak = float(np.quantile(fleet_parcels[w], 0.9)) if fleet_parcels.shape[1] else 0.0
+        if peak <= 0.0:
+            continue  # no zone of its own to deliver
         for v in c.fleet:
             count = max(1, int(np.ceil(v.share * peak / v.capacity)))
             rows.append({"warehouse": wid, "vehicle_type": v.vehicle_type, "count": count, "capacity": v.capacity,
                          "fixed_cost": v.fixed_cost, "cost_per_km": v.cost_per_km, "cost_per_hour": v.cost_per_hour,
                          "speed_kmh": v.speed_kmh, "shift_start": v.shift_start, "shift_end": v.shift_end})  # fmt: skip
-    return pd.DataFrame(rows)
+    if rows:
+        return pd.DataFrame(rows)
+    kinds = {"warehouse": "str", "vehicle_type": "str", "count": "int64", "capacity": "int64", "fixed_cost": "float64",
+             "cost_per_km": "float64", "cost_per_hour": "float64", "speed_kmh": "float64", "shift_start": "int64",
+             "shift_end": "int64"}  # fmt: skip
+    return pd.DataFrame({c: pd.Series(dtype=k) for c, k in kinds.items()})
 
 
 def warehouses_frame(c: ScenarioConfig, warehouse_ids: list[str], zones: pd.DataFrame, sites: np.ndarray,
