@@ -9,7 +9,7 @@ plus the units lost at the zone's home warehouse (a sale that did not happen is 
   ch. 6), sigma the standard deviation of the daily forecast errors over the last 28 days; the
   scenario's fixed shift pattern with head counts per day sized on the last four weeks to the same
   service rule as the optimised staffing.
-- **Optimised**: ``auto_class`` forecasts; the joint replenishment of the network plan (per
+- **Optimised**: ``auto_class`` forecasts on the ordinary days (sales events left out); the joint replenishment of the network plan (per
   supplier x warehouse group a common weekly day or any day, per item the cheaper of (R, S) and
   (s, S), levels corrected by simulation to a 98 % fill rate on the last 56 days); 4, 6 and 8-hour
   shifts on any opening hour with head counts per day.
@@ -151,7 +151,14 @@ def auto_forecast(grid: Grid, history: np.ndarray, start: pd.Timestamp) -> np.nd
 def optimised_policy(
     grid: Grid, scenario: Scenario, history: np.ndarray, start: pd.Timestamp, seed: int, scenarios: int = 100
 ) -> tuple[Policy, np.ndarray, np.ndarray]:
-    """Joint replenishment at a 98 % fill rate on the ``auto_class`` forecast; the policy, forecast and daily groups."""
+    """Joint replenishment at a 98 % fill rate on the ``auto_class`` forecast; the policy, forecast and daily groups.
+
+    The plan reads the calendar: days of a sales event (a festival, a sale, the run-up to one) are left
+    out of the forecast, the spread and the simulated demand, so a past peak does not inflate the
+    stock of ordinary weeks.
+    """
+    ordinary = (scenario.calendar["event"].astype(str) == "").to_numpy()[: len(history)]
+    history = history[ordinary] if ordinary.sum() >= SEARCH_DAYS else history
     mean = auto_forecast(grid, history, start)
     recent = history[-SEARCH_DAYS:]
     sd = recent.std(axis=0, ddof=1) if len(recent) > 1 else np.sqrt(mean)

@@ -15,6 +15,7 @@ from typing import Any, get_type_hints
 from optiops.exceptions import InstanceError
 from optiops.model.scenario import Costs
 
+
 def legacy_costs(costs: Costs) -> Costs:
     """``costs`` with the carrier and reverse-logistics prices before the calibration to the report."""
     return dataclasses.replace(costs, parcel_base_cost=3.5, returns_pickup_cost=3.0, returns_processing_cost=1.8)
