@@ -9,10 +9,10 @@ plus the units lost at the zone's home warehouse (a sale that did not happen is 
   ch. 6), sigma the standard deviation of the daily forecast errors over the last 28 days; the
   scenario's fixed shift pattern with head counts per day sized on the last four weeks to the same
   service rule as the optimised staffing.
-- **Optimised**: ``auto_class`` forecasts on the ordinary days (sales events left out); the joint replenishment of the network plan (per
-  supplier x warehouse group a common weekly day or any day, per item the cheaper of (R, S) and
-  (s, S), levels corrected by simulation to a 98 % fill rate on the last 56 days); 4, 6 and 8-hour
-  shifts on any opening hour with head counts per day.
+- **Optimised**: ``auto_class`` forecasts on the ordinary days (sales events left out); the joint
+  replenishment of the network plan (per supplier x warehouse group a common weekly day or any day,
+  per item the cheaper of (R, S) and (s, S), levels corrected by simulation to a 98 % fill rate on
+  the last 56 days); 4, 6 and 8-hour shifts on any opening hour with head counts per day.
 """
 
 from __future__ import annotations
