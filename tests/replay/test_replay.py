@@ -122,6 +122,30 @@ def test_territories_keep_windows_and_capacity() -> None:
         assert max(np.diff(angles)) < 1.0
 
 
+def test_lead_times_keep_their_mean_and_lean_late() -> None:
+    from optiops.replay.engine import lead_times
+
+    z = np.random.default_rng(3).standard_normal(200_000)
+    lead = lead_times(np.full(z.size, 10.0), np.full(z.size, 4.0), z)
+    assert lead.min() >= 1
+    assert lead.mean() == pytest.approx(10.0, abs=0.1) and lead.std() == pytest.approx(4.0, abs=0.2)
+    assert np.median(lead) < lead.mean()  # right-skewed: a few very late deliveries
+
+
+def test_a_shop_shows_only_promises_its_nearest_warehouse_keeps(small) -> None:  # type: ignore[no-untyped-def]
+    from optiops.plan.allocation_step import carrier_matrices
+    from optiops.replay.engine import _context, _day_orders
+
+    ctx = _context(small, FAST)
+    orders = _day_orders(ctx, ctx.history_days)
+    transit = carrier_matrices(small).transit_days
+    max_days = small.promises.set_index("promise")["max_transit_days"]
+    zone = orders.orders["zone"].map(ctx.zone_index).to_numpy()
+    days = transit[ctx.home[zone], zone]
+    slowest = max_days.max()
+    assert (orders.orders["promise"].map(max_days).to_numpy() >= np.minimum(days, slowest)).all()
+
+
 def test_no_holdout_is_a_clear_error(small) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(InstanceError, match="hold-out"):
         replay(dataclasses.replace(small, holdout_days=0), FAST)

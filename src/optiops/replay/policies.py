@@ -25,7 +25,7 @@ import pandas as pd
 from optiops.forecast.api import forecast_frame
 from optiops.inventory.policy import Items, Policy, analytic_policy
 from optiops.inventory.simulate import DemandPool, SimulationOptions
-from optiops.labour.staffing import LabourStandard, ShiftPlan, ShiftType, design_shifts, shift_types, workload_minutes
+from optiops.labour.staffing import ShiftPlan, ShiftType, design_shifts, shift_types, workload_minutes
 from optiops.model.demand import DemandHistory
 from optiops.model.scenario import Scenario
 from optiops.plan.inventory_step import SEARCH_DAYS, TARGET_FILL, joint_policy
@@ -208,7 +208,7 @@ def plan_rosters(
     ``units``, ``returns`` and ``inbound`` are daily totals per warehouse up to yesterday (equal lengths);
     ``first_weekday`` is the weekday of the week planned.
     """
-    standards = _inbound_standards(scenario)
+    standards = _standards(scenario)
     out = {}
     for wh in scenario.warehouses.itertuples(index=False):
         w = str(wh.warehouse)
@@ -231,11 +231,6 @@ def plan_rosters(
                          dtype=float)  # fmt: skip
         out[w] = Roster(sp.staff, hours, sp)
     return out
-
-
-def _inbound_standards(scenario: Scenario) -> list[LabourStandard]:
-    """The scenario's labour standards as one pool (:func:`optiops.plan.labour_step._standards`)."""
-    return _standards(scenario)
 
 
 def _inbound_hours(units: np.ndarray) -> np.ndarray:
