@@ -196,6 +196,13 @@ def test_cli_negative_stock_exits_2(tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists()
 
 
+def test_a_lead_time_longer_than_the_holdout_is_a_clear_error(small) -> None:  # type: ignore[no-untyped-def]
+    skus = small.skus.copy()
+    skus.loc[3, "lead_time_mean_days"] = small.holdout_days + 5.0
+    with pytest.raises(InstanceError, match="lead_time_mean_days"):
+        replay(dataclasses.replace(small, skus=skus), FAST)
+
+
 def test_too_little_history_is_a_clear_error(small) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(InstanceError, match="history"):
         replay(dataclasses.replace(small, holdout_days=small.days - 10), FAST)

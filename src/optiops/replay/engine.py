@@ -227,9 +227,11 @@ def _context(scenario: Scenario, options: ReplayOptions) -> Context:
         raise InstanceError(f"history: {history_days} days before the hold-out; the plans need at least 28",
                             f"{scenario.name}/scenario.yaml")  # fmt: skip
     grid = Grid.of(scenario)
-    too_long = scenario.skus.loc[scenario.skus["lead_time_mean_days"] > PAD_DAYS, "sku"]
+    longest = min(scenario.holdout_days, PAD_DAYS)
+    too_long = scenario.skus.loc[scenario.skus["lead_time_mean_days"] > longest, "sku"]
     if len(too_long):
-        raise InstanceError(f"lead_time_mean_days: {too_long.iloc[0]!r} waits more than {PAD_DAYS} days for stock",
+        raise InstanceError(f"lead_time_mean_days: SKU {too_long.iloc[0]!r} waits longer for stock than the "
+                            f"{scenario.holdout_days} hold-out days; no order it places would arrive in the replay",
                             f"{scenario.name}/skus.csv")  # fmt: skip
     zones = scenario.zones["zone"].astype(str).tolist()
     wh_index = {w: i for i, w in enumerate(grid.warehouses)}
