@@ -7,12 +7,18 @@ calibration checks, whether each target is met, per-step seconds) goes to
 benchmarks/results/replay.jsonl.
 
     python benchmarks/replay_scenarios.py [--seed 1 --seed 2 --seed 3] [--time-limit 10] [--workers 2]
-                                          [--days N] [--scenario DIR] [--no-record]
+                                          [--days N] [--scenario DIR] [--holdout DAYS] [--daily DIR]
+                                          [--no-record]
+
+``--holdout DAYS`` generates the scenario's configuration afresh with that many hold-out days, for
+every seed (seed 1 included), to see where the plans settle after the first weeks; ``--daily DIR``
+keeps each seed's ``daily.csv`` there.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import tempfile
 import time
@@ -33,11 +39,13 @@ RESULTS = ROOT / "benchmarks" / "results" / "replay.jsonl"
 MEDIUM = ROOT / "instances" / "scenarios" / "medium"
 
 
-def scenario_for(seed: int, tmp: Path, base: Path) -> Scenario:
+def scenario_for(seed: int, tmp: Path, base: Path, holdout: int | None = None) -> Scenario:
     """The scenario folder ``base`` for seed 1, otherwise the same configuration generated with ``seed``."""
-    if seed == 1:
+    if seed == 1 and holdout is None:
         return read_scenario(base)
     config = config_from_dict(read_scenario(base).config)
+    if holdout is not None:
+        config = dataclasses.replace(config, holdout_days=holdout)
     folder = tmp / f"{base.name}-seed{seed}"
     write_scenario(generate_scenario(config, seed), folder)
     return read_scenario(folder)
@@ -50,6 +58,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--days", type=int, default=None)
     parser.add_argument("--scenario", type=Path, default=MEDIUM)
+    parser.add_argument("--holdout", type=int, default=None)
+    parser.add_argument("--daily", type=Path, default=None)
     parser.add_argument("--no-record", action="store_true")
     args = parser.parse_args()
     common = {
@@ -60,16 +70,20 @@ def main() -> None:
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for seed in args.seed or [1, 2, 3]:
-            scenario = scenario_for(seed, Path(tmp), args.scenario)
+            scenario = scenario_for(seed, Path(tmp), args.scenario, args.holdout)
             options = ReplayOptions(days=args.days, time_limit=args.time_limit, seed=1, workers=args.workers,
                                     executor="inline" if args.workers == 1 else "process")  # fmt: skip
             t0 = time.perf_counter()
             result = replay(scenario, options)
             wall = time.perf_counter() - t0
+            if args.daily:
+                args.daily.mkdir(parents=True, exist_ok=True)
+                result.daily.to_csv(args.daily / f"daily-seed{seed}.csv", index=False)
             checks = target_checks(result.kpis)
             calibration = calibration_checks(result.kpis["baseline"], result.breakdown["baseline"])
             for plan in result.kpis:
-                rows.append({**common, "scenario": f"{args.scenario.name}-seed{seed}", "plan": plan,
+                name = f"{args.scenario.name}-seed{seed}" + (f"-holdout{args.holdout}" if args.holdout else "")
+                rows.append({**common, "scenario": name, "plan": plan,
                              **result.kpis[plan], "breakdown": result.breakdown[plan], "runtime_s": round(wall, 1),
                              "days": result.stats["days"], "step_seconds": result.stats["step_seconds"],
                              "targets_met": {k: v["met"] for k, v in checks.items()},
