@@ -4,7 +4,8 @@ Each entry records the command, its exit code, the files it wrote and its output
 folders masked (``#``, ``<tmp>``) and whitespace collapsed (rich wraps at the terminal's width), so a
 change to what the CLI says, writes or exits with shows up while solver timings do not. The stored
 transcript (``transcript.txt`` beside this file) was recorded before the kind registry replaced the
-per-kind branches; ``test_transcript.py`` compares a fresh one against it.
+per-kind branches (inventory plans, which ``evaluate`` could not check then, since); ``test_transcript.py``
+compares a fresh one against it.
 
 Run ``python -m tests.cli.transcript`` to print a fresh transcript.
 """
@@ -94,6 +95,8 @@ def _tampered(plan: Path) -> Path:
     for key in ("objective", "lateness"):
         if isinstance(data.get(key), int | float):
             data[key] = data[key] + 1
+    if isinstance(data.get("summary", {}).get("cost"), int | float):  # an inventory plan states its cost here
+        data["summary"]["cost"] += 1
     tampered = plan.with_name("tampered.json")
     tampered.write_text(json.dumps(data), encoding="utf-8")
     return tampered

@@ -71,7 +71,7 @@ def run_routing_task(
     row: dict[str, Any] = {"instance": Path(path).stem, "backend": backend, "seed": seed}
     t0 = time.perf_counter()
     try:
-        inst = optiops.load(path, rounding=rounding)  # type: ignore[arg-type]
+        inst = optiops.load(path, rounding=rounding)
         res = optiops.solve(inst, options=SolveOptions(backend=backend, time_limit=time_limit, seed=seed))
         check = optiops.evaluate(inst, res.plan)
         feasible = check.feasible and res.plan.status == "feasible"

@@ -29,7 +29,7 @@ def plan(
     ] = None,
 ) -> None:
     """Forecast, inventory, allocation, routing and staffing for the scenario; baseline vs optimised."""
-    from optiops.cli.main import user_errors
+    from optiops.cli.common import user_errors
     from optiops.io.atomic import write_all
     from optiops.parallel import ExecutorKind
     from optiops.plan.base import PlanOptions

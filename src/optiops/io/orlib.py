@@ -19,12 +19,11 @@ from pathlib import Path
 import numpy as np
 
 from optiops.exceptions import InstanceError
-from optiops.io.documents import read_as, read_document, validate_as
+from optiops.io.documents import DOCUMENT_SUFFIXES, read_as, read_document, validate_as
 from optiops.model.network import FacilityInstance, FacilityPlan
 
 PLACEHOLDER = "capacity"
 ORLIB_SUFFIXES = {".txt"}
-DOCUMENT_SUFFIXES = {".yaml", ".yml", ".json"}
 
 
 def read_orlib_cap(
@@ -186,13 +185,18 @@ def is_facility_file(path: str | Path) -> bool:
     if suffix in ORLIB_SUFFIXES:
         try:
             with path.open(encoding="utf-8") as fh:
-                first = fh.readline().split()
+                return looks_like_orlib((fh.readline(),))
         except (OSError, UnicodeDecodeError):
             return False
-        return len(first) == 2 and all(t.isdigit() for t in first)
     if suffix in DOCUMENT_SUFFIXES:
         return read_document(path).get("kind") == "facility"
     return False
+
+
+def looks_like_orlib(head: tuple[str, ...]) -> bool:
+    """Whether a text file starts as an OR-Library file: two whole numbers (Solomon files start with a name)."""
+    first = head[0].split() if head else []
+    return len(first) == 2 and all(t.isdigit() for t in first)
 
 
 def _tokens(path: Path) -> tuple[list[str], list[int]]:

@@ -26,11 +26,11 @@ from pathlib import Path
 from typing import Any
 
 from optiops.exceptions import InstanceError
-from optiops.io.documents import read_as, read_document, validate_as
+from optiops.io.documents import DOCUMENT_SUFFIXES, read_as, read_document, validate_as
 from optiops.model.labour import RosterInstance, RosterPlan
 
+HEAD_LINES = 40  # a benchmark file names its horizon within its first lines
 SHIFT_SUFFIXES = {".txt"}
-DOCUMENT_SUFFIXES = {".yaml", ".yml", ".json"}
 MAX_PROBLEMS = 20
 Line = tuple[int, list[str]]  # (line number, fields)
 
@@ -197,12 +197,17 @@ def is_roster_file(path: str | Path) -> bool:
     if suffix in SHIFT_SUFFIXES:
         try:
             with path.open(encoding="utf-8-sig") as fh:
-                return any(fh.readline().strip().startswith("SECTION_HORIZON") for _ in range(40))
+                return looks_like_shift_text(tuple(fh.readline() for _ in range(HEAD_LINES)))
         except (OSError, UnicodeDecodeError):
             return False
     if suffix in DOCUMENT_SUFFIXES:
         return read_document(path).get("kind") == "roster"
     return False
+
+
+def looks_like_shift_text(head: tuple[str, ...]) -> bool:
+    """Whether a text file's first lines hold ``SECTION_HORIZON`` (the Shift Scheduling Benchmark format)."""
+    return any(line.strip().startswith("SECTION_HORIZON") for line in head[:HEAD_LINES])
 
 
 def roster_csv(inst: RosterInstance, plan: RosterPlan) -> str:

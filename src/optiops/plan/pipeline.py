@@ -93,9 +93,14 @@ def run_plan(scenario: Scenario, options: PlanOptions | None = None, horizon: in
     orders = next_day_orders(scenario, options)
     allocation = allocation_step(scenario, options, orders)
     steps += [allocation, routing_step(scenario, options, orders, allocation), labour_step(scenario, options)]
-    upo = units_per_order(config_from_dict(scenario.config))[1] if scenario.config else 1.6
-    kpis, breakdown = combine_kpis({s.name: s for s in steps}, upo, scenario.costs.parcel_base_cost)
+    kpis, breakdown = scenario_kpis(scenario, {s.name: s for s in steps})
     return PlanResult(scenario.name, tuple(steps), kpis, breakdown, round(time.perf_counter() - t0, 2))
+
+
+def scenario_kpis(scenario: Scenario, steps: dict[str, Any]) -> tuple[dict[str, dict[str, float]], dict[str, Any]]:
+    """:func:`combine_kpis` with the scenario's units per order and carrier parcel tariff."""
+    upo = units_per_order(config_from_dict(scenario.config))[1] if scenario.config else 1.6
+    return combine_kpis(steps, upo, scenario.costs.parcel_base_cost)
 
 
 def combine_kpis(

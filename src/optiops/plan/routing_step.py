@@ -52,6 +52,7 @@ import pandas as pd
 
 import optiops
 from optiops.evaluate import Evaluation, build_plan, plan_sequences
+from optiops.evaluate import evaluate as evaluate_plan
 from optiops.exceptions import InstanceError
 from optiops.model.plan import RoutePlan, RoutingPlan, Visit
 from optiops.model.routing import Depot, RoutingInstance, Stop, Travel, VehicleType
@@ -244,7 +245,7 @@ def score(inst: RoutingInstance, plan: RoutingPlan) -> ScoredPlan:
     ScoredPlan
         The plan rebuilt with the evaluator's arrivals, starts, loads, costs and status.
     """
-    ev = optiops.evaluate(inst, plan)
+    ev = evaluate_plan(inst, plan)
     arrays = routing_arrays(inst, plan.rounding or inst.rounding)
     meta = {"instance": plan.instance, "backend": plan.backend, "seed": plan.seed, "time_limit_s": plan.time_limit_s,
             "runtime_s": plan.runtime_s, "solver_objective": plan.solver_objective}  # fmt: skip
