@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from optiops.allocation.check_orders import check_orders
-from optiops.allocation.generate import OrderGeneratorConfig, generate_orders, greedy_allocation
+from optiops.allocation.generate import OrderGeneratorConfig, generate_orders
+from optiops.allocation.greedy import greedy_allocation
 from optiops.allocation.lagrangian import Pricing, lagrangian_bound, priced_plan, reduced_costs
 from optiops.allocation.neighbourhoods import (
     MAX_DP_LINES,

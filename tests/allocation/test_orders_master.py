@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from optiops.allocation.check_orders import check_orders
-from optiops.allocation.generate import OrderGeneratorConfig, generate_orders, greedy_allocation
+from optiops.allocation.generate import OrderGeneratorConfig, generate_orders
+from optiops.allocation.greedy import greedy_allocation
 from optiops.allocation.lagrangian import Pricing, lagrangian_bound, reduced_costs
 from optiops.allocation.master import ColumnPool, lp_guided_plan, master_lp
 from optiops.allocation.neighbourhoods import reinsert

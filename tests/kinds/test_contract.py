@@ -144,3 +144,13 @@ def test_schema_lists_every_document_kind() -> None:
         assert json.loads(kinds.schema(name))["type"] == "object"
     with pytest.raises(InstanceError, match="unknown kind 'scenario'"):
         kinds.schema("scenario")
+
+
+def test_discovery_finds_every_kind_after_a_direct_import() -> None:
+    """Importing one kind module first (in a fresh interpreter) does not hide the others from the registry."""
+    import subprocess
+    import sys
+
+    code = "import optiops.kinds.facility\nfrom optiops import kinds\nprint(len(kinds.list_kinds()))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "8"

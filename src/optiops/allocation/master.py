@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from optiops.allocation.generate import greedy_allocation
+from optiops.allocation.greedy import greedy_allocation
 from optiops.allocation.lagrangian import MAX_DP_LINES
 from optiops.allocation.neighbourhoods import parcel_use, stock_use
 from optiops.kernels.orders import place_orders

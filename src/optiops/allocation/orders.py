@@ -61,7 +61,7 @@ from scipy.sparse.csgraph import maximum_flow
 from optiops._logging import logger
 from optiops.allocation.check_orders import check_orders, diagnose_orders
 from optiops.allocation.facility import choose_backend
-from optiops.allocation.generate import greedy_allocation
+from optiops.allocation.greedy import greedy_allocation
 from optiops.allocation.lagrangian import Pricing, lagrangian_bound, priced_plan, reduced_costs
 from optiops.allocation.master import ColumnPool, lp_guided_plan, master_lp
 from optiops.allocation.neighbourhoods import (

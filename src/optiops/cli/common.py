@@ -30,23 +30,24 @@ def solve_outputs() -> tuple[str, ...]:
     return tuple(dict.fromkeys(name for kind in list_kinds() for name in get_kind(kind).outputs))
 
 
+# (exception type, label, exit code), most specific first
+ERRORS: tuple[tuple[type[OptiopsError], str, int], ...] = (
+    (InstanceError, "error", EXIT_INPUT),
+    (InfeasibleError, "infeasible", EXIT_INFEASIBLE),
+    (SolverError, "solver error", EXIT_SOLVER),
+    (OptiopsError, "error", EXIT_SOLVER),
+)
+
+
 @contextmanager
 def user_errors() -> Iterator[None]:
     """Turn our exceptions into a message and an exit code, never a traceback."""
     try:
         yield
-    except InstanceError as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
-        raise typer.Exit(EXIT_INPUT) from None
-    except InfeasibleError as exc:
-        err.print(f"[red]infeasible:[/red] {exc}", highlight=False)
-        raise typer.Exit(EXIT_INFEASIBLE) from None
-    except SolverError as exc:
-        err.print(f"[red]solver error:[/red] {exc}", highlight=False)
-        raise typer.Exit(EXIT_SOLVER) from None
     except OptiopsError as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
-        raise typer.Exit(EXIT_SOLVER) from None
+        label, code = next((label, code) for kind, label, code in ERRORS if isinstance(exc, kind))
+        err.print(f"[red]{label}:[/red] {exc}", highlight=False)
+        raise typer.Exit(code) from None
     except OSError as exc:  # unreadable input, unwritable --out, a file where a folder should be
         where = f"{exc.filename}: " if exc.filename else ""
         err.print(f"[red]error:[/red] {where}{exc.strerror or exc}", highlight=False)

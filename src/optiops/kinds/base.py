@@ -245,10 +245,21 @@ class ProblemKind:
         return str(getattr(result.plan, "backend", self.name))
 
     def files(self, instance: Any, result: Result, source: Source | None, plots: bool) -> dict[str, bytes]:
-        """The files a solve writes, by name (``plan.json`` and the kind's tables and charts)."""
+        """The files a solve writes, by name: ``plan.json``, the kind's tables, and its charts with ``plots``."""
         from optiops.io import dump_document
 
-        return {"plan.json": dump_document(result.plan).encode()}
+        files = {"plan.json": dump_document(result.plan).encode(), **self.tables(instance, result.plan, source)}
+        if plots:
+            files.update(self.charts(instance, result))
+        return files
+
+    def tables(self, instance: Any, plan: Any, source: Source | None) -> dict[str, bytes]:
+        """The plan as flat tables (CSV, or a format of the input's family), by file name."""
+        return {}
+
+    def charts(self, instance: Any, result: Result) -> dict[str, bytes]:
+        """PNG charts of the plan, by file name."""
+        return {}
 
     def summary(self, instance: Any, result: Result) -> str:
         """The line ``optiops solve`` prints before `` -> OUT`` (rich markup allowed)."""

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from optiops.kinds.base import Check, LoadOptions, Options, ProblemKind, Result, Source
 from optiops.kinds.registry import register_kind
 from optiops.model.inventory import InventoryInstance, InventoryPlan
@@ -54,20 +52,17 @@ class InventoryKind(ProblemKind):
     def accept(self, result: Result, time_limit: float) -> None:
         """Every inventory plan is written: the solve raises when no policy meets the constraints."""
 
-    def files(
-        self, instance: InventoryInstance, result: Result, source: Source | None, plots: bool
-    ) -> dict[str, bytes]:
-        from optiops.inventory.solve import CHECK_SEED_OFFSET
-        from optiops.inventory.views import stock_png
+    def tables(self, instance: InventoryInstance, plan: InventoryPlan, source: Source | None) -> dict[str, bytes]:
         from optiops.io.inventory_csv import orders_csv, policies_csv
 
-        plan: Any = result.plan
-        files = {**super().files(instance, result, source, plots), "policies.csv": policies_csv(plan).encode(),
-                 "orders.csv": orders_csv(plan).encode()}  # fmt: skip
-        if plots:
-            seed = result.stats.get("seed", instance.simulation.seed)
-            files["stock.png"] = stock_png(instance, plan, int(seed) + CHECK_SEED_OFFSET)
-        return files
+        return {"policies.csv": policies_csv(plan).encode(), "orders.csv": orders_csv(plan).encode()}
+
+    def charts(self, instance: InventoryInstance, result: Result) -> dict[str, bytes]:
+        from optiops.inventory.solve import CHECK_SEED_OFFSET
+        from optiops.inventory.views import stock_png
+
+        seed = int(result.stats.get("seed", instance.simulation.seed))  # the seed the plan was simulated with
+        return {"stock.png": stock_png(instance, result.plan, seed + CHECK_SEED_OFFSET)}
 
     def summary(self, instance: InventoryInstance, result: Result) -> str:
         from optiops.inventory.views import summary_line

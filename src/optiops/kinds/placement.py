@@ -39,11 +39,9 @@ class PlacementKind(ProblemKind):
             stated=plan.objective, detail=c,
         )  # fmt: skip
 
-    def files(
-        self, instance: PlacementInstance, result: Result, source: Source | None, plots: bool
-    ) -> dict[str, bytes]:
-        rows = ["sku,warehouse,units"] + [f"{st.sku},{st.warehouse},{st.units:.6g}" for st in result.plan.stocked]
-        return {**super().files(instance, result, source, plots), "placement.csv": ("\n".join(rows) + "\n").encode()}
+    def tables(self, instance: PlacementInstance, plan: PlacementPlan, source: Source | None) -> dict[str, bytes]:
+        rows = ["sku,warehouse,units"] + [f"{st.sku},{st.warehouse},{st.units:.6g}" for st in plan.stocked]
+        return {"placement.csv": ("\n".join(rows) + "\n").encode()}
 
     def summary(self, instance: PlacementInstance, result: Result) -> str:
         plan = result.plan

@@ -20,6 +20,7 @@ from optiops.kinds.base import Check, LoadOptions, Options, ProblemKind, Result,
 
 _KINDS: dict[str, ProblemKind] = {}
 _INFRASTRUCTURE = {"base", "registry"}
+_DISCOVERED: list[bool] = []  # non-empty once every kind module is imported
 
 
 def register_kind(kind: ProblemKind) -> None:
@@ -57,12 +58,13 @@ def schema(name: str) -> str:
 
 def _discover() -> None:
     """Import every kind module of this package once (each registers its kind)."""
-    if _KINDS:
+    if _DISCOVERED:
         return
     package = importlib.import_module("optiops.kinds")
     for module in pkgutil.iter_modules(package.__path__):
         if module.name not in _INFRASTRUCTURE and not module.name.startswith("_"):
             importlib.import_module(f"optiops.kinds.{module.name}")
+    _DISCOVERED.append(True)
 
 
 def list_kinds() -> list[str]:

@@ -52,18 +52,20 @@ class RosterKind(ProblemKind):
             stated=None if plan.objective is None else float(plan.objective), detail=c,
         )  # fmt: skip
 
-    def files(self, instance: RosterInstance, result: Result, source: Source | None, plots: bool) -> dict[str, bytes]:
+    def tables(self, instance: RosterInstance, plan: RosterPlan, source: Source | None) -> dict[str, bytes]:
         from optiops.io.shift import roster_csv
 
-        plan = result.plan
-        files = {**super().files(instance, result, source, plots), "roster.csv": roster_csv(instance, plan).encode()}
-        if plots:
-            from optiops.plotting.roster import plot_coverage, plot_roster
-            from optiops.plotting.save import figure_png
+        return {"roster.csv": roster_csv(instance, plan).encode()}
 
-            files["roster.png"] = figure_png(lambda ax: plot_roster(instance, plan, ax=ax), size=(12.0, 7.0))
-            files["coverage.png"] = figure_png(lambda ax: plot_coverage(instance, plan, ax=ax), size=(12.0, 4.0))
-        return files
+    def charts(self, instance: RosterInstance, result: Result) -> dict[str, bytes]:
+        from optiops.plotting.roster import plot_coverage, plot_roster
+        from optiops.plotting.save import figure_png
+
+        plan = result.plan
+        return {
+            "roster.png": figure_png(lambda ax: plot_roster(instance, plan, ax=ax), size=(12.0, 7.0)),
+            "coverage.png": figure_png(lambda ax: plot_coverage(instance, plan, ax=ax), size=(12.0, 4.0)),
+        }
 
     def summary(self, instance: RosterInstance, result: Result) -> str:
         plan = result.plan

@@ -78,23 +78,23 @@ class RoutingKind(ProblemKind):
                 + "\ntry a longer --time-limit or another --backend"
             )
 
-    def files(self, instance: RoutingInstance, result: Result, source: Source | None, plots: bool) -> dict[str, bytes]:
-        from optiops.io import dump_document, instance_format, solution_text
+    def tables(self, instance: RoutingInstance, plan: RoutingPlan, source: Source | None) -> dict[str, bytes]:
+        from optiops.io import instance_format, solution_text
         from optiops.io.plan_csv import routes_csv
 
-        plan = result.plan
-        files = {
-            "plan.json": dump_document(plan).encode(),
-            "routes.csv": routes_csv(plan, instance.dimensions).encode(),
-        }
-        if source is not None and instance_format(source.path) == "vrplib":
-            files["solution.sol"] = solution_text(plan).encode()
-        if plots:
-            from optiops.plotting import figure_png, plot_route_map, plot_route_schedule
+        tables = {"routes.csv": routes_csv(plan, instance.dimensions).encode()}
+        if source is not None and instance_format(source.path) == "vrplib":  # VRPLIB's own solution format
+            tables["solution.sol"] = solution_text(plan).encode()
+        return tables
 
-            files["route_map.png"] = figure_png(lambda ax: plot_route_map(instance, plan, ax=ax))
-            files["route_schedule.png"] = figure_png(lambda ax: plot_route_schedule(instance, plan, ax=ax))
-        return files
+    def charts(self, instance: RoutingInstance, result: Result) -> dict[str, bytes]:
+        from optiops.plotting import figure_png, plot_route_map, plot_route_schedule
+
+        plan = result.plan
+        return {
+            "route_map.png": figure_png(lambda ax: plot_route_map(instance, plan, ax=ax)),
+            "route_schedule.png": figure_png(lambda ax: plot_route_schedule(instance, plan, ax=ax)),
+        }
 
     def summary(self, instance: RoutingInstance, result: Result) -> str:
         plan = result.plan

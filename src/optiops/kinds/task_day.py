@@ -34,20 +34,17 @@ class TaskDayKind(ProblemKind):
             summary=f"lateness {c.lateness} min, idle {c.idle} min", stated=float(plan.lateness), detail=c,
         )  # fmt: skip
 
-    def files(self, instance: TaskDayInstance, result: Result, source: Source | None, plots: bool) -> dict[str, bytes]:
+    def tables(self, instance: TaskDayInstance, plan: TaskDayPlan, source: Source | None) -> dict[str, bytes]:
         from optiops.io.plan_csv import schedule_csv
 
-        plan = result.plan
-        files = {
-            **super().files(instance, result, source, plots),
-            "schedule.csv": schedule_csv(instance, plan).encode(),
-        }
-        if plots:
-            from optiops.plotting.save import figure_png
-            from optiops.plotting.tasks import plot_task_gantt
+        return {"schedule.csv": schedule_csv(instance, plan).encode()}
 
-            files["schedule.png"] = figure_png(lambda ax: plot_task_gantt(instance, plan, ax), size=(12.0, 5.0))
-        return files
+    def charts(self, instance: TaskDayInstance, result: Result) -> dict[str, bytes]:
+        from optiops.plotting.save import figure_png
+        from optiops.plotting.tasks import plot_task_gantt
+
+        plan = result.plan
+        return {"schedule.png": figure_png(lambda ax: plot_task_gantt(instance, plan, ax), size=(12.0, 5.0))}
 
     def summary(self, instance: TaskDayInstance, result: Result) -> str:
         plan = result.plan
