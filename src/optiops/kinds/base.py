@@ -49,12 +49,16 @@ class Source:
 def read_source(path: str | Path) -> Source:
     """Read ``path`` once for recognition: parse a YAML/JSON document, keep a text file's first lines.
 
+    ``bundled:<name>`` names an instance shipped with optiops (:func:`optiops.resources.resolve_input`).
+
     Raises
     ------
     InstanceError
         The path does not exist, or a document is not readable, not UTF-8, malformed or not a mapping.
     """
-    path = Path(path)
+    from optiops.resources import resolve_input
+
+    path = resolve_input(path)
     if not path.exists():
         raise InstanceError("no such file or folder", str(path))
     if path.is_file() and path.suffix.lower() in DOCUMENT_SUFFIXES:
