@@ -93,36 +93,12 @@ def read_orlib_cap(
 
 
 def read_facility_document(path: str | Path) -> FacilityInstance:
-    """Read a YAML or JSON document with ``kind: facility``.
-
-    Parameters
-    ----------
-    path : str or Path
-        ``.yaml``, ``.yml`` or ``.json`` file.
-
-    Returns
-    -------
-    FacilityInstance
-        The validated instance.
-    """
-    path = Path(path)
+    """Read a YAML or JSON document with ``kind: facility`` (:func:`~optiops.io.documents.read_as`)."""
     return read_as(path, FacilityInstance)
 
 
 def read_facility_plan(path: str | Path) -> FacilityPlan:
-    """Read a ``kind: facility-plan`` document (a plan written by ``optiops.save``).
-
-    Parameters
-    ----------
-    path : str or Path
-        ``.json`` or ``.yaml`` file.
-
-    Returns
-    -------
-    FacilityPlan
-        The plan.
-    """
-    path = Path(path)
+    """Read a ``kind: facility-plan`` document (a plan written by ``optiops solve`` or ``optiops.save``)."""
     return read_as(path, FacilityPlan)
 
 
@@ -159,21 +135,7 @@ def load_facility(path: str | Path, capacity: float | None = None) -> FacilityIn
 
 
 def is_facility_file(path: str | Path) -> bool:
-    """True for an OR-Library capacitated warehouse file, a ``kind: facility`` document or CSV folder.
-
-    A ``.txt`` file is taken for OR-Library when its first line holds exactly two whole numbers
-    (Solomon files start with a name); a document is read for its ``kind``.
-
-    Parameters
-    ----------
-    path : str or Path
-        Any instance path.
-
-    Returns
-    -------
-    bool
-        Whether :func:`load_facility` is the reader to use.
-    """
+    """True for an OR-Library file (:func:`looks_like_orlib`), a ``kind: facility`` document or CSV folder."""
     path = Path(path)
     if path.is_dir():
         from optiops.io.network_csv import folder_kind

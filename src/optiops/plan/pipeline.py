@@ -34,7 +34,7 @@ from optiops.scenario.demand import units_per_order
 KPI_KEYS = ("cost_per_order", "days_of_inventory", "stockout_rate", "fill_rate", "units_per_labour_hour",
             "split_rate", "on_time_rate")  # fmt: skip
 EXTRA_KPI_KEYS = ("unmet_demand_day_rate", "lost_sales_per_order")  # reported beside the issue's keys
-# the report's targets (issue 7): relative change of the optimised plan against the baseline
+# the report's targets: relative change of the optimised plan against the baseline (docs/plan.md)
 TARGETS = {
     "cost_per_order": ("at least 29 % lower", lambda b, o: o <= 0.71 * b),
     "days_of_inventory": ("at least 35 % lower", lambda b, o: o <= 0.65 * b),
