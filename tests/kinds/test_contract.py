@@ -51,7 +51,7 @@ def _first_days(scenario: Any) -> Any:
 
 
 CASES = {
-    "routing": Case(lambda _: INSTANCES / "routing" / "city-deliveries.yaml", kinds.Options(time_limit=0.5)),
+    "routing": Case(lambda _: INSTANCES / "routing" / "city-deliveries.yaml", kinds.Options(time_limit=2)),
     "facility": Case(_written("facility.yaml", three_by_four), kinds.Options(backend="highs", time_limit=5)),
     "placement": Case(lambda _: INSTANCES / "allocation" / "placement-30x3x8.yaml",
                       kinds.Options(backend="highs", time_limit=2)),
