@@ -18,7 +18,7 @@ def solve(
     ],
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for plan.json, tables and plots.")],
     backend: Annotated[
-        str, typer.Option(help="Routing: auto|ortools|pyvrp. Facility, orders: auto|highs|scip|cbc|cpsat.")
+        str, typer.Option(help="Routing: auto|ortools|pyvrp|nearest. Facility, orders: auto|highs|scip|cbc|cpsat.")
     ] = "auto",
     time_limit: Annotated[
         float | None, typer.Option(help="Seconds of search (default 5; facility, orders 60).", min=0.01)

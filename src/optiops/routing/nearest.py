@@ -8,11 +8,14 @@ ends, until none is left.
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 
 from optiops.model.plan import RoutePlan, RoutingPlan, Visit
 from optiops.model.routing import RoutingInstance
 from optiops.model.routing_arrays import RoutingArrays, routing_arrays
+from optiops.routing.common import BackendResult, SolveOptions
 
 
 def nearest_neighbour_plan(inst: RoutingInstance) -> RoutingPlan:
@@ -29,6 +32,17 @@ def nearest_neighbour_plan(inst: RoutingInstance) -> RoutingPlan:
         Routes only (visits from depot to depot); score it with :func:`optiops.evaluate`.
     """
     a = routing_arrays(inst)
+    routes = []
+    for t, v, nodes in nearest_neighbour_routes(a):
+        depot_in, depot_out = a.node_ids[a.vt_start[t]], a.node_ids[a.vt_end[t]]
+        visits = [Visit(node=depot_in, kind="depot"), *[Visit(node=a.node_ids[n]) for n in nodes],
+                  Visit(node=depot_out, kind="depot")]  # fmt: skip
+        routes.append(RoutePlan(vehicle_type=a.vt_ids[t], vehicle=v, visits=visits))
+    return RoutingPlan(instance=inst.name, backend="nearest-neighbour", rounding=a.rounding, routes=routes)
+
+
+def nearest_neighbour_routes(a: RoutingArrays) -> list[tuple[int, int, list[int]]]:
+    """(vehicle type, vehicle, stop nodes) of every non-empty nearest-neighbour route."""
     lo, hi = first_windows(a)  # the first window only: a route that keeps it stays feasible
     room = (a.delivery + a.pickup).sum(axis=1)  # deliveries and pickups both on board: conservative
     left = np.arange(a.n_nodes) >= a.n_depots
@@ -37,11 +51,32 @@ def nearest_neighbour_plan(inst: RoutingInstance) -> RoutingPlan:
         for v in range(int(a.vt_count[t])):
             nodes = _one_route(a, int(t), left, lo, hi, room)
             if nodes:
-                depot_in, depot_out = a.node_ids[a.vt_start[t]], a.node_ids[a.vt_end[t]]
-                visits = [Visit(node=depot_in, kind="depot"), *[Visit(node=a.node_ids[n]) for n in nodes],
-                          Visit(node=depot_out, kind="depot")]  # fmt: skip
-                routes.append(RoutePlan(vehicle_type=a.vt_ids[t], vehicle=v, visits=visits))
-    return RoutingPlan(instance=inst.name, backend="nearest-neighbour", rounding=a.rounding, routes=routes)
+                routes.append((int(t), v, nodes))
+    return routes
+
+
+class NearestNeighbourBackend:
+    """The heuristic as a routing backend (``backend="nearest"``): no search, so the time limit is unused.
+
+    It serves instances with one capacity dimension and no paired shipments; the evaluator judges
+    its routes like any backend's (a required stop it cannot fit makes the plan infeasible).
+    """
+
+    name = "nearest"
+
+    def unsupported(self, inst: RoutingInstance, arrays: RoutingArrays) -> list[str]:
+        reasons = []
+        if arrays.delivery.shape[1] > 1:
+            reasons.append("several capacity dimensions")
+        if (arrays.partner >= 0).any():
+            reasons.append("paired shipments")
+        return reasons
+
+    def solve(self, inst: RoutingInstance, arrays: RoutingArrays, opts: SolveOptions) -> BackendResult:
+        t0 = time.perf_counter()
+        routes = nearest_neighbour_routes(arrays)
+        return BackendResult(sequences=routes, solver_objective=None, status="feasible",
+                             runtime_s=time.perf_counter() - t0)  # fmt: skip
 
 
 def _one_route(a: RoutingArrays, t: int, left: np.ndarray, lo: np.ndarray, hi: np.ndarray,
