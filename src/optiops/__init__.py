@@ -1,6 +1,7 @@
 """optiops: optimisation engine for e-commerce fulfilment operations.
 
-Library face::
+Library face, the same for every problem kind (routing, facility, placement, order-allocation,
+roster, task-day, inventory, scenario; :mod:`optiops.kinds`)::
 
     import optiops
     inst = optiops.load("instances/routing/city-deliveries.yaml")
@@ -13,14 +14,16 @@ from __future__ import annotations
 
 import dataclasses
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
 
 from optiops._logging import logger
-from optiops.evaluate import Evaluation, evaluate
+from optiops.evaluate import Evaluation  # binds the module first, so the function below keeps the name
 from optiops.exceptions import InfeasibleError, InstanceError, OptiopsError, SolverError
-from optiops.io import load, load_plan, save
+from optiops.io import load_plan, save
+from optiops.kinds import Check, Options, Result
 from optiops.model import RoutingInstance, RoutingPlan
 from optiops.routing import SolveOptions, SolveResult
-from optiops.routing import solve as _solve_routing
 
 try:
     __version__ = version("optiops")
@@ -28,33 +31,59 @@ except PackageNotFoundError:  # running from a source tree
     __version__ = "0.0.0"
 
 
+def load(path: str | Path, rounding: str | None = None, capacity: float | None = None) -> Any:
+    """Read and validate an instance of any kind from any of its formats (see :func:`optiops.kinds.load`)."""
+    from optiops import kinds
+
+    return kinds.load(path, rounding=rounding, capacity=capacity)
+
+
 def solve(
-    instance: RoutingInstance,
+    instance: Any,
     backend: str | None = None,
     time_limit: float | None = None,
     seed: int | None = None,
-    options: SolveOptions | None = None,
-) -> SolveResult:
-    """Solve an instance (defaults: ``auto`` backend, 10 s, seed 1).
+    options: Options | SolveOptions | None = None,
+) -> Result:
+    """Solve an instance of any kind (defaults: ``auto`` backend, the kind's time limit, seed 1).
 
-    ``options`` carries everything else (rounding, backend params, progress); ``backend``,
-    ``time_limit`` and ``seed`` given here override the same fields of ``options``.
+    ``options`` (:class:`optiops.kinds.Options`, or the routing :class:`SolveOptions`) carries
+    everything else; ``backend``, ``time_limit`` and ``seed`` given here override its fields.
     """
-    opts = options or SolveOptions()
+    from optiops import kinds
+
+    if isinstance(options, SolveOptions):
+        opts = Options(backend=options.backend, time_limit=options.time_limit, seed=options.seed,
+                       params=options.params, rounding=options.rounding, progress=options.progress)  # fmt: skip
+    else:
+        opts = options or Options()
     if backend is not None:
         opts = dataclasses.replace(opts, backend=backend)
     if time_limit is not None:
         opts = dataclasses.replace(opts, time_limit=time_limit)
     if seed is not None:
         opts = dataclasses.replace(opts, seed=seed)
-    return _solve_routing(instance, opts)
+    return kinds.solve(instance, opts)
+
+
+def evaluate(instance: Any, plan: Any, rounding: str | None = None) -> Check:
+    """Recompute a plan's cost and feasibility with its kind's independent checker.
+
+    ``rounding`` (routing) is the metric to judge in; default the plan's own, then the instance's.
+    """
+    from optiops import kinds
+
+    return kinds.check(instance, plan, Options(rounding=rounding))
 
 
 __all__ = [
+    "Check",
     "Evaluation",
     "InfeasibleError",
     "InstanceError",
+    "Options",
     "OptiopsError",
+    "Result",
     "RoutingInstance",
     "RoutingPlan",
     "SolveOptions",

@@ -10,7 +10,7 @@ import pytest
 from pydantic import ValidationError
 
 from optiops.allocation.check_orders import check_orders, diagnose_orders
-from optiops.allocation.generate import greedy_allocation
+from optiops.allocation.greedy import greedy_allocation
 from optiops.allocation.orders import OrderModelOptions, build_order_model, solve_orders
 from optiops.exceptions import InfeasibleError, SolverError
 from optiops.model.orders import OrderAllocationInstance, OrderAllocationPlan, order_arrays, order_instance

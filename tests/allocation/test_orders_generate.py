@@ -6,14 +6,9 @@ import numpy as np
 import pytest
 
 from optiops.allocation.check_orders import diagnose_orders
-from optiops.allocation.generate import (
-    OrderGeneratorConfig,
-    generate_orders,
-    greedy_allocation,
-    order_case,
-    run_orders_case,
-    suite_cases,
-)
+from optiops.allocation.generate import OrderGeneratorConfig, generate_orders
+from optiops.allocation.greedy import greedy_allocation
+from optiops.bench.cases.orders import order_case, run_orders_case, suite_cases
 from optiops.bench.suites import load_suite
 from optiops.exceptions import InstanceError
 from optiops.model.orders import OrderArrays, order_arrays, order_instance

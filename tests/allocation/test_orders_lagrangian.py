@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from optiops.allocation.check_orders import check_orders
-from optiops.allocation.generate import OrderGeneratorConfig, generate_orders, greedy_allocation
+from optiops.allocation.generate import OrderGeneratorConfig, generate_orders
+from optiops.allocation.greedy import greedy_allocation
 from optiops.allocation.lagrangian import Pricing, lagrangian_bound, priced_plan, reduced_costs
 from optiops.allocation.neighbourhoods import (
     MAX_DP_LINES,
@@ -24,20 +25,9 @@ from optiops.allocation.neighbourhoods import (
     stock_use,
     sub_instance,
 )
-from optiops.allocation.orders import (
-    LNS_PARAMS,
-    OrderModelOptions,
-    _cost,
-    _fixed_answer,
-    _launch,
-    _lines_cost,
-    _merge,
-    _shipments,
-    _solve_job,
-    _start_vector,
-    build_order_model,
-    solve_orders,
-)
+from optiops.allocation.orders import _shipments, build_order_model, solve_orders
+from optiops.allocation.orders_core import LNS_PARAMS, _fixed_answer, _launch, _merge, _solve_job
+from optiops.allocation.orders_model import OrderModelOptions, lines_cost, plan_cost, start_vector
 from optiops.kernels.orders import order_costs, reinsert_orders
 from optiops.model.orders import OrderAllocationPlan, OrderArrays
 from optiops.solvers import MipOptions, get_backend
@@ -52,7 +42,7 @@ def day() -> OrderArrays:
 @pytest.fixture(scope="module")
 def pricing(day: OrderArrays) -> Pricing:
     """200 subgradient steps from zero prices towards the greedy plan's cost."""
-    upper = _cost(day, greedy_allocation(day, retries=10).line_wh)
+    upper = plan_cost(day, greedy_allocation(day, retries=10).line_wh)
     p = Pricing(np.zeros_like(day.stock), np.zeros_like(day.capacity))
     return lagrangian_bound(day, p, upper, 200, time.perf_counter() + 30)
 
@@ -77,7 +67,7 @@ def test_reinsertion_keeps_the_plan_feasible_and_no_dearer(day: OrderArrays) -> 
     greedy = greedy_allocation(day, retries=10).line_wh
     line_wh = reinsert(day, greedy, seed=1)
     check = check_orders(day, OrderAllocationPlan(shipments=_shipments(day, line_wh)))
-    assert check.feasible and check.objective <= _cost(day, greedy) + 1e-9
+    assert check.feasible and check.objective <= plan_cost(day, greedy) + 1e-9
 
 
 def test_incremental_reinsertion_leaves_no_order_a_cheaper_place(day: OrderArrays) -> None:
@@ -103,9 +93,9 @@ def test_incremental_reinsertion_leaves_no_order_a_cheaper_place(day: OrderArray
     state.busy |= busy
     state.stock_left[day.line_sku[:40]] += 3.0
     state.cap_left += 1.0
-    cost = _cost(day, state.line_wh)
+    cost = plan_cost(day, state.line_wh)
     saved = reinsert_state(day, state, rng, passes=100, pairs_too=False, incremental=True)
-    assert saved > 0.0 and np.isclose(_cost(day, state.line_wh), cost - saved)
+    assert saved > 0.0 and np.isclose(plan_cost(day, state.line_wh), cost - saved)
     assert state.pending is not None and state.pending[busy].any() and not state.pending[~busy].any()
     state.busy &= ~busy  # the neighbourhood ends as _merge ends it: its orders are pending
     state.pending |= busy
@@ -130,10 +120,10 @@ def test_incremental_reinsertion_skips_orders_a_freed_parcel_cannot_help(
     state.cap_left[full] = 0.0  # as if a running neighbourhood had been granted every parcel left there
     reinsert_state(day, state, rng, passes=100, pairs_too=False, incremental=True)
     costs = order_costs(day.line_ptr, state.line_wh, day.open_base, day.split_penalty)
-    assert np.isclose(costs.sum(), _cost(day, state.line_wh))
+    assert np.isclose(costs.sum(), plan_cost(day, state.line_wh))
     one = int(np.flatnonzero(np.diff(day.line_ptr) > 1)[0])
     assert costs[one] == pytest.approx(
-        _lines_cost(
+        lines_cost(
             day,
             np.arange(day.line_ptr[one], day.line_ptr[one + 1]),
             state.line_wh[day.line_ptr[one] : day.line_ptr[one + 1]],
@@ -169,7 +159,7 @@ def test_pair_moves_after_reinsertion_keep_the_plan_feasible_and_no_dearer(day: 
         assert any((int(day.line_sku[k]), w) in shared for k in a_lines for w in a_at if w != single[k])
     both = reinsert(day, single, seed=1)
     check = check_orders(day, OrderAllocationPlan(shipments=_shipments(day, both)))
-    assert check.feasible and check.objective <= _cost(day, single) + 1e-9
+    assert check.feasible and check.objective <= plan_cost(day, single) + 1e-9
 
 
 def test_plan_deviation_sums_to_the_gap(day: OrderArrays, pricing: Pricing) -> None:
@@ -183,7 +173,7 @@ def test_plan_deviation_sums_to_the_gap(day: OrderArrays, pricing: Pricing) -> N
     load = np.bincount(np.unique(day.line_order * n_w + line_wh) % n_w, minlength=n_w)
     slack = float((lam * (day.stock - used)).sum() + mu @ (day.capacity - load))
     assert (dev >= -1e-9).all()
-    assert dev.sum() + slack == pytest.approx(_cost(day, line_wh) - pricing.bound)
+    assert dev.sum() + slack == pytest.approx(plan_cost(day, line_wh) - pricing.bound)
 
 
 def test_neighbourhoods_free_the_related_orders(day: OrderArrays, pricing: Pricing) -> None:
@@ -215,7 +205,7 @@ def test_sub_instance_leaves_the_others_stock(day: OrderArrays) -> None:
 
 def test_lagrangian_steps_split_over_threads_give_the_same_prices(day: OrderArrays) -> None:
     """Solving the orders' programmes in two slices at once changes nothing but the time."""
-    upper = _cost(day, greedy_allocation(day, retries=10).line_wh)
+    upper = plan_cost(day, greedy_allocation(day, retries=10).line_wh)
     one, two = (Pricing(np.zeros_like(day.stock), np.zeros_like(day.capacity)) for _ in range(2))
     lagrangian_bound(day, one, upper, 50, time.perf_counter() + 30, threads=1)
     lagrangian_bound(day, two, upper, 50, time.perf_counter() + 30, threads=2)
@@ -267,7 +257,7 @@ def test_parallel_neighbourhoods_merge_into_a_feasible_plan(day: OrderArrays) ->
         _merge(day, state, job, answer)
     assert not state.busy.any()
     check = check_orders(day, OrderAllocationPlan(shipments=_shipments(day, state.line_wh)))
-    assert check.feasible and check.objective <= _cost(day, line_wh) + 1e-9
+    assert check.feasible and check.objective <= plan_cost(day, line_wh) + 1e-9
     fresh = plan_state(day, state.line_wh)
     assert np.allclose(state.stock_left, fresh.stock_left) and np.allclose(state.cap_left, fresh.cap_left)
 
@@ -286,9 +276,9 @@ def test_lp_filter_keeps_the_start_and_finds_a_plan_no_dearer(day: OrderArrays) 
     filtered, t_cut = _solve_job(job, mip, opts, mo, time.perf_counter() + 10, rc_cut=cut)
     assert plain is not None and filtered is not None
     assert t_cut["vars_kept"] < t_cut["vars_offered"] and t_cut["lp_filter_s"] > 0.0
-    start = _lines_cost(day, job.lines, job.start_wh)
-    assert _lines_cost(day, job.lines, filtered) <= start + 1e-9
-    assert _lines_cost(day, job.lines, filtered) <= _lines_cost(day, job.lines, plain) * 1.01
+    start = lines_cost(day, job.lines, job.start_wh)
+    assert lines_cost(day, job.lines, filtered) <= start + 1e-9
+    assert lines_cost(day, job.lines, filtered) <= lines_cost(day, job.lines, plain) * 1.01
 
     class NoReducedCosts:  # the HiGHS backend without the flag, as cbc, scip and cpsat are
         name, accepts_start = "highs", True
@@ -306,15 +296,15 @@ def test_lp_fix_solves_a_smaller_mip_and_answers_no_dearer_than_the_start(
     """With lns_fix, a neighbourhood's answer comes from a MIP over the orders its LP leaves fractional or
     moves (``holders``: more of them), fits the grant and costs no more than the start; an LP that
     keeps the plan as it is needs no MIP at all."""
-    import optiops.allocation.orders as orders_module
+    import optiops.allocation.orders_core as orders_module
 
     state = plan_state(day, greedy_allocation(day, retries=10).line_wh)
     keep = np.ones((day.n_orders, day.n_warehouses), dtype=bool)
     job = _launch(day, state, np.ones(day.n_orders, dtype=bool), keep, [])
     mip, opts = get_backend("highs"), MipOptions(time_limit=10, threads=1)
-    start = _lines_cost(day, job.lines, job.start_wh)
+    start = lines_cost(day, job.lines, job.start_wh)
     plain, _ = _solve_job(job, mip, opts, OrderModelOptions(lns_fix="off"), time.perf_counter() + 10)
-    assert plain is not None and _lines_cost(day, job.lines, plain) < start - 1e-6  # room to improve
+    assert plain is not None and lines_cost(day, job.lines, plain) < start - 1e-6  # room to improve
     built: list[int] = []
     real = orders_module.build_order_model
     monkeypatch.setattr(
@@ -327,22 +317,22 @@ def test_lp_fix_solves_a_smaller_mip_and_answers_no_dearer_than_the_start(
         assert answer is not None and timings["fixed_answers"] == 1.0
         assert len(built) == 2 and 0 < built[1] < built[0] == day.n_orders
         freed[fix] = built[1]
-        assert _lines_cost(day, job.lines, answer) <= start + 1e-9
-        assert _lines_cost(day, job.lines, answer) <= _lines_cost(day, job.lines, plain) * 1.01
+        assert lines_cost(day, job.lines, answer) <= start + 1e-9
+        assert lines_cost(day, job.lines, answer) <= lines_cost(day, job.lines, plain) * 1.01
     assert freed["holders"] >= freed["moved"]
     om = real(job.sub, "binary", keep=job.sub_keep[job.sub.line_order])
-    same, timings = _fixed_answer(job.sub, om, _start_vector(job.sub, om, job.start_wh), job, mip, opts,
+    same, timings = _fixed_answer(job.sub, om, start_vector(job.sub, om, job.start_wh), job, mip, opts,
                                   OrderModelOptions(lns_fix="moved"))  # fmt: skip
     assert same is not None and np.array_equal(same, job.start_wh) and timings["mip_s"] == 0.0
     assert _merge(day, state, job, answer)
     check = check_orders(day, OrderAllocationPlan(shipments=_shipments(day, state.line_wh)))
-    assert check.feasible and check.objective <= _cost(day, job.start_wh) + 1e-9
+    assert check.feasible and check.objective <= plan_cost(day, job.start_wh) + 1e-9
 
 
 def test_neighbourhood_mips_get_the_lns_params(day: OrderArrays, monkeypatch: pytest.MonkeyPatch) -> None:
     """The search's MIPs get HiGHS's LNS_PARAMS by default, none with lns_params={}, and the caller's own
     params win over them."""
-    import optiops.allocation.orders as orders_module
+    import optiops.allocation.orders_core as orders_module
 
     real, seen = get_backend("highs"), []
 
@@ -354,7 +344,8 @@ def test_neighbourhood_mips_get_the_lns_params(day: OrderArrays, monkeypatch: py
                 seen.append(dict(options.params))
             return real.solve(model, options, start=start)
 
-    monkeypatch.setattr(orders_module, "get_backend", lambda name: Recording())
+    monkeypatch.setattr(orders_module, "get_backend", lambda name: Recording())  # the master LP's
+    monkeypatch.setattr("optiops.allocation.orders.get_backend", lambda name: Recording())  # the solve's
     cases = [(OrderModelOptions(method="core"), {}, LNS_PARAMS["highs"]),
              (OrderModelOptions(method="core", lns_params={}), {}, {}),
              (OrderModelOptions(method="core"), {"presolve_rule_off": 0}, {"presolve_rule_off": 0})]  # fmt: skip
@@ -369,7 +360,7 @@ def test_neighbourhood_size_is_lns_orders_or_the_share_of_the_day(
     day: OrderArrays, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The search's neighbourhoods free about max(lns_orders, lns_share x orders) orders."""
-    import optiops.allocation.orders as orders_module
+    import optiops.allocation.orders_core as orders_module
 
     sizes: list[int] = []
     real = orders_module.relatedness
@@ -385,7 +376,7 @@ def test_neighbourhood_size_is_lns_orders_or_the_share_of_the_day(
 
 def test_no_reinsertion_in_the_search_with_zero_passes(day: OrderArrays, monkeypatch: pytest.MonkeyPatch) -> None:
     """reinsert_passes=0 turns reinsertion between merges off, the periodic full pass included."""
-    import optiops.allocation.orders as orders_module
+    import optiops.allocation.orders_core as orders_module
 
     passes: list[int] = []
     real = orders_module.reinsert_state
@@ -404,7 +395,7 @@ def test_search_goes_on_with_whole_mips_once_the_fixed_neighbourhoods_stall(
 ) -> None:
     """With lns_fix the search ends its passes with whole neighbourhood MIPs (from the narrowest core
     again), never the other way round; without it every neighbourhood is a whole MIP."""
-    import optiops.allocation.orders as orders_module
+    import optiops.allocation.orders_core as orders_module
 
     modes: list[str] = []
     real = orders_module._solve_job
@@ -440,5 +431,5 @@ def test_core_search_on_two_threads_is_checked_and_widens_its_core(day: OrderArr
     plan = solve_orders(day, "highs", MipOptions(time_limit=8, threads=2, seed=1), mo)
     check = check_orders(day, plan)
     assert check.feasible and plan.bound is not None and plan.objective is not None
-    assert plan.bound <= plan.objective <= _cost(day, greedy_allocation(day, retries=10).line_wh) + 1e-9
+    assert plan.bound <= plan.objective <= plan_cost(day, greedy_allocation(day, retries=10).line_wh) + 1e-9
     assert plan.stats["workers"] == 2 and plan.stats["core_widenings"] >= 1

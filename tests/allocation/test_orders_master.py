@@ -8,11 +8,14 @@ import numpy as np
 import pytest
 
 from optiops.allocation.check_orders import check_orders
-from optiops.allocation.generate import OrderGeneratorConfig, generate_orders, greedy_allocation
+from optiops.allocation.generate import OrderGeneratorConfig, generate_orders
+from optiops.allocation.greedy import greedy_allocation
 from optiops.allocation.lagrangian import Pricing, lagrangian_bound, reduced_costs
 from optiops.allocation.master import ColumnPool, lp_guided_plan, master_lp
 from optiops.allocation.neighbourhoods import reinsert
-from optiops.allocation.orders import BIG, OrderModelOptions, _cost, _shipments, solve_orders
+from optiops.allocation.orders import OrderModelOptions, _shipments, solve_orders
+from optiops.allocation.orders_core import BIG
+from optiops.allocation.orders_model import plan_cost
 from optiops.model.orders import OrderAllocationPlan, OrderArrays
 from optiops.solvers import MipOptions, get_backend
 
@@ -28,10 +31,10 @@ def setting(day: OrderArrays) -> tuple[Pricing, ColumnPool, np.ndarray]:
     """Prices after 200 steps, and a pool of the reinserted greedy plan plus 50 more steps' priced optima."""
     plan = reinsert(day, greedy_allocation(day, retries=10).line_wh, seed=1)
     pricing = Pricing(np.zeros_like(day.stock), np.zeros_like(day.capacity))
-    lagrangian_bound(day, pricing, _cost(day, plan), 200, time.perf_counter() + 30)
+    lagrangian_bound(day, pricing, plan_cost(day, plan), 200, time.perf_counter() + 30)
     pool = ColumnPool(day)
     pool.add(plan)
-    lagrangian_bound(day, pricing, _cost(day, plan), 50, time.perf_counter() + 30, collect=pool.add)
+    lagrangian_bound(day, pricing, plan_cost(day, plan), 50, time.perf_counter() + 30, collect=pool.add)
     return pricing, pool, plan
 
 
@@ -58,7 +61,7 @@ def test_master_lp_lies_between_the_bound_and_the_plan(day: OrderArrays, setting
     lp = master_lp(day, pool, get_backend("highs"), MipOptions(time_limit=20))
     assert lp is not None
     weight, objective = lp
-    assert pricing.bound - 1e-6 <= objective <= _cost(day, plan) + 1e-6
+    assert pricing.bound - 1e-6 <= objective <= plan_cost(day, plan) + 1e-6
     orders, _, _, _ = pool.columns()
     assert np.allclose(np.bincount(orders, weights=weight, minlength=day.n_orders), 1.0)
 

@@ -9,9 +9,9 @@ import pytest
 from pydantic import ValidationError
 from tests.inventory.test_inventory_io import apparel, write_csv_folder
 
-from optiops.cli.inventory import policy_of
 from optiops.inventory import InventoryOptions, SimulationOptions, items_from_instance, simulate, solve_inventory
 from optiops.inventory.simulate import DemandPool, recency_weighted
+from optiops.inventory.views import policy_of
 from optiops.io.inventory_csv import read_inventory_folder
 from optiops.model.inventory import InventoryInstance
 

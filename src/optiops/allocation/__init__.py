@@ -11,7 +11,8 @@ from optiops.allocation.facility import (
     diagnose_facility,
     solve_facility,
 )
-from optiops.allocation.generate import OrderGeneratorConfig, generate_orders, greedy_allocation
+from optiops.allocation.generate import OrderGeneratorConfig, generate_orders
+from optiops.allocation.greedy import GreedyPlan, greedy_allocation
 from optiops.allocation.orders import OrderModelOptions, build_order_model, solve_orders
 from optiops.allocation.placement import (
     PlacementModel,
@@ -25,6 +26,7 @@ __all__ = [
     "Cause",
     "FacilityCheck",
     "FacilityModel",
+    "GreedyPlan",
     "OrderCheck",
     "OrderGeneratorConfig",
     "OrderModelOptions",

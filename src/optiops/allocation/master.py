@@ -4,16 +4,13 @@ The Lagrangian relaxation of :mod:`optiops.allocation.lagrangian` is the pricing
 Dantzig-Wolfe master: choose, for every order, a convex combination of its allocations (columns),
 within the stock and the capacity.  Along the subgradient steps each order's priced optimum
 changes; collected over a hundred steps, together with the current plan, they make a pool in which
-the master LP comes close to the Lagrangian dual (100k-order day: 148,084 columns, LP 741,096
-against a bound of 739,990, solved by HiGHS in 4-5 s).  Most orders (94 %) take one column whole.
+the master LP comes close to the Lagrangian dual, and most orders take one column whole.
 
 The LP guides a start: orders with a whole column keep it (they fit together, as the LP is
 feasible), the others follow in decreasing LP weight, each as its heaviest column says when that
 fits, else at its cheapest allocation within what is left (:func:`optiops.kernels.orders.place_orders`).
 The few that fit nowhere go first in a greedy pass that keeps every other order's choice where it
-still fits.  On the 100k day this start is 0.2-0.33 % cheaper after reinsertion than the
-price-directed one, and 120-s runs of the core search end at 0.61-0.65 % above the bound instead of
-0.72-0.78 % (docs/allocation.md, "Fifth round").
+still fits.  What this start gains over the price-directed one: docs/allocation.md, "Settings".
 """
 
 from __future__ import annotations
@@ -21,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from optiops.allocation.generate import greedy_allocation
+from optiops.allocation.greedy import greedy_allocation
 from optiops.allocation.lagrangian import MAX_DP_LINES
 from optiops.allocation.neighbourhoods import parcel_use, stock_use
 from optiops.kernels.orders import place_orders

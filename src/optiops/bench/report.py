@@ -231,7 +231,7 @@ def plan_table(rows: list[dict[str, Any]]) -> list[str]:
     lines.append("")
     if "unmet_demand_day_rate" in run[0]:
         lines += ["Cost per order without lost sales, stock-out rate as item-days ending with nothing on hand "
-                  "(from commit e676fe7 on; docs/plan.md, KPIs).", ""]  # fmt: skip
+                  "(docs/plan.md, KPIs).", ""]  # fmt: skip
     return lines
 
 

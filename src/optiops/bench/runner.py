@@ -8,14 +8,13 @@ import platform
 import subprocess
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import as_completed
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from optiops.bench.suites import REPO_ROOT, Suite, best_known, data_root, load_suite, suite_instances
-from optiops.exceptions import InstanceError
+from optiops.bench.cases import Task, get_family
+from optiops.bench.suites import REPO_ROOT, Suite, data_root, load_suite
 from optiops.io.atomic import write_text
 from optiops.parallel import ExecutorKind, make_executor
 
@@ -61,45 +60,6 @@ def versions() -> dict[str, str]:
     return package_versions(["optiops", "ortools", "pyvrp", "highspy", "pulp", "numba", "numpy"])
 
 
-def run_routing_task(
-    path: str, rounding: str | None, backend: str, seed: int, time_limit: float, bks: float | None
-) -> dict[str, Any]:
-    """Solve one instance and re-check the plan with the evaluator (runs in a worker)."""
-    import optiops
-    from optiops.routing import SolveOptions
-
-    row: dict[str, Any] = {"instance": Path(path).stem, "backend": backend, "seed": seed}
-    t0 = time.perf_counter()
-    try:
-        inst = optiops.load(path, rounding=rounding)  # type: ignore[arg-type]
-        res = optiops.solve(inst, options=SolveOptions(backend=backend, time_limit=time_limit, seed=seed))
-        check = optiops.evaluate(inst, res.plan)
-        feasible = check.feasible and res.plan.status == "feasible"
-        objective = check.objective if feasible else None
-        row.update(
-            status=res.plan.status, feasible=feasible, objective=objective,
-            solver_objective=res.plan.solver_objective, backend_used=res.plan.backend,
-            objective_matches=_matches(res.plan.solver_objective, check.objective), routes=len(res.plan.routes),
-            runtime_s=round(time.perf_counter() - t0, 3), solve_s=round(res.plan.runtime_s or 0.0, 3),
-        )  # fmt: skip
-    except Exception as exc:  # one failing instance must not end the suite; the row records it
-        row.update(status="error", feasible=False, objective=None, error=f"{type(exc).__name__}: {exc}",
-                   runtime_s=round(time.perf_counter() - t0, 3))  # fmt: skip
-    row["best_known"] = bks
-    if row.get("objective") is not None and bks:
-        row["gap_pct"] = round(100.0 * (row["objective"] - bks) / bks, 4)
-    else:
-        row["gap_pct"] = None
-    return row
-
-
-def _matches(solver: float | None, evaluator: float) -> bool | None:
-    """Does the backend's own objective equal the evaluator's (to 1e-6 relative)?"""
-    if solver is None:
-        return None
-    return abs(solver - evaluator) <= 1e-6 * max(1.0, abs(evaluator))
-
-
 def run_suite(
     name: str,
     backends: list[str] | None = None,
@@ -113,95 +73,24 @@ def run_suite(
     on_row: Callable[[dict[str, Any]], None] | None = None,
 ) -> list[dict[str, Any]]:
     """Run a suite and return its rows (also passed to ``on_row`` as each finishes, so a caller
-    can store them at once; a task whose worker dies becomes an error row)."""
+    can store them at once; a task whose worker dies becomes an error row).
+
+    The suite's ``kind`` names its family (:mod:`optiops.bench.cases`), which makes the tasks.
+    """
     suite = load_suite(name)
-    generated = suite.kind in ("orders", "placement")
-    root = data_root(data) if not generated else Path()  # generated instances need no data folder
-    if suite.kind == "forecast":
-        return run_forecast_suite(suite, root, backends, on_row)
-    if suite.kind == "inventory":
-        return run_inventory_suite(suite, root, on_row)
+    family = get_family(suite.kind)
+    root = data_root(data) if family.needs_data else Path()  # generated instances need no data folder
+    rows = family.run(suite, root, backends, on_row)
+    if rows is not None:
+        return rows
     limit = time_limit if time_limit is not None else suite.time_limit_s
-    n_seeds = seeds or suite.seeds
-    tasks: list[Task] = []
-    if suite.kind == "orders":
-        from optiops.allocation.generate import run_orders_case, suite_cases
-
-        names = suite_cases(suite.settings.get("instances", []), instances)
-        instance_seed = int(suite.settings.get("instance_seed", 1))
-        order_threads = int(suite.settings.get("threads", 1))
-        for inst_name in names:
-            for b, s in _combos(suite, backends, n_seeds):
-                orders_args = (inst_name, b, limit, order_threads, s, instance_seed)
-                tasks.append(Task(run_orders_case, orders_args, inst_name, b, s, None))
-        n_instances = len(names)
-        if order_threads > 1:
-            workers = workers or 1  # each solve already runs `threads` neighbourhoods at once
-    elif suite.kind == "placement":
-        from optiops.allocation.placement_bench import placement_suite_cases, run_placement_case
-
-        names = placement_suite_cases(suite.settings.get("instances", []), instances)
-        instance_seed = int(suite.settings.get("instance_seed", 1))
-        for inst_name in names:
-            for b, s in _combos(suite, backends, n_seeds):
-                placement_args = (inst_name, b, limit, 1, s, instance_seed)
-                tasks.append(Task(run_placement_case, placement_args, inst_name, b, s, None))
-        n_instances = len(names)
-    elif suite.kind == "facility":
-        from optiops.allocation.bench import orlib_cases, run_orlib_case
-
-        cases = orlib_cases(root / suite.data, instances)
-        presolve = str(suite.settings.get("presolve", "lagrangian"))
-        if presolve not in ("lagrangian", "off"):
-            raise InstanceError(f"suite {suite.name}: presolve must be 'lagrangian' or 'off', got {presolve!r}")
-        for c in cases:
-            for b, s in _combos(suite, backends, n_seeds):
-                orlib_args = (str(c.file), c.capacity, c.instance, c.optimal_cost, b, limit, 1, s, presolve)
-                tasks.append(Task(run_orlib_case, orlib_args, c.instance, b, s, c.optimal_cost))
-        n_instances = len(cases)
-    elif suite.kind == "roster":
-        from optiops.labour.bench import run_shift_case, shift_cases
-
-        shift = shift_cases(root / suite.data, instances)
-        threads = int(suite.settings.get("num_workers", 2))
-        for sc in shift:
-            for b, s in _combos(suite, backends, n_seeds):
-                shift_args = (str(sc.file), sc.instance, sc.ub, sc.lb, limit, threads, s)
-                tasks.append(Task(run_shift_case, shift_args, sc.instance, b, s, sc.ub))
-        n_instances = len(shift)
-        workers = workers or 1  # each solve already runs `threads` CP-SAT workers
-    else:
-        files = suite_instances(suite, root, instances)
-        bks = best_known(suite, root)
-        for f in files:
-            for b, s in _combos(suite, backends, n_seeds):
-                routing_args = (str(f), suite.rounding, b, s, limit, bks.get(f.stem))
-                tasks.append(Task(run_routing_task, routing_args, f.stem, b, s, bks.get(f.stem)))
-        n_instances = len(files)
+    planned = family.tasks(suite, root, instances, backends, seeds or suite.seeds, limit)
     common = {
         "suite": suite.name, "time_limit_s": limit, "commit": git_commit(),
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "machine": machine(),
-        "versions": versions(), "run_id": uuid.uuid4().hex[:12], "n_instances": n_instances,
+        "versions": versions(), "run_id": uuid.uuid4().hex[:12], "n_instances": planned.n_instances,
     }  # fmt: skip
-    return _fan_out(tasks, common, executor, workers, on_row, address)
-
-
-@dataclass(frozen=True)
-class Task:
-    """One solve of a suite: the function a worker runs and what identifies its row."""
-
-    fn: Callable[..., dict[str, Any]]
-    args: tuple[Any, ...]
-    instance: str
-    backend: str
-    seed: int
-    best_known: float | None
-
-
-def _combos(suite: Suite, backends: list[str] | None, seeds: int) -> Iterator[tuple[str, int]]:
-    for b in backends or suite.backends:
-        for s in range(1, seeds + 1):
-            yield b, s
+    return _fan_out(planned.tasks, common, executor, workers or planned.workers, on_row, address)
 
 
 def _fan_out(
@@ -227,37 +116,7 @@ def _fan_out(
     return rows
 
 
-def run_forecast_suite(
-    suite: Suite, root: Path, models: list[str] | None, on_row: Callable[[dict[str, Any]], None] | None
-) -> list[dict[str, Any]]:
-    """Forecast suites score every model side by side on one held-out split (one row per model x group)."""
-    from optiops.forecast import Backtest
-    from optiops.forecast.bench import run_carparts
-
-    s = suite.settings
-    table = run_carparts(
-        root / suite.data / suite.pattern, horizon=int(s["horizon"]), levels=tuple(s["levels"]),
-        models=tuple(models or s["models"]),
-        backtest=Backtest(h=int(s["horizon"]), n_windows=int(s["backtest_windows"])),
-    )  # fmt: skip
-    return _table_rows(table, suite, on_row)
-
-
-def run_inventory_suite(
-    suite: Suite, root: Path, on_row: Callable[[dict[str, Any]], None] | None
-) -> list[dict[str, Any]]:
-    """Inventory suites judge every policy side by side in one run (one row per policy x setting x judge x group)."""
-    from optiops.inventory.bench import CarpartsSettings, run_inventory_carparts
-
-    s = dict(suite.settings)
-    for key in ("targets", "weeks"):
-        if key in s:
-            s[key] = tuple(s[key])
-    table = run_inventory_carparts(root / suite.data / suite.pattern, CarpartsSettings(**s))
-    return _table_rows(table, suite, on_row)
-
-
-def _table_rows(table: Any, suite: Suite, on_row: Callable[[dict[str, Any]], None] | None) -> list[dict[str, Any]]:
+def table_rows(table: Any, suite: Suite, on_row: Callable[[dict[str, Any]], None] | None) -> list[dict[str, Any]]:
     """Rows of a side-by-side comparison table, stamped with suite, commit, date, machine, versions, run id."""
     from optiops.forecast.bench import result_rows
 

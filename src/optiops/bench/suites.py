@@ -1,4 +1,7 @@
-"""Benchmark suites: TOML files under ``benchmarks/suites/`` naming data, best-known values and settings."""
+"""Benchmark suites: TOML files naming data, best-known values and settings.
+
+The suites ship with the package (:mod:`optiops.resources`; ``benchmarks/suites/`` of the checkout).
+"""
 
 from __future__ import annotations
 
@@ -12,10 +15,11 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from optiops.exceptions import InstanceError
+from optiops.resources import data_dir, work_dir
 
 T = TypeVar("T")
-REPO_ROOT = Path(__file__).resolve().parents[3]
-SUITES_DIR = REPO_ROOT / "benchmarks" / "suites"
+REPO_ROOT = work_dir()  # the source checkout, or the current folder for an installed package
+SUITES_DIR = data_dir("suites")
 
 
 @dataclass(frozen=True)
@@ -83,7 +87,7 @@ def list_suites() -> list[str]:
 
 
 def load_suite(name: str) -> Suite:
-    """A suite by name (``benchmarks/suites/<name>.toml``) or by path to its TOML file."""
+    """A suite by name (a packaged ``<name>.toml``) or by path to its TOML file."""
     path = Path(name) if name.endswith(".toml") else SUITES_DIR / f"{name}.toml"
     if not path.exists():
         raise InstanceError(f"unknown suite {name!r}; known: {list_suites()}")

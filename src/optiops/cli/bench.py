@@ -34,7 +34,7 @@ def run(
 ) -> None:
     """Run SUITE; one JSON line per instance x backend x seed, objectives recomputed by the evaluator."""
     from optiops.bench import append_rows, results_file, run_suite
-    from optiops.cli.main import user_errors
+    from optiops.cli.common import user_errors
 
     def show(row: dict[str, Any]) -> None:
         if "policy" in row:  # inventory suites: one row per policy x setting x judge x group

@@ -49,7 +49,7 @@ def forecast(
     With --regressors and --future, models that take regressors (sarimax) use them; the others ignore them.
     A `group` (or `category`) column in HISTORY keeps groups apart, so short series borrow their group's shape.
     """
-    from optiops.cli.main import user_errors
+    from optiops.cli.common import user_errors
     from optiops.forecast import MODEL_NAMES, forecast_csv, forecast_frame, make_model
     from optiops.forecast.regressors import Regressors
     from optiops.io.atomic import write_all
@@ -109,7 +109,7 @@ def backtest(
     freq: Annotated[str | None, typer.Option(help="Calendar; inferred by default.")] = None,
 ) -> None:
     """Hold out the last HORIZON steps of every series and score each model, overall and per demand class."""
-    from optiops.cli.main import user_errors
+    from optiops.cli.common import user_errors
     from optiops.forecast import MODEL_NAMES, evaluate_models
     from optiops.forecast.evaluation import DEFAULT_MODELS
     from optiops.io.atomic import write_text

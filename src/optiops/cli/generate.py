@@ -30,7 +30,7 @@ def scenario(
     ] = "report",
 ) -> None:
     """Write a realistic e-commerce operation (SKUs, demand, returns, warehouses, fleet, staff, costs) to OUT."""
-    from optiops.cli.main import user_errors
+    from optiops.cli.common import user_errors
     from optiops.scenario import ScenarioConfig, baseline_cost, generate_scenario, write_scenario
 
     if holdout >= days:

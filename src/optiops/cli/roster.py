@@ -62,7 +62,7 @@ def reroster(
     plots: Annotated[bool, typer.Option(help="Write roster.png and coverage.png.")] = True,
 ) -> None:
     """Roster again after absences: the same rules, plus a cost per assignment that differs from PLAN."""
-    from optiops.cli.main import SOLVE_OUTPUTS, user_errors
+    from optiops.cli.common import solve_outputs, user_errors
     from optiops.exceptions import SolverError
     from optiops.io import dump_document
     from optiops.io.atomic import write_all
@@ -93,7 +93,7 @@ def reroster(
 
             files[out_dir / "roster.png"] = figure_png(lambda ax: plot_roster(inst, plan, ax=ax), size=(12.0, 7.0))
             files[out_dir / "coverage.png"] = figure_png(lambda ax: plot_coverage(inst, plan, ax=ax), size=(12.0, 4.0))
-        write_all(files, stale=tuple(out_dir / n for n in (*SOLVE_OUTPUTS, "changes.csv")))
+        write_all(files, stale=tuple(out_dir / n for n in (*solve_outputs(), "changes.csv")))
     s = plan.stats
     out.print(
         f"[green]{plan.status}[/green] roster after absences: penalty {plan.objective} (was {previous.objective}), "

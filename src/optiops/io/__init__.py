@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel
 
 from optiops.exceptions import InstanceError
 from optiops.io.atomic import write_text
 from optiops.io.csv_routing import read_csv_folder
-from optiops.io.documents import KINDS, dump_document, read_document, validate_document
+from optiops.io.documents import DOCUMENT_SUFFIXES, KINDS, dump_document, read_document, validate_document
 from optiops.io.orlib import load_facility, read_orlib_cap
 from optiops.io.shift import load_roster, read_shift_text, roster_csv
 from optiops.io.vrplib_io import read_vrplib, solution_text
@@ -18,7 +19,6 @@ from optiops.model.plan import RoutingPlan
 from optiops.model.routing import Rounding, RoutingInstance
 
 VRPLIB_SUFFIXES = {".vrp", ".txt"}
-DOCUMENT_SUFFIXES = {".yaml", ".yml", ".json"}
 
 
 def instance_format(path: Path) -> str:
@@ -37,7 +37,17 @@ def instance_format(path: Path) -> str:
 
 
 def load(path: str | Path, rounding: Rounding | None = None) -> RoutingInstance:
-    """Read and validate an instance from any supported format."""
+    """Read and validate a routing instance from any routing format (``optiops.load`` reads every kind)."""
+    return read_routing(path, rounding)
+
+
+def read_routing(
+    path: str | Path, rounding: Rounding | None = None, document: dict[str, Any] | None = None
+) -> RoutingInstance:
+    """Read a routing instance: a CSV folder, VRPLIB/Solomon text, or a YAML/JSON document.
+
+    ``document`` is the document's parsed mapping when the caller has already read it.
+    """
     path = Path(path)
     if not path.exists():
         raise InstanceError("no such file or folder", str(path))
@@ -47,7 +57,8 @@ def load(path: str | Path, rounding: Rounding | None = None) -> RoutingInstance:
     elif fmt == "vrplib":
         inst = read_vrplib(path, rounding)
     else:
-        model = validate_document(read_document(path), str(path), expect="routing")
+        data = read_document(path) if document is None else document
+        model = validate_document(data, str(path), expect="routing")
         assert isinstance(model, RoutingInstance)
         inst = model
     if rounding is not None and inst.rounding != rounding:
@@ -82,6 +93,7 @@ __all__ = [
     "load_plan",
     "load_roster",
     "read_orlib_cap",
+    "read_routing",
     "read_shift_text",
     "roster_csv",
     "save",

@@ -20,6 +20,7 @@ from optiops.model.plan import RoutingPlan
 from optiops.model.routing import RoutingInstance
 
 M = TypeVar("M", bound=BaseModel)
+DOCUMENT_SUFFIXES = frozenset({".yaml", ".yml", ".json"})
 KINDS: dict[str, type[BaseModel]] = {
     "routing": RoutingInstance, "routing-plan": RoutingPlan,
     "facility": FacilityInstance, "facility-plan": FacilityPlan,
@@ -96,7 +97,7 @@ def document_kind(path: str | Path) -> str | None:
         from optiops.io.network_csv import folder_kind
 
         return folder_kind(path)
-    if not path.is_file() or path.suffix.lower() not in (".yaml", ".yml", ".json"):
+    if not path.is_file() or path.suffix.lower() not in DOCUMENT_SUFFIXES:
         return None
     kind = read_document(path).get("kind")
     return kind if isinstance(kind, str) else None

@@ -26,7 +26,7 @@ from pydantic import ValidationError
 
 from optiops.exceptions import InstanceError
 from optiops.io.demand import read_demand
-from optiops.io.documents import read_as, read_document
+from optiops.io.documents import DOCUMENT_SUFFIXES, read_as, read_document
 from optiops.io.errors import field_path
 from optiops.model.inventory import InventoryInstance, InventoryPlan, PolicyRow
 
@@ -43,7 +43,6 @@ PLAN_POLICY_COLUMNS = (
     "safety_stock", "target", "achieved_csl", "fill_rate", "mean_on_hand", "days_of_inventory", "cost",
 )  # fmt: skip
 ORDER_COLUMNS = ("item", "period", "quantity", "arrival")
-DOCUMENT_SUFFIXES = (".yaml", ".yml", ".json")
 MAX_PROBLEMS = 20
 
 _TEXT = {"sku", "warehouse", "shortage"}
@@ -311,9 +310,7 @@ def read_policies(path: str | Path, inst: InventoryInstance) -> list[PolicyRow]:
     """
     path = Path(path)
     if path.suffix.lower() in DOCUMENT_SUFFIXES:
-        plan = read_as(path, InventoryPlan)
-        entries = [(f"policies[{k}].item", row.item, row.model_dump()) for k, row in enumerate(plan.policies)]
-        return _align(entries, inst, "policies", str(path))
+        return plan_policies(read_as(path, InventoryPlan), inst, str(path))
     table = _read_table(path, PLAN_POLICY_COLUMNS, ("reorder_point",))
     if "item" not in table.header and "sku" not in table.header:
         raise InstanceError("missing columns ['item'] (or 'sku' and 'warehouse')", str(path))
@@ -325,6 +322,18 @@ def read_policies(path: str | Path, inst: InventoryInstance) -> list[PolicyRow]:
         entries.append((f"line {line}, column {column!r}", name, _levels(line, row, problems)))
     _raise(problems, str(path))
     return _align(entries, inst, "column 'item'", str(path))
+
+
+def plan_policies(plan: InventoryPlan, inst: InventoryInstance, source: str) -> list[PolicyRow]:
+    """The policies of an inventory plan aligned with ``inst``'s items (one each, in item order).
+
+    Raises
+    ------
+    InstanceError
+        A policy names no item of the instance or repeats one, or an item has none (naming ``source``).
+    """
+    entries = [(f"policies[{k}].item", row.item, row.model_dump()) for k, row in enumerate(plan.policies)]
+    return _align(entries, inst, "policies", source)
 
 
 def _levels(line: int, row: dict[str, str], problems: list[str]) -> dict[str, Any]:

@@ -19,12 +19,11 @@ from pathlib import Path
 import numpy as np
 
 from optiops.exceptions import InstanceError
-from optiops.io.documents import read_as, read_document, validate_as
+from optiops.io.documents import DOCUMENT_SUFFIXES, read_as, read_document, validate_as
 from optiops.model.network import FacilityInstance, FacilityPlan
 
 PLACEHOLDER = "capacity"
 ORLIB_SUFFIXES = {".txt"}
-DOCUMENT_SUFFIXES = {".yaml", ".yml", ".json"}
 
 
 def read_orlib_cap(
@@ -94,36 +93,12 @@ def read_orlib_cap(
 
 
 def read_facility_document(path: str | Path) -> FacilityInstance:
-    """Read a YAML or JSON document with ``kind: facility``.
-
-    Parameters
-    ----------
-    path : str or Path
-        ``.yaml``, ``.yml`` or ``.json`` file.
-
-    Returns
-    -------
-    FacilityInstance
-        The validated instance.
-    """
-    path = Path(path)
+    """Read a YAML or JSON document with ``kind: facility`` (:func:`~optiops.io.documents.read_as`)."""
     return read_as(path, FacilityInstance)
 
 
 def read_facility_plan(path: str | Path) -> FacilityPlan:
-    """Read a ``kind: facility-plan`` document (a plan written by ``optiops.save``).
-
-    Parameters
-    ----------
-    path : str or Path
-        ``.json`` or ``.yaml`` file.
-
-    Returns
-    -------
-    FacilityPlan
-        The plan.
-    """
-    path = Path(path)
+    """Read a ``kind: facility-plan`` document (a plan written by ``optiops solve`` or ``optiops.save``)."""
     return read_as(path, FacilityPlan)
 
 
@@ -160,21 +135,7 @@ def load_facility(path: str | Path, capacity: float | None = None) -> FacilityIn
 
 
 def is_facility_file(path: str | Path) -> bool:
-    """True for an OR-Library capacitated warehouse file, a ``kind: facility`` document or CSV folder.
-
-    A ``.txt`` file is taken for OR-Library when its first line holds exactly two whole numbers
-    (Solomon files start with a name); a document is read for its ``kind``.
-
-    Parameters
-    ----------
-    path : str or Path
-        Any instance path.
-
-    Returns
-    -------
-    bool
-        Whether :func:`load_facility` is the reader to use.
-    """
+    """True for an OR-Library file (:func:`looks_like_orlib`), a ``kind: facility`` document or CSV folder."""
     path = Path(path)
     if path.is_dir():
         from optiops.io.network_csv import folder_kind
@@ -186,13 +147,18 @@ def is_facility_file(path: str | Path) -> bool:
     if suffix in ORLIB_SUFFIXES:
         try:
             with path.open(encoding="utf-8") as fh:
-                first = fh.readline().split()
+                return looks_like_orlib((fh.readline(),))
         except (OSError, UnicodeDecodeError):
             return False
-        return len(first) == 2 and all(t.isdigit() for t in first)
     if suffix in DOCUMENT_SUFFIXES:
         return read_document(path).get("kind") == "facility"
     return False
+
+
+def looks_like_orlib(head: tuple[str, ...]) -> bool:
+    """Whether a text file starts as an OR-Library file: two whole numbers (Solomon files start with a name)."""
+    first = head[0].split() if head else []
+    return len(first) == 2 and all(t.isdigit() for t in first)
 
 
 def _tokens(path: Path) -> tuple[list[str], list[int]]:

@@ -26,11 +26,11 @@ from pathlib import Path
 from typing import Any
 
 from optiops.exceptions import InstanceError
-from optiops.io.documents import read_as, read_document, validate_as
+from optiops.io.documents import DOCUMENT_SUFFIXES, read_as, read_document, validate_as
 from optiops.model.labour import RosterInstance, RosterPlan
 
+HEAD_LINES = 40  # a benchmark file names its horizon within its first lines
 SHIFT_SUFFIXES = {".txt"}
-DOCUMENT_SUFFIXES = {".yaml", ".yml", ".json"}
 MAX_PROBLEMS = 20
 Line = tuple[int, list[str]]  # (line number, fields)
 
@@ -117,36 +117,12 @@ def read_shift_text(path: str | Path, name: str | None = None) -> RosterInstance
 
 
 def read_roster_document(path: str | Path) -> RosterInstance:
-    """Read a YAML or JSON document with ``kind: roster``.
-
-    Parameters
-    ----------
-    path : str or Path
-        ``.yaml``, ``.yml`` or ``.json`` file.
-
-    Returns
-    -------
-    RosterInstance
-        The validated instance.
-    """
-    path = Path(path)
+    """Read a YAML or JSON document with ``kind: roster`` (:func:`~optiops.io.documents.read_as`)."""
     return read_as(path, RosterInstance)
 
 
 def read_roster_plan(path: str | Path) -> RosterPlan:
-    """Read a ``kind: roster-plan`` document (a plan written by ``optiops.save``).
-
-    Parameters
-    ----------
-    path : str or Path
-        ``.json`` or ``.yaml`` file.
-
-    Returns
-    -------
-    RosterPlan
-        The plan.
-    """
-    path = Path(path)
+    """Read a ``kind: roster-plan`` document (a plan written by ``optiops solve`` or ``optiops.save``)."""
     return read_as(path, RosterPlan)
 
 
@@ -175,21 +151,7 @@ def load_roster(path: str | Path) -> RosterInstance:
 
 
 def is_roster_file(path: str | Path) -> bool:
-    """True for a Shift Scheduling Benchmark text file or a ``kind: roster`` document.
-
-    A ``.txt`` file is taken for the benchmark format when a line of its first 40 starts with
-    ``SECTION_HORIZON``; a document is read for its ``kind``.
-
-    Parameters
-    ----------
-    path : str or Path
-        Any instance path.
-
-    Returns
-    -------
-    bool
-        Whether :func:`load_roster` is the reader to use.
-    """
+    """True for a Shift Scheduling Benchmark file (:func:`looks_like_shift_text`) or a ``kind: roster`` document."""
     path = Path(path)
     if not path.is_file():
         return False
@@ -197,12 +159,17 @@ def is_roster_file(path: str | Path) -> bool:
     if suffix in SHIFT_SUFFIXES:
         try:
             with path.open(encoding="utf-8-sig") as fh:
-                return any(fh.readline().strip().startswith("SECTION_HORIZON") for _ in range(40))
+                return looks_like_shift_text(tuple(fh.readline() for _ in range(HEAD_LINES)))
         except (OSError, UnicodeDecodeError):
             return False
     if suffix in DOCUMENT_SUFFIXES:
         return read_document(path).get("kind") == "roster"
     return False
+
+
+def looks_like_shift_text(head: tuple[str, ...]) -> bool:
+    """Whether a text file's first lines hold ``SECTION_HORIZON`` (the Shift Scheduling Benchmark format)."""
+    return any(line.strip().startswith("SECTION_HORIZON") for line in head[:HEAD_LINES])
 
 
 def roster_csv(inst: RosterInstance, plan: RosterPlan) -> str:

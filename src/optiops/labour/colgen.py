@@ -202,9 +202,8 @@ def sequential_roster(
     requirement is unmet, minus its over-cover weight after), so later employees fill the gaps
     earlier ones left.  This is the fallback when CP-SAT finds no roster of the full model in time
     (the largest benchmark instances: 150 employees x 364 days).  Each employee gets all
-    ``num_workers``: with one worker, CP-SAT found no schedule in 20 s for some employees of
-    Instance21 and Instance23 (at either of linearization levels 0 and 1), with two a schedule
-    in under a second for every one of them.
+    ``num_workers``: with one worker CP-SAT can miss a schedule for some employees of the
+    largest instances that two workers find in under a second (docs/labour.md).
 
     Parameters
     ----------
@@ -214,9 +213,8 @@ def sequential_roster(
         One pricing model per employee.
     deadline : float
         ``time.perf_counter()`` value by which the roster must be complete; each employee may
-        improve their schedule for an equal share of the time left (measured on Instance24: about
-        2.4 s per employee gave a roster of penalty 139,028, 1.2 s one of 175,778), and runs longer
-        when their first schedule takes longer.
+        improve their schedule for an equal share of the time left (the quality this buys:
+        docs/labour.md), and runs longer when their first schedule takes longer.
     num_workers : int
         CP-SAT workers per employee.
     seed : int

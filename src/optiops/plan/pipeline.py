@@ -34,7 +34,7 @@ from optiops.scenario.demand import units_per_order
 KPI_KEYS = ("cost_per_order", "days_of_inventory", "stockout_rate", "fill_rate", "units_per_labour_hour",
             "split_rate", "on_time_rate")  # fmt: skip
 EXTRA_KPI_KEYS = ("unmet_demand_day_rate", "lost_sales_per_order")  # reported beside the issue's keys
-# the report's targets (issue 7): relative change of the optimised plan against the baseline
+# the report's targets: relative change of the optimised plan against the baseline (docs/plan.md)
 TARGETS = {
     "cost_per_order": ("at least 29 % lower", lambda b, o: o <= 0.71 * b),
     "days_of_inventory": ("at least 35 % lower", lambda b, o: o <= 0.65 * b),
@@ -93,9 +93,14 @@ def run_plan(scenario: Scenario, options: PlanOptions | None = None, horizon: in
     orders = next_day_orders(scenario, options)
     allocation = allocation_step(scenario, options, orders)
     steps += [allocation, routing_step(scenario, options, orders, allocation), labour_step(scenario, options)]
-    upo = units_per_order(config_from_dict(scenario.config))[1] if scenario.config else 1.6
-    kpis, breakdown = combine_kpis({s.name: s for s in steps}, upo, scenario.costs.parcel_base_cost)
+    kpis, breakdown = scenario_kpis(scenario, {s.name: s for s in steps})
     return PlanResult(scenario.name, tuple(steps), kpis, breakdown, round(time.perf_counter() - t0, 2))
+
+
+def scenario_kpis(scenario: Scenario, steps: dict[str, Any]) -> tuple[dict[str, dict[str, float]], dict[str, Any]]:
+    """:func:`combine_kpis` with the scenario's units per order and carrier parcel tariff."""
+    upo = units_per_order(config_from_dict(scenario.config))[1] if scenario.config else 1.6
+    return combine_kpis(steps, upo, scenario.costs.parcel_base_cost)
 
 
 def combine_kpis(

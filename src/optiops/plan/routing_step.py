@@ -6,29 +6,18 @@ and are priced there) and pick up the day's returns in those zones (:class:`~opt
 ``pickups``).  Each plan routes the parcels of its own allocation (``allocation.csv``, plan
 ``baseline`` or ``optimised``), so the step plays the day end to end both ways.
 
-The routing instance of a warehouse (:func:`fleet_instance`): the warehouse is the depot (open
-from ``open_minute`` to ``close_minute``); one stop per customer point visited, delivering its
-parcels and picking up its returned units (one capacity unit each), with the point's service time
-and window; one vehicle type per ``vehicles.csv`` row (capacity in parcels, fixed cost, cost per km
-and per minute, shift).  Distances are straight-line km times the road factor; the instance has one
-travel-time matrix, so every vehicle of a warehouse drives at its slowest type's speed (schedules
-stay valid for every type).  A stop no vehicle type can serve on a trip of its own (its window
-closes before a vehicle can arrive, or it leaves no time to return before the shift ends) is left
-out of the instance and handed to the carrier (:func:`reachable`).  Every other stop may be skipped
-at :func:`skip_price` per parcel and returned unit: a visit the fleet does not make goes by carrier
+The routing instance of each warehouse: :mod:`optiops.plan.fleet`.  A visit the fleet does not make goes by carrier
 (the base parcel tariff) a day late (the scenario's ``late_delivery_cost``, a broken promise).  The
 KPIs price a visit handed over, reachable or not, at the carrier tariff and count it as late, the
 same way in both plans.
 
-**On-time guard.**  The issue's constraint is an on-time rate no worse than the baseline's.  While
+**On-time guard.**  The optimised plan must be on time at least as often as the baseline.  While
 the optimised plan serves a smaller share of stops in their windows than the baseline plan, the skip
 price is doubled, up to :data:`MAX_SKIP_PRICE` (at which a plan skips only what it cannot fit), in the
 warehouses whose routes are less punctual than nearest neighbour on the same stops (in all whose
 price can still rise when none is), and those are solved again (:func:`_on_time_guard`).
 
-- **baseline**: nearest neighbour: each vehicle in turn (largest first) leaves at its shift start and
-  drives to the nearest stop it can still serve inside its window, with room on board (deliveries
-  plus pickups) and time to return before its shift ends, until none is left.
+- **baseline**: nearest neighbour (:func:`optiops.routing.nearest.nearest_neighbour_plan`).
 - **optimised**: :func:`optiops.solve` (``backend="auto"``) per warehouse, fanned out through
   :func:`optiops.parallel.make_executor`; kept only when the evaluator finds it feasible and no
   dearer than the nearest-neighbour plan of the same instance.
@@ -42,27 +31,26 @@ solved a warehouse at), and
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping
 from concurrent.futures import Executor
 from contextlib import nullcontext
 from dataclasses import dataclass
-from typing import Any
 
-import numpy as np
 import pandas as pd
 
 import optiops
 from optiops.evaluate import Evaluation, build_plan, plan_sequences
-from optiops.exceptions import InstanceError
-from optiops.model.plan import RoutePlan, RoutingPlan, Visit
-from optiops.model.routing import Depot, RoutingInstance, Stop, Travel, VehicleType
-from optiops.model.routing_arrays import RoutingArrays, routing_arrays
-from optiops.model.scenario import Costs, Scenario
+from optiops.evaluate import evaluate as evaluate_plan
+from optiops.model.plan import RoutingPlan
+from optiops.model.routing import RoutingInstance
+from optiops.model.routing_arrays import routing_arrays
+from optiops.model.scenario import Scenario
 from optiops.parallel import make_executor
 from optiops.plan.base import PlanOptions, StepResult
+from optiops.plan.fleet import fleet_instance, fleet_instances, fleet_stops, reachable, repriced, skip_price, stop_units
 from optiops.plan.orders import DayOrders
 from optiops.plotting import figure_png, plot_route_map
 from optiops.routing import SolveOptions
+from optiops.routing.nearest import nearest_neighbour_plan
 from optiops.routing.solve import BACKENDS
 
 MAX_SKIP_PRICE = 100.0  # CNY per parcel or returned unit: the on-time guard's cap (skip only what cannot fit)
@@ -80,157 +68,6 @@ class ScoredPlan:
     evaluation: Evaluation
 
 
-def fleet_stops(scenario: Scenario, orders: DayOrders, allocation: pd.DataFrame, warehouse: str) -> pd.DataFrame:
-    """The customer points a warehouse's fleet visits: parcels to deliver and returned units to pick up.
-
-    Parameters
-    ----------
-    scenario : Scenario
-        Zones (``fleet_warehouse``) and customer points.
-    orders : DayOrders
-        The day's orders (zone, customer point) and returns pickups.
-    allocation : pandas.DataFrame
-        One plan's rows of ``allocation.csv`` (``order``, ``warehouse``, ...).
-    warehouse : str
-        The warehouse.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per customer point: ``customer``, ``x``, ``y``, ``service_time``, ``tw_start``,
-        ``tw_end``, ``delivery`` (parcels: orders shipped from ``warehouse`` to its fleet zones),
-        ``pickup`` (returned units).
-
-    Raises
-    ------
-    InstanceError
-        When a parcel or pickup of a fleet zone has no customer point.
-    """
-    fleet_zones = scenario.zones.loc[scenario.zones["fleet_warehouse"] == warehouse, "zone"]
-    parcels = allocation.loc[allocation["warehouse"] == warehouse, ["order"]].drop_duplicates()
-    parcels = parcels.merge(orders.orders, on="order")
-    parcels = parcels[parcels["zone"].isin(fleet_zones)]
-    pickups = orders.pickups[orders.pickups["warehouse"] == warehouse]
-    deliveries = pd.DataFrame({"customer": parcels["customer"], "delivery": 1, "pickup": 0})
-    returns = pd.DataFrame({"customer": pickups["customer"], "delivery": 0, "pickup": pickups["units"]})
-    visits = pd.concat([deliveries, returns])
-    if (visits["customer"] == "").any():
-        raise InstanceError(f"customers: a zone delivered by {warehouse}'s fleet has no customer points", scenario.name)
-    per_point = visits.groupby("customer", as_index=False)[["delivery", "pickup"]].sum()
-    points = scenario.customers[["customer", "x", "y", "service_time", "tw_start", "tw_end"]]
-    return points.merge(per_point, on="customer").reset_index(drop=True)
-
-
-def skip_price(costs: Costs) -> float:
-    """Price of a fleet visit not made, per parcel or returned unit: carrier tariff plus a broken promise."""
-    return costs.parcel_base_cost + costs.late_delivery_cost
-
-
-def fleet_instance(
-    scenario: Scenario, warehouse: str, stops: pd.DataFrame, name: str = "", price: float | None = None
-) -> RoutingInstance:
-    """The routing instance of one warehouse's fleet for one day.
-
-    Parameters
-    ----------
-    scenario : Scenario
-        Warehouses (location, opening hours), vehicles, ``costs.road_factor``.
-    warehouse : str
-        The depot; it must have vehicles.
-    stops : pandas.DataFrame
-        :func:`fleet_stops` of the warehouse (at least one row).
-    name : str
-        Instance name; default ``<scenario>-<warehouse>``.
-    price : float, optional
-        Skip price per parcel and returned unit; default :func:`skip_price` of the scenario's costs.
-
-    Returns
-    -------
-    RoutingInstance
-        Minutes and km; rounding ``exact``; every stop optional at ``price`` per unit.
-    """
-    price = skip_price(scenario.costs) if price is None else price
-    wh = scenario.warehouses[scenario.warehouses["warehouse"] == warehouse].to_dict("records")[0]
-    fleet = scenario.vehicles[(scenario.vehicles["warehouse"] == warehouse) & (scenario.vehicles["count"] > 0)]
-    xy = np.vstack([[wh["x"], wh["y"]], stops[["x", "y"]].to_numpy(dtype=float)])
-    km = scenario.costs.road_factor * np.hypot(xy[:, None, 0] - xy[None, :, 0], xy[:, None, 1] - xy[None, :, 1])
-    speed = float(fleet["speed_kmh"].min()) / 60.0  # km per minute
-    return RoutingInstance(
-        name=name or f"{scenario.name}-{warehouse}", rounding="exact",
-        travel=Travel(metric="matrix", distance_matrix=np.round(km, 6).tolist(), speed=speed),
-        depots=[Depot(id=warehouse, x=float(wh["x"]), y=float(wh["y"]),
-                      time_window=(float(wh["open_minute"]), float(wh["close_minute"])))],
-        vehicle_types=[_vehicle_type(v, warehouse) for v in fleet.to_dict("records")],
-        stops=[_stop(s, price) for s in stops.to_dict("records")],
-    )  # fmt: skip
-
-
-def _vehicle_type(v: Mapping[Hashable, Any], depot: str) -> VehicleType:
-    """A vehicles.csv row as a vehicle type (costs per km and per minute)."""
-    return VehicleType(id=str(v["vehicle_type"]), count=int(v["count"]), capacity=int(v["capacity"]),
-                       fixed_cost=float(v["fixed_cost"]), cost_per_distance=float(v["cost_per_km"]),
-                       cost_per_time=round(float(v["cost_per_hour"]) / 60.0, 6), start_depot=depot,
-                       shift=(float(v["shift_start"]), float(v["shift_end"])))  # fmt: skip
-
-
-def _stop(s: Mapping[Hashable, Any], price: float) -> Stop:
-    """A fleet_stops row as an optional stop, skipped at ``price`` per parcel and returned unit."""
-    units = int(s["delivery"]) + int(s["pickup"])
-    return Stop(id=str(s["customer"]), x=float(s["x"]), y=float(s["y"]), delivery=int(s["delivery"]),
-                pickup=int(s["pickup"]), service_time=float(s["service_time"]),
-                time_windows=[(float(s["tw_start"]), float(s["tw_end"]))], required=False,
-                skip_penalty=price * units)  # fmt: skip
-
-
-def nearest_neighbour_plan(inst: RoutingInstance) -> RoutingPlan:
-    """The baseline routes: nearest feasible stop next, one vehicle after the other (largest first).
-
-    Parameters
-    ----------
-    inst : RoutingInstance
-        A single-dimension instance with stops (no paired shipments).
-
-    Returns
-    -------
-    RoutingPlan
-        Routes only (visits from depot to depot); score it with :func:`optiops.evaluate`.
-    """
-    a = routing_arrays(inst)
-    lo, hi = _first_windows(a)  # the first window only: a route that keeps it stays feasible
-    room = (a.delivery + a.pickup).sum(axis=1)  # deliveries and pickups both on board: conservative
-    left = np.arange(a.n_nodes) >= a.n_depots
-    routes = []
-    for t in np.argsort(-a.vt_cap.sum(axis=1), kind="stable"):
-        for v in range(int(a.vt_count[t])):
-            nodes = _one_route(a, int(t), left, lo, hi, room)
-            if nodes:
-                depot_in, depot_out = a.node_ids[a.vt_start[t]], a.node_ids[a.vt_end[t]]
-                visits = [Visit(node=depot_in, kind="depot"), *[Visit(node=a.node_ids[n]) for n in nodes],
-                          Visit(node=depot_out, kind="depot")]  # fmt: skip
-                routes.append(RoutePlan(vehicle_type=a.vt_ids[t], vehicle=v, visits=visits))
-    return RoutingPlan(instance=inst.name, backend="nearest-neighbour", rounding=a.rounding, routes=routes)
-
-
-def _one_route(a: RoutingArrays, t: int, left: np.ndarray, lo: np.ndarray, hi: np.ndarray,
-               room: np.ndarray) -> list[int]:  # fmt: skip
-    """Grow one route of vehicle type t greedily; marks the stops it takes in ``left``."""
-    depot_end, start = a.vt_end[t], a.vt_shift_lo_int[t]
-    now, at, load, nodes = start, a.vt_start[t], 0, []
-    while (cand := np.flatnonzero(left)).size:
-        begin = np.maximum(now + a.time_int[at, cand], lo[cand])
-        back = begin + a.service_int[cand] + a.time_int[cand, depot_end]
-        ok = (begin <= hi[cand]) & (load + room[cand] <= a.vt_cap[t].sum()) & (back <= a.vt_shift_hi_int[t])
-        ok &= back - start <= a.vt_max_dur_int[t]
-        if not ok.any():
-            break
-        k = int(np.argmin(np.where(ok, a.dist_int[at, cand], np.iinfo(np.int64).max)))
-        node = int(cand[k])
-        nodes.append(node)
-        left[node] = False
-        now, at, load = int(begin[k] + a.service_int[node]), node, load + int(room[node])
-    return nodes
-
-
 def score(inst: RoutingInstance, plan: RoutingPlan) -> ScoredPlan:
     """Evaluate a plan with :func:`optiops.evaluate` and attach the evaluator's schedule.
 
@@ -246,7 +83,7 @@ def score(inst: RoutingInstance, plan: RoutingPlan) -> ScoredPlan:
     ScoredPlan
         The plan rebuilt with the evaluator's arrivals, starts, loads, costs and status.
     """
-    ev = optiops.evaluate(inst, plan)
+    ev = evaluate_plan(inst, plan)
     arrays = routing_arrays(inst, plan.rounding or inst.rounding)
     meta = {"instance": plan.instance, "backend": plan.backend, "seed": plan.seed, "time_limit_s": plan.time_limit_s,
             "runtime_s": plan.runtime_s, "solver_objective": plan.solver_objective}  # fmt: skip
@@ -388,92 +225,6 @@ def _on_time_guard(
     return best, fallback, prices
 
 
-def repriced(inst: RoutingInstance, price: float) -> RoutingInstance:
-    """``inst`` with every stop skipped at ``price`` per parcel and returned unit (the rest unchanged)."""
-    return inst.model_copy(update={"stops": [s.model_copy(update={"skip_penalty": price * _units(s)})
-                                             for s in inst.stops]})  # fmt: skip
-
-
-def fleet_instances(
-    scenario: Scenario, orders: DayOrders, allocation: pd.DataFrame, price: float | None = None
-) -> tuple[dict[str, RoutingInstance], pd.DataFrame]:
-    """One plan's routing instance per fleet warehouse (its reachable stops only), and the stops left out.
-
-    Parameters
-    ----------
-    scenario : Scenario
-        The scenario.
-    orders : DayOrders
-        The day's orders and pickups.
-    allocation : pandas.DataFrame
-        One plan's rows of ``allocation.csv``.
-    price : float, optional
-        Skip price per parcel and returned unit (default :func:`skip_price`).
-
-    Returns
-    -------
-    tuple
-        Instance by warehouse (warehouses with reachable stops), and the :func:`fleet_stops` rows
-        left out (:func:`reachable`; all of a warehouse's stops when it has no vehicles) with a
-        ``warehouse`` column.
-    """
-    equipped = set(scenario.vehicles.loc[scenario.vehicles["count"] > 0, "warehouse"])
-    instances, left = {}, []
-    for w in sorted(w for w in set(scenario.zones["fleet_warehouse"]) if w):
-        stops = fleet_stops(scenario, orders, allocation, w)
-        name = f"{scenario.name}-{w}-{orders.day.date()}"
-        ok = np.zeros(len(stops), bool)
-        if w in equipped and len(stops):
-            ok = reachable(fleet_instance(scenario, w, stops, name, price))
-        if not ok.all():
-            left.append(stops.loc[~ok, ["customer", "delivery", "pickup"]].assign(warehouse=w))
-        if ok.any():
-            instances[w] = fleet_instance(scenario, w, stops[ok].reset_index(drop=True), name, price)
-    if not left:
-        empty = {"customer": str, "delivery": np.int64, "pickup": np.int64, "warehouse": str}
-        return instances, pd.DataFrame({c: pd.Series(dtype=t) for c, t in empty.items()})
-    return instances, pd.concat(left, ignore_index=True)
-
-
-def reachable(inst: RoutingInstance) -> np.ndarray:
-    """Stops some vehicle type can serve on a trip of its own: inside the window, back before its shift ends.
-
-    Parameters
-    ----------
-    inst : RoutingInstance
-        A fleet instance (stops with at most one window each are judged by their first window).
-
-    Returns
-    -------
-    numpy.ndarray
-        (stops,) bool, in the order of ``inst.stops``.
-    """
-    a = routing_arrays(inst)
-    stops = np.arange(a.n_depots, a.n_nodes)
-    lo, hi = _first_windows(a)
-    ok = np.zeros(len(stops), dtype=bool)
-    for t in range(len(a.vt_ids)):
-        begin = np.maximum(a.vt_shift_lo_int[t] + a.time_int[a.vt_start[t], stops], lo[stops])
-        back = begin + a.service_int[stops] + a.time_int[stops, a.vt_end[t]]
-        room = (a.delivery + a.pickup)[stops].sum(axis=1) <= a.vt_cap[t].sum()
-        ok |= (
-            (begin <= hi[stops])
-            & (back <= a.vt_shift_hi_int[t])
-            & (back - a.vt_shift_lo_int[t] <= a.vt_max_dur_int[t])
-            & room
-        )
-    return ok
-
-
-def _first_windows(a: RoutingArrays) -> tuple[np.ndarray, np.ndarray]:
-    """(start, end) of every node's first window in solver units; the whole horizon without one."""
-    has_tw = np.diff(a.tw_ptr) > 0
-    first = a.tw_ptr[:-1][has_tw]
-    lo, hi = np.zeros(a.n_nodes, dtype=np.int64), np.full(a.n_nodes, a.horizon_int, dtype=np.int64)
-    lo[has_tw], hi[has_tw] = a.tw_lo_int[first], a.tw_hi_int[first]
-    return lo, hi
-
-
 def _optimised(
     instances: dict[str, RoutingInstance], options: PlanOptions, pool: Executor
 ) -> tuple[dict[str, ScoredPlan], list[str], dict[str, ScoredPlan]]:
@@ -506,11 +257,6 @@ def _on_time(inst: RoutingInstance, plan: RoutingPlan) -> int:
     )
 
 
-def _units(stop: Stop) -> int:
-    """Parcels and returned units of a stop."""
-    return int(np.sum(stop.delivery)) + int(np.sum(stop.pickup))
-
-
 def _kpis(
     instances: dict[str, RoutingInstance], scored: dict[str, ScoredPlan], left_out: pd.DataFrame, price: float
 ) -> dict[str, float]:
@@ -521,7 +267,7 @@ def _kpis(
     """
     stops = sum(len(inst.stops) for inst in instances.values()) + len(left_out)
     on_time = sum(_on_time(instances[w], s.plan) for w, s in scored.items())
-    units = {w: {st.id: _units(st) for st in inst.stops} for w, inst in instances.items()}
+    units = {w: {st.id: stop_units(st) for st in inst.stops} for w, inst in instances.items()}
     skipped_units = sum(units[w][node] for w, s in scored.items() for node in s.evaluation.skipped)
     fleet = sum(s.evaluation.objective - s.evaluation.skip_cost for s in scored.values())
     return {
@@ -567,3 +313,7 @@ def _stats(best: dict[str, ScoredPlan], base: dict[str, ScoredPlan], fallback: l
         "baseline_skip_cost": sum(s.evaluation.skip_cost for s in base.values()),
         "warehouses": per_wh,
     }  # fmt: skip
+
+
+__all__ = ["MAX_SKIP_PRICE", "ScoredPlan", "fleet_instance", "fleet_instances", "fleet_stops", "nearest_neighbour_plan",
+           "reachable", "repriced", "routing_step", "score", "skip_price", "solve_fleet"]  # fmt: skip

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from optiops.plan.pipeline import PlanResult, target_checks
 
 
-def plan_files(result: PlanResult, out_dir: Path) -> dict[Path, bytes]:
-    """Every output file of ``result`` under ``out_dir`` (written together by :func:`optiops.io.atomic.write_all`)."""
-    from optiops.report import plan_report
-
-    summary = {
+def plan_summary(result: PlanResult) -> dict[str, Any]:
+    """The content of ``plan.json``: KPIs of both plans, the cost breakdown, targets and every step's KPI parts."""
+    return {
         "scenario": result.scenario,
         "kpis": result.kpis,
         "cost_per_order_breakdown": result.breakdown,
@@ -23,6 +22,13 @@ def plan_files(result: PlanResult, out_dir: Path) -> dict[Path, bytes]:
         },
         "runtime_s": result.runtime_s,
     }
+
+
+def plan_files(result: PlanResult, out_dir: Path) -> dict[Path, bytes]:
+    """Every output file of ``result`` under ``out_dir`` (written together by :func:`optiops.io.atomic.write_all`)."""
+    from optiops.report import plan_report
+
+    summary = plan_summary(result)
     files = {
         out_dir / "kpis.json": (json.dumps(result.kpis, indent=2, sort_keys=True) + "\n").encode(),
         out_dir / "plan.json": (json.dumps(summary, indent=2, sort_keys=True, default=str) + "\n").encode(),

@@ -22,13 +22,13 @@ import numpy as np
 from optiops.model.plan import RoutePlan, RoutingPlan, Visit
 from optiops.model.routing import RoutingInstance
 from optiops.model.routing_arrays import RoutingArrays, routing_arrays
-from optiops.plan.routing_step import _first_windows
+from optiops.routing.nearest import first_windows
 
 
 def territory_plan(inst: RoutingInstance) -> RoutingPlan:
     """Fixed territories by angle, nearest neighbour inside each, then 2-opt (see the module docstring)."""
     a = routing_arrays(inst)
-    lo, hi = _first_windows(a)
+    lo, hi = first_windows(a)
     room = (a.delivery + a.pickup).sum(axis=1)
     stops = np.arange(a.n_depots, a.n_nodes)
     vehicles = [

@@ -17,10 +17,15 @@ from optiops.model.plan import RoutingPlan
 from optiops.model.routing import RoutingInstance
 from optiops.model.routing_arrays import RoundingError, RoutingArrays, routing_arrays
 from optiops.routing.common import Backend, BackendResult, SolveOptions
+from optiops.routing.nearest import NearestNeighbourBackend
 from optiops.routing.ortools_backend import OrToolsBackend
 from optiops.routing.pyvrp_backend import PyVrpBackend
 
-BACKENDS: dict[str, Backend] = {"ortools": OrToolsBackend(), "pyvrp": PyVrpBackend()}
+BACKENDS: dict[str, Backend] = {
+    "ortools": OrToolsBackend(),
+    "pyvrp": PyVrpBackend(),
+    "nearest": NearestNeighbourBackend(),
+}
 AUTO_ORDER = ("pyvrp", "ortools")  # strongest first, measured on routing-solomon / routing-x
 
 

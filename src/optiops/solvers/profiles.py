@@ -1,4 +1,4 @@
-"""Solver parameter profiles: small TOML files in the top-level ``solvers/`` folder.
+"""Solver parameter profiles: small TOML files shipped with the package (``solvers/`` of the checkout).
 
 A profile names a backend and its parameters, e.g. ``solvers/ortools-routing-gls.toml``::
 
@@ -16,8 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from optiops.exceptions import InstanceError
-
-_REPO_SOLVERS = Path(__file__).resolve().parents[3] / "solvers"
+from optiops.resources import data_dir
 
 
 @dataclass(frozen=True)
@@ -32,7 +31,7 @@ class Profile:
 
 def _search_dirs() -> list[Path]:
     dirs = [Path(p) for p in os.environ.get("OPTIOPS_SOLVERS", "").split(os.pathsep) if p]
-    return [*dirs, Path.cwd() / "solvers", _REPO_SOLVERS]
+    return [*dirs, Path.cwd() / "solvers", data_dir("solvers")]
 
 
 def find_profile(name: str) -> Path:

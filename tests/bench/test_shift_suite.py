@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from tests.labour.cases import TINY_TEXT
 
+from optiops.bench.cases.shift import run_shift, shift_cases
 from optiops.bench.suites import load_suite
 from optiops.exceptions import InstanceError
-from optiops.labour.bench import run_shift, shift_cases
 
 
 @pytest.fixture

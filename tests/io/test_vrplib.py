@@ -10,7 +10,7 @@ import vrplib
 import optiops
 from optiops.io import solution_text
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"
 
 
 def test_reads_vrptw_with_dimacs_default() -> None:

@@ -1,4 +1,4 @@
-"""The ``allocation-orlib`` benchmark: OR-Library capacitated warehouse location on every MIP backend.
+"""The ``allocation-orlib`` suite: OR-Library capacitated warehouse location on every MIP backend.
 
 Cases come from ``optima.csv`` in the data folder (one row per instance name, e.g. ``cap41`` or
 ``capa-8000`` = ``capa.txt`` with every capacity 8000), so rows carry the published optimum.
@@ -8,13 +8,13 @@ fan cases out through :mod:`optiops.parallel`; :func:`run_orlib` runs them one a
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from optiops.bench.suites import read_case_rows, rounded, select_by_name
+from optiops.bench.cases import Row, SuiteFamily, Task, Tasks, case_row, combos, register_family, usable
+from optiops.bench.suites import Suite, read_case_rows, rounded, select_by_name
 from optiops.exceptions import InstanceError
 
 if TYPE_CHECKING:
@@ -95,30 +95,27 @@ def run_orlib_case(
         build_s, solve_s, runtime_s, presolve and the plan's ``stats`` (see
         :func:`~optiops.allocation.facility.solve_facility`), and ``error`` when the case failed.
     """
-    from optiops.allocation.check import check_facility
-    from optiops.allocation.facility import solve_facility
+    from optiops import kinds
     from optiops.io.orlib import read_orlib_cap
-    from optiops.solvers import MipOptions
 
-    row: dict[str, Any] = {"suite": SUITE, "instance": instance, "backend": backend, "time_limit_s": time_limit,
-                           "seed": seed, "threads": threads, "presolve": presolve}  # fmt: skip
-    t0 = time.perf_counter()
-    try:
+    kind = kinds.get_kind("facility")
+    options = kinds.Options(backend=backend, time_limit=time_limit, threads=threads, seed=seed, presolve=presolve)
+
+    def work(row: Row) -> None:
         inst = read_orlib_cap(file, capacity, name=instance)
-        plan = solve_facility(
-            inst, backend, MipOptions(time_limit=time_limit, threads=threads, seed=seed), presolve=presolve
-        )
-        check = check_facility(inst, plan)
-        feasible = check.feasible and plan.status in ("optimal", "feasible")
+        plan = kind.solve(inst, options).plan
+        check = kind.check(inst, plan)
+        feasible = usable(plan, check)
         row.update(
             status=plan.status, feasible=feasible, objective=check.objective if feasible else None,
             solver_objective=plan.solver_objective, backend_used=plan.backend, open=len(plan.open),
             bound=plan.bound, mip_gap=plan.gap, build_s=rounded(plan.build_s), solve_s=rounded(plan.solve_s),
             violations=check.violations[:5], stats={k: rounded(v) for k, v in plan.stats.items()},
         )  # fmt: skip
-    except Exception as exc:  # one failing case must not end the suite; the row records it
-        row.update(status="error", feasible=False, objective=None, error=f"{type(exc).__name__}: {exc}")
-    row["runtime_s"] = rounded(time.perf_counter() - t0)
+
+    row: dict[str, Any] = {"suite": SUITE, "instance": instance, "backend": backend, "time_limit_s": time_limit,
+                           "seed": seed, "threads": threads, "presolve": presolve}  # fmt: skip
+    case_row(row, work)
     row["best_known"] = optimal_cost
     obj = row.get("objective")
     if obj is not None and optimal_cost:
@@ -168,3 +165,25 @@ def run_orlib(
             if on_row is not None:
                 on_row(row)
     return rows
+
+
+class OrlibFamily(SuiteFamily):
+    kind = "facility"
+
+    def tasks(
+        self, suite: Suite, root: Path, select: str | None, backends: list[str] | None, seeds: int, limit: float
+    ) -> Tasks:
+        presolve = str(suite.settings.get("presolve", "lagrangian"))
+        if presolve not in ("lagrangian", "off"):
+            raise InstanceError(f"suite {suite.name}: presolve must be 'lagrangian' or 'off', got {presolve!r}")
+        cases = orlib_cases(root / suite.data, select)
+        tasks = [
+            Task(run_orlib_case, (str(c.file), c.capacity, c.instance, c.optimal_cost, b, limit, 1, s, presolve),
+                 c.instance, b, s, c.optimal_cost)
+            for c in cases
+            for b, s in combos(suite, backends, seeds)
+        ]  # fmt: skip
+        return Tasks(tasks, len(cases))
+
+
+register_family(OrlibFamily())

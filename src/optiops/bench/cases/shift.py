@@ -10,14 +10,14 @@ can fan cases out through :mod:`optiops.parallel`; :func:`run_shift` runs them o
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from optiops.bench.suites import read_case_rows, select_by_name
-from optiops.exceptions import InfeasibleError, InstanceError
+from optiops.bench.cases import Row, SuiteFamily, Task, Tasks, case_row, combos, gap_pct, register_family, usable
+from optiops.bench.suites import Suite, read_case_rows, select_by_name
+from optiops.exceptions import InstanceError
 
 SUITE = "shift-benchmark"
 BOUNDS_FILE = "bounds.csv"
@@ -90,18 +90,16 @@ def run_shift_case(
         bound, solver_gap, penalties, lns statistics, and ``error`` (or ``diagnosis`` for an
         infeasible instance) when there is no roster.
     """
+    from optiops import kinds
     from optiops.io.shift import read_shift_text
-    from optiops.labour.check import check_roster
-    from optiops.labour.rostering import RosterOptions, solve_roster
 
-    row: dict[str, Any] = {"suite": SUITE, "instance": instance_name, "backend": "cpsat", "seed": seed,
-                           "time_limit_s": time_limit, "workers": workers}  # fmt: skip
-    t0 = time.perf_counter()
-    try:
+    kind = kinds.get_kind("roster")
+
+    def work(row: Row) -> None:
         inst = read_shift_text(file, name=instance_name)
-        plan = solve_roster(inst, RosterOptions(time_limit=time_limit, num_workers=workers, seed=seed))
-        check = check_roster(inst, plan)
-        feasible = check.feasible and plan.status in ("optimal", "feasible")
+        plan = kind.solve(inst, kinds.Options(time_limit=time_limit, threads=workers, seed=seed)).plan
+        check = kind.check(inst, plan).detail  # the roster checker's own verdict: an integer penalty
+        feasible = usable(plan, check)
         row.update(
             status=plan.status, feasible=feasible, objective=check.objective if feasible else None,
             solver_objective=plan.solver_objective, objective_matches=plan.solver_objective == check.objective,
@@ -109,14 +107,13 @@ def run_shift_case(
             lns_iterations=plan.stats.get("lns_iterations"), violations=check.violations[:5],
             first_roster="fallback" if "fallback_objective" in plan.stats else "cpsat",
         )  # fmt: skip
-    except InfeasibleError as exc:
-        row.update(status="infeasible", feasible=False, objective=None, diagnosis=str(exc), culprits=exc.culprits)
-    except Exception as exc:  # one failing case must not end the suite; the row records it
-        row.update(status="error", feasible=False, objective=None, error=f"{type(exc).__name__}: {exc}")
-    row["runtime_s"] = round(time.perf_counter() - t0, 3)
+
+    row: dict[str, Any] = {"suite": SUITE, "instance": instance_name, "backend": "cpsat", "seed": seed,
+                           "time_limit_s": time_limit, "workers": workers}  # fmt: skip
+    case_row(row, work, digits=3, diagnosed=True)
     row["best_known"], row["lower_bound"] = ub, lb
     obj = row.get("objective")
-    row["gap_pct"] = round(100.0 * (obj - ub) / ub, 4) if obj is not None and ub else None
+    row["gap_pct"] = gap_pct(obj, ub)
     row["below_lower_bound"] = obj is not None and lb is not None and obj < lb
     return row
 
@@ -160,3 +157,22 @@ def _number(text: str | None) -> float | None:
     """A float, or None for an empty cell."""
     text = (text or "").strip()
     return float(text) if text else None
+
+
+class ShiftFamily(SuiteFamily):
+    kind = "roster"
+
+    def tasks(
+        self, suite: Suite, root: Path, select: str | None, backends: list[str] | None, seeds: int, limit: float
+    ) -> Tasks:
+        cases = shift_cases(root / suite.data, select)
+        threads = int(suite.settings.get("num_workers", 2))
+        tasks = [
+            Task(run_shift_case, (str(c.file), c.instance, c.ub, c.lb, limit, threads, s), c.instance, b, s, c.ub)
+            for c in cases
+            for b, s in combos(suite, backends, seeds)
+        ]
+        return Tasks(tasks, len(cases), workers=1)  # each solve already runs `num_workers` CP-SAT workers
+
+
+register_family(ShiftFamily())

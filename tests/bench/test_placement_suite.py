@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from optiops.allocation.placement import generate_placement, solve_placement
-from optiops.allocation.placement_bench import placement_case, placement_suite_cases, run_placement_case
 from optiops.bench import run_suite
+from optiops.bench.cases.placement import placement_case, placement_suite_cases, run_placement_case
 from optiops.bench.suites import load_suite
 from optiops.exceptions import InstanceError
 from optiops.solvers import MipOptions

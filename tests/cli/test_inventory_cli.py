@@ -12,10 +12,10 @@ import yaml
 from tests.inventory.test_inventory_io import APPAREL, HAND, apparel, edit_items, write_csv_folder
 from typer.testing import CliRunner
 
-from optiops.cli.inventory import policy_of, stock_sample
 from optiops.cli.main import app
 from optiops.inventory import SimulationOptions, items_from_instance, simulate
 from optiops.inventory.solve import CHECK_SEED_OFFSET
+from optiops.inventory.views import policy_of, stock_sample
 from optiops.io.documents import read_as
 from optiops.io.inventory_csv import PLAN_POLICY_COLUMNS, read_policies
 from optiops.model.inventory import InventoryPlan

@@ -144,7 +144,7 @@ def test_non_utf8_plan_is_bad_input(tmp_path: Path) -> None:
 def test_vrplib_solve_writes_solution_file(tmp_path: Path) -> None:
     """Solving a .vrp instance also writes solution.sol with every customer."""
     out = tmp_path / "out"
-    data = Path(__file__).parent / "data" / "tiny-tw.vrp"
+    data = Path(__file__).parents[1] / "data" / "tiny-tw.vrp"
     result = runner.invoke(app, ["solve", str(data), "--out", str(out), "--time-limit", "0.5", "--no-plots"])
     assert result.exit_code == 0, result.output
     text = (out / "solution.sol").read_text()

@@ -9,7 +9,7 @@ import pytest
 import optiops
 from optiops.model import RoutingInstance
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "instances" / "routing"
+EXAMPLES = Path(__file__).resolve().parents[2] / "instances" / "routing"
 EXAMPLE_NAMES = ["city-deliveries.yaml", "two-depots-mixed-fleet.yaml", "city-csv"]
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from tests.allocation.cases import CAP_FILE
 
-from optiops.allocation.bench import orlib_cases, run_orlib
+from optiops.bench.cases.orlib import orlib_cases, run_orlib
 from optiops.bench.suites import load_suite
 from optiops.exceptions import InstanceError
 from optiops.solvers import list_backends

@@ -1,4 +1,4 @@
-"""The ``allocation-placement`` benchmark: generated inventory-placement instances on every MIP backend.
+"""The ``allocation-placement`` suite: generated inventory-placement instances on every MIP backend.
 
 An instance name ``placement-<skus>x<warehouses>x<zones>`` stands for
 :func:`~optiops.allocation.placement.generate_placement` with those sizes and the suite's
@@ -14,7 +14,7 @@ import re
 import time
 from typing import Any
 
-from optiops.bench.suites import rounded, select_by_name
+from optiops.bench.cases import GeneratedFamily, Row, generated_row, mip_fields, named_cases, register_family
 from optiops.exceptions import InstanceError
 
 SUITE = "allocation-placement"
@@ -39,12 +39,7 @@ def placement_case(name: str) -> tuple[int, int, int]:
 
 def placement_suite_cases(names: list[str], select: str | None = None) -> list[str]:
     """The suite's instance names (each checked), optionally filtered by comma-separated names or globs."""
-    for name in names:
-        placement_case(name)
-    chosen = select_by_name(list(names), lambda n: n, select)
-    if not chosen:
-        raise InstanceError(f"instances {select!r} match no instance of the suite")
-    return list(chosen)
+    return named_cases(names, select, placement_case)
 
 
 def run_placement_case(
@@ -74,32 +69,33 @@ def run_placement_case(
         (:func:`~optiops.allocation.placement.solve_placement`; fixed primaries: the Lagrangian bound), skus,
         warehouses, zones, and ``error`` when the case failed.
     """
-    from optiops.allocation.check_placement import check_placement
-    from optiops.allocation.placement import generate_placement, solve_placement
-    from optiops.solvers import MipOptions, relative_gap
+    from optiops import kinds
+    from optiops.allocation.placement import generate_placement
+    from optiops.solvers import relative_gap
 
-    row: dict[str, Any] = {"suite": SUITE, "instance": instance, "backend": backend, "seed": seed,
-                           "instance_seed": instance_seed, "time_limit_s": time_limit, "threads": threads}  # fmt: skip
-    try:
+    kind = kinds.get_kind("placement")
+
+    def work(row: Row) -> None:
         skus, warehouses, zones = placement_case(instance)
         row.update(skus=skus, warehouses=warehouses, zones=zones)
         inst = generate_placement(skus, warehouses, zones, seed=instance_seed, name=instance)
         t0 = time.perf_counter()
-        plan = solve_placement(inst, backend, MipOptions(time_limit=time_limit, threads=threads, seed=seed))
+        plan = kind.solve(inst, kinds.Options(backend=backend, time_limit=time_limit, threads=threads, seed=seed)).plan
         runtime = time.perf_counter() - t0
-        check = check_placement(inst, plan)
-        feasible = check.feasible and plan.status in ("optimal", "feasible")
-        gap = relative_gap(check.objective, plan.bound) if feasible else None
-        row.update(
-            status=plan.status, feasible=feasible, objective=check.objective if feasible else None,
-            bound=plan.bound, mip_gap_pct=None if gap is None else round(100.0 * gap, 4),
-            build_s=rounded(plan.build_s), solve_s=rounded(plan.solve_s),
-            runtime_s=rounded(runtime), build_share=rounded((plan.build_s or 0.0) / max(runtime, 1e-9)),
-            backend_used=plan.backend, split_rate=check.split_rate if feasible else None,
-            stocked=len(plan.stocked), method=plan.method, primary_rounds=plan.primary_rounds,
-            violations=check.violations[:5],
-        )  # fmt: skip
-    except Exception as exc:  # one failing case must not end the suite; the row records it
-        row.update(status="error", feasible=False, objective=None, error=f"{type(exc).__name__}: {exc}")
-    row.update(best_known=None, gap_pct=None)
-    return row
+        check = kind.check(inst, plan)
+        row.update(mip_fields(plan, check, runtime, relative_gap(check.objective, plan.bound)))
+        row.update(split_rate=check.detail.split_rate if row["feasible"] else None, stocked=len(plan.stocked),
+                   method=plan.method, primary_rounds=plan.primary_rounds)  # fmt: skip
+
+    return generated_row(SUITE, instance, backend, time_limit, threads, seed, instance_seed, work)
+
+
+class PlacementFamily(GeneratedFamily):
+    kind = "placement"
+    run_case = staticmethod(run_placement_case)
+
+    def parse(self, name: str) -> object:
+        return placement_case(name)
+
+
+register_family(PlacementFamily())

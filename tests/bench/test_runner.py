@@ -12,7 +12,7 @@ from optiops.bench import append_rows, run_suite
 from optiops.bench.report import markdown, other_tables, summarise
 from optiops.parallel import make_executor
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"
 KEYS = {"suite", "instance", "backend", "seed", "time_limit_s", "status", "feasible", "objective", "best_known",
         "gap_pct", "runtime_s", "commit", "date", "machine", "versions"}  # fmt: skip
 

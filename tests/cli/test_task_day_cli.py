@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import yaml
-from tests.test_cli import write_doc
+from tests.cli.test_routing_cli import write_doc
 from typer.testing import CliRunner
 
 from optiops.cli.main import EXIT_INFEASIBLE, EXIT_INPUT, app

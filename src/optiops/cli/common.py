@@ -1,0 +1,90 @@
+"""What every command shares: the consoles, exit codes, the error-to-exit-code mapping, common options.
+
+Exit codes: 0 success, 1 solver failure, 2 bad input (file, field, reason), 3 infeasible (with a
+diagnosis naming what to blame).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from optiops.exceptions import InfeasibleError, InstanceError, OptiopsError, SolverError
+
+out = Console()
+err = Console(stderr=True)
+
+EXIT_SOLVER, EXIT_INPUT, EXIT_INFEASIBLE = 1, 2, 3
+ROUNDINGS = ("none", "round", "dimacs", "exact")
+
+
+def solve_outputs() -> tuple[str, ...]:
+    """Every file a solve of any kind may write: a new solve removes those it did not write again."""
+    from optiops.kinds import get_kind, list_kinds
+
+    return tuple(dict.fromkeys(name for kind in list_kinds() for name in get_kind(kind).outputs))
+
+
+# (exception type, label, exit code), most specific first
+ERRORS: tuple[tuple[type[OptiopsError], str, int], ...] = (
+    (InstanceError, "error", EXIT_INPUT),
+    (InfeasibleError, "infeasible", EXIT_INFEASIBLE),
+    (SolverError, "solver error", EXIT_SOLVER),
+    (OptiopsError, "error", EXIT_SOLVER),
+)
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn our exceptions into a message and an exit code, never a traceback."""
+    try:
+        yield
+    except OptiopsError as exc:
+        label, code = next((label, code) for kind, label, code in ERRORS if isinstance(exc, kind))
+        err.print(f"[red]{label}:[/red] {exc}", highlight=False)
+        raise typer.Exit(code) from None
+    except OSError as exc:  # unreadable input, unwritable --out, a file where a folder should be
+        where = f"{exc.filename}: " if exc.filename else ""
+        err.print(f"[red]error:[/red] {where}{exc.strerror or exc}", highlight=False)
+        raise typer.Exit(EXIT_INPUT) from None
+
+
+def _check_rounding(value: str | None) -> str | None:
+    if value is not None and value not in ROUNDINGS:
+        raise typer.BadParameter(f"choose one of {', '.join(ROUNDINGS)}")
+    return value
+
+
+RoundingOpt = Annotated[
+    str | None,
+    typer.Option(
+        help="Integer scaling for the solvers: none|round|dimacs|exact (default: the instance's).",
+        callback=_check_rounding,
+    ),
+]
+
+
+@contextmanager
+def progress_bar(enabled: bool, time_limit: float) -> Iterator[Callable[[float, float], None] | None]:
+    """A transient bar on stderr fed by ``progress(elapsed_s, best)``; ``None`` when not ``enabled``."""
+    if not enabled:
+        yield None
+        return
+    columns = (
+        TextColumn("[bold]solving"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+    )
+    with Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task("", total=time_limit)
+
+        def update(elapsed: float, best: float) -> None:
+            bar.update(task, completed=min(elapsed, time_limit), description=f"best {best:,.2f}")
+
+        yield update
