@@ -1,7 +1,7 @@
 """The replay of the medium scenario on seeds 1-3: both plans over the whole hold-out (issue 20's measurement).
 
 For each seed the medium scenario is the shipped folder for seed 1 and generated afresh (same sizes
-and parameters) for the others; :func:`optiops.replay.replay` plays baseline and optimised day by
+and parameters) for the others; :func:`optiops.replay` plays baseline and optimised day by
 day; one JSON line per seed x plan (the kpis.json figures, the cost breakdown, the baseline's
 calibration checks, whether each target is met, per-step seconds) goes to
 benchmarks/results/replay.jsonl.
@@ -26,9 +26,9 @@ import uuid
 from pathlib import Path
 
 from optiops.bench.runner import append_rows, git_commit, machine, versions
+from optiops.closed_loop import ReplayOptions, replay
+from optiops.closed_loop.write import calibration_checks, target_checks
 from optiops.model.scenario import Scenario
-from optiops.replay import ReplayOptions, replay
-from optiops.replay.write import calibration_checks, target_checks
 from optiops.scenario.config import config_from_dict
 from optiops.scenario.generate import generate_scenario
 from optiops.scenario.read import read_scenario

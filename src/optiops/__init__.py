@@ -76,6 +76,21 @@ def evaluate(instance: Any, plan: Any, rounding: str | None = None) -> Check:
     return kinds.check(instance, plan, Options(rounding=rounding))
 
 
+def replay(scenario: Any, options: Any = None, progress: Any = None) -> Any:
+    """Play a scenario's hold-out day by day, closed loop, with the baseline and the optimised plan.
+
+    ``scenario`` is a :class:`~optiops.model.scenario.Scenario` or a scenario folder; ``options`` a
+    :class:`optiops.closed_loop.ReplayOptions`. Returns a :class:`optiops.closed_loop.ReplayResult`
+    (KPIs, the daily rows and the stock ledger as DataFrames). See docs/replay.md.
+    """
+    from optiops.closed_loop import replay as run_replay
+    from optiops.scenario.read import read_scenario
+
+    if isinstance(scenario, str | Path):
+        scenario = read_scenario(scenario)
+    return run_replay(scenario, options, progress)
+
+
 __all__ = [
     "Check",
     "Evaluation",
@@ -94,6 +109,7 @@ __all__ = [
     "load",
     "load_plan",
     "logger",
+    "replay",
     "save",
     "solve",
 ]

@@ -13,11 +13,11 @@ from typer.testing import CliRunner
 
 import optiops
 from optiops.cli.main import app
+from optiops.closed_loop import ReplayOptions, replay
+from optiops.closed_loop.policies import moving_average, order_quantities
+from optiops.closed_loop.routing import territory_plan
 from optiops.exceptions import InstanceError
 from optiops.model.routing import Depot, RoutingInstance, Stop, Travel, VehicleType
-from optiops.replay import ReplayOptions, replay
-from optiops.replay.policies import moving_average, order_quantities
-from optiops.replay.routing import territory_plan
 from optiops.scenario.read import read_scenario
 
 SMALL = Path(__file__).resolve().parents[2] / "instances" / "scenarios" / "small"
@@ -122,8 +122,13 @@ def test_territories_keep_windows_and_capacity() -> None:
         assert max(np.diff(angles)) < 1.0
 
 
+def test_library_face_takes_a_folder() -> None:
+    res = optiops.replay(SMALL, dataclasses.replace(FAST, days=1, plans=("baseline",)))
+    assert set(res.kpis) == {"baseline"} and len(res.daily) == 1
+
+
 def test_lead_times_keep_their_mean_and_lean_late() -> None:
-    from optiops.replay.engine import lead_times
+    from optiops.closed_loop.engine import lead_times
 
     z = np.random.default_rng(3).standard_normal(200_000)
     lead = lead_times(np.full(z.size, 10.0), np.full(z.size, 4.0), z)
@@ -133,8 +138,8 @@ def test_lead_times_keep_their_mean_and_lean_late() -> None:
 
 
 def test_a_shop_shows_only_promises_its_nearest_warehouse_keeps(small) -> None:  # type: ignore[no-untyped-def]
+    from optiops.closed_loop.engine import _context, _day_orders
     from optiops.plan.allocation_step import carrier_matrices
-    from optiops.replay.engine import _context, _day_orders
 
     ctx = _context(small, FAST)
     orders = _day_orders(ctx, ctx.history_days)

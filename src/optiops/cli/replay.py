@@ -34,12 +34,12 @@ def replay(
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from optiops.cli.main import user_errors
+    from optiops.closed_loop import ReplayOptions
+    from optiops.closed_loop import replay as run_replay
+    from optiops.closed_loop.write import replay_files, target_checks
     from optiops.exceptions import InstanceError
     from optiops.io.atomic import write_all
     from optiops.parallel import ExecutorKind
-    from optiops.replay import ReplayOptions
-    from optiops.replay import replay as run_replay
-    from optiops.replay.write import replay_files, target_checks
     from optiops.scenario.read import read_scenario
 
     executor: ExecutorKind = "dask" if scheduler else ("inline" if workers == 1 else "process")

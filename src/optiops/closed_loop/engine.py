@@ -6,7 +6,7 @@ every day, for each plan:
 
 1. **morning**: purchase orders due today arrive; returns whose inspection ends today go back into
    stock (the scenario's ``returns_unsellable_share`` is written off);
-2. **plan** on data up to yesterday (:mod:`optiops.replay.policies`): on the first day of each week
+2. **plan** on data up to yesterday (:mod:`optiops.closed_loop.policies`): on the first day of each week
    (and every day for the optimised plan with ``reforecast="daily"``) forecasts, replenishment rules
    and next week's roster; every day the items under review order (lead times drawn from the
    scenario's mean and spread, the same draw for both plans);
@@ -33,6 +33,18 @@ import numpy as np
 import pandas as pd
 
 from optiops.allocation import check_orders
+from optiops.closed_loop.options import PLANS, ReplayOptions
+from optiops.closed_loop.policies import (
+    REVIEW_DAYS,
+    Grid,
+    Roster,
+    baseline_policy,
+    optimised_policy,
+    order_quantities,
+    plan_rosters,
+    weekday_profile,
+)
+from optiops.closed_loop.routing import territory_plan
 from optiops.exceptions import InfeasibleError, InstanceError, OptiopsError
 from optiops.model.orders import OrderAllocationPlan, OrderArrays
 from optiops.model.scenario import Scenario
@@ -44,18 +56,6 @@ from optiops.plan.labour_step import UTILISATION
 from optiops.plan.orders import DayOrders, next_day_orders
 from optiops.plan.routing_step import _kpis as routing_kpis
 from optiops.plan.routing_step import _on_time_guard, fleet_instances, score, skip_price
-from optiops.replay.options import PLANS, ReplayOptions
-from optiops.replay.policies import (
-    REVIEW_DAYS,
-    Grid,
-    Roster,
-    baseline_policy,
-    optimised_policy,
-    order_quantities,
-    plan_rosters,
-    weekday_profile,
-)
-from optiops.replay.routing import territory_plan
 from optiops.scenario.config import config_from_dict
 from optiops.scenario.demand import units_per_order
 from optiops.solvers import MipOptions
@@ -721,7 +721,7 @@ def _close_orders(ctx: Context, state: PlanState, d: int, orders: DayOrders, dis
 
 
 def replay_kpis(daily: pd.DataFrame, states: dict[str, PlanState], ctx: Context) -> tuple[dict, dict]:
-    """``kpis.json`` of every plan from its daily rows (module docstring of :mod:`optiops.replay`)."""
+    """``kpis.json`` of every plan from its daily rows (see :mod:`optiops.closed_loop`)."""
     kpis, breakdown = {}, {}
     for plan, rows in daily.groupby("plan", sort=False):
         orders = max(float(rows["orders"].sum()), 1.0)

@@ -1,6 +1,6 @@
 """The operation over time: the hold-out replayed day by day, closed loop, by the baseline and the optimised plan."""
 
-from optiops.replay.engine import ReplayResult, replay
-from optiops.replay.options import ReplayOptions
+from optiops.closed_loop.engine import ReplayResult, replay
+from optiops.closed_loop.options import ReplayOptions
 
 __all__ = ["ReplayOptions", "ReplayResult", "replay"]

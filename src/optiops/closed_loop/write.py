@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from optiops.closed_loop.engine import COST_PARTS, KPI_KEYS, ReplayResult
 from optiops.plan.pipeline import TARGETS
-from optiops.replay.engine import COST_PARTS, KPI_KEYS, ReplayResult
 
 
 def target_checks(kpis: dict[str, dict[str, float]]) -> dict[str, dict[str, object]]:
