@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -55,16 +56,16 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except InstanceError as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        err.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False)
         raise typer.Exit(EXIT_INPUT) from None
     except InfeasibleError as exc:
-        err.print(f"[red]infeasible:[/red] {exc}", highlight=False)
+        err.print(f"[red]infeasible:[/red] {escape(str(exc))}", highlight=False)
         raise typer.Exit(EXIT_INFEASIBLE) from None
     except SolverError as exc:
-        err.print(f"[red]solver error:[/red] {exc}", highlight=False)
+        err.print(f"[red]solver error:[/red] {escape(str(exc))}", highlight=False)
         raise typer.Exit(EXIT_SOLVER) from None
     except OptiopsError as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        err.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False)
         raise typer.Exit(EXIT_SOLVER) from None
     except OSError as exc:  # unreadable input, unwritable --out, a file where a folder should be
         where = f"{exc.filename}: " if exc.filename else ""
