@@ -111,14 +111,16 @@ def run_suite(
     workers: int | None = None,
     address: str | None = None,
     on_row: Callable[[dict[str, Any]], None] | None = None,
+    peers: bool = False,
 ) -> list[dict[str, Any]]:
     """Run a suite and return its rows (also passed to ``on_row`` as each finishes, so a caller
-    can store them at once; a task whose worker dies becomes an error row)."""
+    can store them at once; a task whose worker dies becomes an error row). ``peers``: forecast
+    suites also score statsforecast's models on the same split."""
     suite = load_suite(name)
     generated = suite.kind in ("orders", "placement")
     root = data_root(data) if not generated else Path()  # generated instances need no data folder
     if suite.kind == "forecast":
-        return run_forecast_suite(suite, root, backends, on_row)
+        return run_forecast_suite(suite, root, backends, on_row, peers)
     if suite.kind == "inventory":
         return run_inventory_suite(suite, root, on_row)
     limit = time_limit if time_limit is not None else suite.time_limit_s
@@ -228,18 +230,38 @@ def _fan_out(
 
 
 def run_forecast_suite(
-    suite: Suite, root: Path, models: list[str] | None, on_row: Callable[[dict[str, Any]], None] | None
+    suite: Suite,
+    root: Path,
+    models: list[str] | None,
+    on_row: Callable[[dict[str, Any]], None] | None,
+    peers: bool = False,
 ) -> list[dict[str, Any]]:
-    """Forecast suites score every model side by side on one held-out split (one row per model x group)."""
+    """Forecast suites score every model side by side on one held-out split (one row per model x group).
+
+    ``settings.dataset`` names the data set: ``carparts`` (a long-format history file) or ``m5`` (the
+    M5 folder with its calendar and prices).
+    """
     from optiops.forecast import Backtest
     from optiops.forecast.bench import run_carparts
+    from optiops.forecast.bench_m5 import run_m5
+    from optiops.forecast.peers import require_peers
 
+    if peers:
+        require_peers()  # before the long run, not after it
     s = suite.settings
-    table = run_carparts(
-        root / suite.data / suite.pattern, horizon=int(s["horizon"]), levels=tuple(s["levels"]),
-        models=tuple(models or s["models"]),
-        backtest=Backtest(h=int(s["horizon"]), n_windows=int(s["backtest_windows"])),
-    )  # fmt: skip
+    h = int(s["horizon"])
+    backtest = Backtest(h=h, n_windows=int(s["backtest_windows"]), step=int(s.get("backtest_step", 1)))
+    common: dict[str, Any] = {
+        "levels": tuple(s["levels"]), "models": tuple(models or s["models"]), "backtest": backtest, "peers": peers,
+        "conformal_windows": int(s.get("conformal_windows", 2)),
+    }  # fmt: skip
+    dataset = s.get("dataset", "carparts")
+    if dataset == "m5":
+        table = run_m5(root / suite.data, horizon=h, **common)
+    elif dataset == "carparts":
+        table = run_carparts(root / suite.data / suite.pattern, horizon=h, **common)
+    else:
+        raise InstanceError(f"suite {suite.name}: settings.dataset must be 'carparts' or 'm5', got {dataset!r}")
     return _table_rows(table, suite, on_row)
 
 
