@@ -71,9 +71,12 @@ def test_duplicate_row_is_bad_input(tmp_path: Path) -> None:
 
 
 def test_metric_picks_the_loss_auto_chooses_by(tmp_path: Path) -> None:
-    """--metric mase chooses one candidate per series (named in the model column); rmsse combines them."""
+    """--metric mase chooses one candidate per series (named in the model column); stocking combines them."""
     history = history_csv(tmp_path)
-    for metric, expect in (("mase", lambda names: "Combination" not in names), ("rmsse", lambda n: "Combination" in n)):
+    for metric, expect in (
+        ("mase", lambda names: "Combination" not in names),
+        ("stocking", lambda n: "Combination" in n),
+    ):
         out = tmp_path / metric
         args = ["forecast", str(history), "--horizon", "7", "--metric", metric, "--out", str(out), "--no-plots"]
         result = runner.invoke(app, args)

@@ -27,7 +27,7 @@ RegressorsOpt = Annotated[
 ]
 MetricOpt = Annotated[
     str | None,
-    typer.Option(help="Loss auto chooses by: rmsse (the mean, for stocking; default), mase (the median), pinball."),
+    typer.Option(help="Loss auto chooses by: stocking (default; the mean, held to the demand), rmsse, mase, pinball."),
 ]
 FutureOpt = Annotated[
     Path | None,

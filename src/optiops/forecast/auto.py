@@ -21,7 +21,7 @@ from typing import Literal
 import numpy as np
 
 from optiops._logging import logger
-from optiops.forecast.backtest import BacktestResult, cross_validate
+from optiops.forecast.backtest import BacktestResult, cross_validate_many
 from optiops.forecast.base import Backtest, FlatForecaster, Forecaster, Panel
 from optiops.forecast.classify import syntetos_boylan
 from optiops.forecast.coldstart import ColdStart
@@ -83,12 +83,10 @@ class AutoForecaster(Forecaster):
         Cold-start model for series shorter than its ``threshold()``; None leaves them to the backtest
         choice (or naive when too short for any origin).
     metric
-        The backtest loss that chooses: ``"rmsse"`` (the mean; stocking) fits a combination of the
-        candidates per demand class (:mod:`optiops.forecast.combine`); ``"mase"`` (the median) and
-        ``"pinball"`` (the quantiles ``forecast + error quantile``) choose one candidate per series
-        as ``select`` says.
-    unbiased
-        ``metric="rmsse"`` only: hold each class's combined backtest forecast to its backtest demand.
+        The backtest loss that chooses: ``"stocking"`` (the mean, held to the backtest demand) and
+        ``"rmsse"`` fit a combination of the candidates per demand class
+        (:mod:`optiops.forecast.combine`); ``"mase"`` (the median) and ``"pinball"`` (the quantiles
+        ``forecast + error quantile``) choose one candidate per series as ``select`` says.
     shrinkage
         ``select="series"`` only: weight ``w`` in [0, 1] of the class in each series' score. Each
         series takes the candidate of least ``(1 - w) x its own MASE + w x the mean MASE of its
@@ -103,7 +101,7 @@ class AutoForecaster(Forecaster):
         Index of the chosen candidate per series; ``-1`` means the naive fallback, ``-2`` cold start,
         ``-3`` the combination.
     weights_
-        Combination weights ``(n_series, n_candidates)`` (``metric="rmsse"``; zeros otherwise).
+        Combination weights ``(n_series, n_candidates)`` (``"stocking"``, ``"rmsse"``; zeros otherwise).
     interval_choice_
         The candidate whose bounds each series gets: its own backtest winner (``choice_`` with
         ``select="class"``). The bounds are that candidate's forecast plus its error quantiles, so
@@ -127,8 +125,7 @@ class AutoForecaster(Forecaster):
         select: Literal["series", "class"] = "series",
         cold_start: ColdStart | None = None,
         shrinkage: float = 0.5,
-        metric: Metric = "rmsse",
-        unbiased: bool = True,
+        metric: Metric = "stocking",
     ) -> None:
         self.models = models
         self.season_length = season_length
@@ -137,7 +134,6 @@ class AutoForecaster(Forecaster):
         self.cold_start = cold_start
         self.shrinkage = shrinkage
         self.metric = metric
-        self.unbiased = unbiased
 
     def candidates(self) -> tuple[Forecaster, ...]:
         """The candidate forecasters, in order of preference on ties."""
@@ -161,7 +157,7 @@ class AutoForecaster(Forecaster):
             raise ValueError(f"metric must be one of {METRICS}, got {self.metric!r}")
         options = self.backtest or Backtest()
         models = self.candidates()
-        results = [cross_validate(model, panel, options, observed=self.observed_) for model in models]
+        results = cross_validate_many(models, panel, options, observed=self.observed_)
         mae = np.stack([r.mae() for r in results], axis=1)
         mae[~np.isfinite(mae)] = np.inf
         scale = self.scale_[:, None]
@@ -179,11 +175,12 @@ class AutoForecaster(Forecaster):
             choice = self._class_choice(panel)
         else:
             choice = self._shrunk_choice(panel, loss) if self.shrinkage > 0 else own.copy()
-        if self.metric == "rmsse" and results:
+        if self.metric in ("stocking", "rmsse") and results:
             labels = syntetos_boylan(panel.values, panel.offsets).label
             observed = panel.values if self.observed_ is None else np.where(self.observed_, panel.values, np.nan)
             scale_sq = squared_naive_scale(observed, panel.offsets)
-            self.weights_ = combination_weights(stacked, actuals_bt, scale_sq, labels, self.unbiased)
+            objective: Literal["stocking", "rmsse"] = "rmsse" if self.metric == "rmsse" else "stocking"
+            self.weights_ = combination_weights(stacked, actuals_bt, scale_sq, labels, objective)
             # a series whose weighted candidates all forecast in the backtest takes the combination
             used = self.weights_ > 0
             whole = np.all(np.isfinite(mae) | ~used, axis=1) & used.any(axis=1)

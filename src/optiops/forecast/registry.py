@@ -31,15 +31,13 @@ BUILDERS: dict[str, Builder] = {
     "auto_pinball": lambda m, bt: AutoForecaster(
         season_length=m, backtest=bt, cold_start=ColdStart(m), metric="pinball"
     ),
-    "auto_unconstrained": lambda m, bt: AutoForecaster(
-        season_length=m, backtest=bt, cold_start=ColdStart(m), unbiased=False
-    ),
+    "auto_rmsse": lambda m, bt: AutoForecaster(season_length=m, backtest=bt, cold_start=ColdStart(m), metric="rmsse"),
     "auto_class": lambda m, bt: AutoForecaster(
         season_length=m, backtest=bt, select="class", cold_start=ColdStart(m), metric="mase"
     ),
 }
 MODEL_NAMES = tuple(BUILDERS)
-AUTO_METRICS = {"rmsse": "auto", "mase": "auto_mase", "pinball": "auto_pinball"}  # --metric of ``auto``
+AUTO_METRICS = {"stocking": "auto", "rmsse": "auto_rmsse", "mase": "auto_mase", "pinball": "auto_pinball"}
 SEASON_LENGTHS = {"h": 24, "D": 7, "W": 52, "MS": 12, "ME": 12}
 
 
