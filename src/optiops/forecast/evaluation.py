@@ -23,7 +23,7 @@ from optiops.forecast.intervals import level_keys
 from optiops.forecast.registry import make_model, season_length_of
 from optiops.model.demand import DemandHistory
 
-DEFAULT_MODELS = ("naive", "seasonal_naive", "moving_average", "croston", "sba", "tsb", "adida", "ses", "auto")
+DEFAULT_MODELS = ("naive", "seasonal_naive", "moving_average", "croston", "sba", "tsb", "adida", "imapa", "ses", "auto")
 
 
 def _mean(x: np.ndarray) -> float:
