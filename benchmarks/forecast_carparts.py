@@ -5,7 +5,7 @@ overall and per Syntetos-Boylan class), the speed of the kernels against their p
 references, and appends one JSON line per model x group to benchmarks/results/forecast-carparts.jsonl
 unless --no-record is given.
 
-    python benchmarks/forecast_carparts.py [--data DIR] [--series N] [--model NAME ...] [--no-record]
+    python benchmarks/forecast_carparts.py [--data DIR] [--series N] [--model NAME ...] [--peers] [--no-record]
 """
 
 from __future__ import annotations
@@ -57,6 +57,7 @@ def main() -> None:
     parser.add_argument("--data", default=None, help="data root (default $OPTIOPS_DATA or ../shared/benchmarks)")
     parser.add_argument("--series", type=int, default=None, help="evenly spaced subset of this many series")
     parser.add_argument("--model", action="append", help="model name (repeatable); default: the suite's")
+    parser.add_argument("--peers", action="store_true", help="also run statsforecast's models (optiops[peers])")
     parser.add_argument("--no-record", action="store_true")
     args = parser.parse_args()
     settings = tomllib.loads((SUITES_DIR / f"{SUITE}.toml").read_text(encoding="utf-8"))["settings"]
@@ -64,7 +65,7 @@ def main() -> None:
     table = run_carparts(
         data_root(args.data) / CARPARTS, horizon=settings["horizon"], levels=tuple(settings["levels"]),
         models=tuple(args.model or settings["models"]), n_series=args.series,
-        backtest=Backtest(h=settings["horizon"], n_windows=settings["backtest_windows"]),
+        backtest=Backtest(h=settings["horizon"], n_windows=settings["backtest_windows"]), peers=args.peers,
     )  # fmt: skip
     print(table.round(3).to_string(index=False))
     speedups = kernel_speedups()

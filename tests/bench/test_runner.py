@@ -66,7 +66,23 @@ def test_forecast_table_shows_the_latest_run_even_without_run_ids() -> None:
     old = {**row, "commit": "aaa", "date": "2026-01-01T00:00", "run_id": "r1"}
     new = {**row, "commit": "bbb", "date": "2026-02-01T00:00", "mase": 0.9}
     text = other_tables([old, new])
-    assert "commit bbb" in text and "| 0.900 |" in text and "| 1.000 |" not in text
+    assert "commit bbb" in text and "| **0.900** |" in text and "1.000" not in text
+
+
+def test_forecast_table_puts_peers_beside_optiops_with_the_best_in_bold() -> None:
+    """One table of optiops' models and the peers', by RMSSE; the least loss and the bias nearest zero
+    are bold, the reference rows never are."""
+    common = {"suite": "forecast-x", "group": "all", "n_series": 3, "commit": "c", "date": "2026-01-01", "run_id": "r"}
+    rows = [
+        {**common, "model": "auto", "rmsse": 0.70, "mase": 1.2, "bias": -0.3, "pinball": 0.2},
+        {**common, "model": "IMAPA", "rmsse": 0.71, "mase": 1.1, "bias": 0.1, "pinball": 0.3,
+         "peer": "statsforecast", "peer_version": "2.1.1"},
+        {**common, "model": "zero (reference)", "rmsse": 0.60, "mase": 0.8, "bias": 0.0},
+    ]  # fmt: skip
+    lines = [line for line in other_tables(rows).splitlines() if line.startswith("| ")]
+    assert lines[1].startswith("| zero (reference) | optiops | 0.600 | 0.800 |")  # sorted by RMSSE, not bold
+    assert lines[2].startswith("| auto | optiops | **0.700** | 1.200 |") and "| **0.200** |" in lines[2]
+    assert lines[3].startswith("| IMAPA | statsforecast 2.1.1 | 0.710 | **1.100** |") and "| **0.100** |" in lines[3]
 
 
 def test_orlib_table_takes_each_backends_newest_row() -> None:

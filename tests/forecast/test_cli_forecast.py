@@ -68,3 +68,25 @@ def test_duplicate_row_is_bad_input(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "history.csv" in result.output and "Traceback" not in result.output
     assert not (tmp_path / "o").exists()
+
+
+def test_metric_picks_the_loss_auto_chooses_by(tmp_path: Path) -> None:
+    """--metric mase chooses one candidate per series (named in the model column); stocking combines them."""
+    history = history_csv(tmp_path)
+    for metric, expect in (
+        ("mase", lambda names: "Combination" not in names),
+        ("stocking", lambda n: "Combination" in n),
+    ):
+        out = tmp_path / metric
+        args = ["forecast", str(history), "--horizon", "7", "--metric", metric, "--out", str(out), "--no-plots"]
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+        assert expect(set(pd.read_csv(out / "forecast.csv")["model"]))
+
+
+def test_bad_metric_is_bad_input(tmp_path: Path) -> None:
+    """An unknown metric, or a metric for a model other than auto, exits 2 naming --metric."""
+    history = str(history_csv(tmp_path))
+    for extra in (["--metric", "mape"], ["--model", "naive", "--metric", "mase"]):
+        result = runner.invoke(app, ["forecast", history, "--horizon", "3", "--out", str(tmp_path / "o"), *extra])
+        assert result.exit_code == 2 and "--metric" in result.output

@@ -109,24 +109,7 @@ def other_tables(rows: list[dict[str, Any]]) -> str:
     lines: list[str] = []
     lines += _micro_table(rows, "micro-kernels", "route evaluator", "stops")
     lines += _micro_table(rows, "micro-inventory", "policy simulation", "sku_days", "SKU-days")
-    for suite in sorted({r["suite"] for r in rows if "model" in r and "mase" in r}):
-        mine = [r for r in rows if r["suite"] == suite]
-        last = max(run_key(r) for r in mine if r["date"] == max(x["date"] for x in mine))
-        run = [r for r in mine if run_key(r) == last]
-        lines += [
-            f"## {suite} (run of {run[0]['date'][:16]}, commit {run[0]['commit']})",
-            "",
-            "| model | group | series | MASE | pinball | coverage 80 | coverage 95 | series/s |",
-            "|---|---|---:|---:|---:|---:|---:|---:|",
-        ]
-        for r in run:
-            if r["group"] in ("all", "intermittent"):
-                lines.append(
-                    f"| {r['model']} | {r['group']} | {r['n_series']} | {_fmt(r.get('mase'), 3)} "
-                    f"| {_fmt(r.get('pinball'), 3)} | {_fmt(r.get('coverage-80'), 3)} "
-                    f"| {_fmt(r.get('coverage-95'), 3)} | {_fmt(r.get('series_per_s'), 0)} |"
-                )
-        lines.append("")
+    lines += forecast_tables(rows)
     lines += orlib_table(rows)
     lines += inventory_tables(rows)
     lines += labour_week_table(rows)
@@ -134,6 +117,54 @@ def other_tables(rows: list[dict[str, Any]]) -> str:
     lines += plan_table(rows)
     lines += speedup_table(rows)
     return "\n".join(lines)
+
+
+FORECAST_COLUMNS = (("rmsse", "RMSSE"), ("mase", "MASE"), ("wape", "WAPE"), ("bias", "bias"), ("pinball", "pinball"))
+
+
+def forecast_tables(rows: list[dict[str, Any]]) -> list[str]:
+    """Latest run of each forecast suite: one table of every model, optiops' and the peers', over all
+    series, sorted by RMSSE; the best of each column in bold (least loss, bias nearest zero).
+
+    Reference rows (``... (reference)``: the all-zero forecast, the zero-share floor) are listed but
+    never bold; they are yardsticks, not models.
+    """
+    lines: list[str] = []
+    for suite in sorted({r["suite"] for r in rows if "model" in r and "mase" in r}):
+        mine = [r for r in rows if r["suite"] == suite]
+        last = max(run_key(r) for r in mine if r["date"] == max(x["date"] for x in mine))
+        run = [r for r in mine if run_key(r) == last and r.get("group") == "all"]
+        levels = sorted({k.split("-", 1)[1] for r in run for k in r if k.startswith("coverage-")}, key=float)
+        models = [r for r in run if "(reference)" not in str(r["model"])]
+        best = {}
+        for key, _ in FORECAST_COLUMNS:
+            values = [abs(r[key]) if key == "bias" else r[key] for r in models if r.get(key) is not None]
+            best[key] = min(values) if values else None
+        lines += [
+            f"## {suite} (run of {run[0]['date'][:16]}, commit {run[0]['commit']}; all series)",
+            "",
+            "| model | from | " + " | ".join(label for _, label in FORECAST_COLUMNS)
+            + "".join(f" | coverage {c}" for c in levels) + " | calibrated | seconds | series/s |",
+            "|---|---|" + "---:|" * (len(FORECAST_COLUMNS) + len(levels) + 3),
+        ]  # fmt: skip
+        ordered = sorted(run, key=lambda r: (r.get("rmsse") is None, r.get("rmsse") or 0.0))
+        for r in ordered:
+            source = f"{r['peer']} {r.get('peer_version') or ''}".strip() if r.get("peer") else "optiops"
+            cells = []
+            for key, _ in FORECAST_COLUMNS:
+                text = _fmt(r.get(key), 3)
+                value, top = r.get(key), best[key]
+                if value is not None and top is not None and "(reference)" not in str(r["model"]):
+                    value = abs(value) if key == "bias" else value
+                    text = f"**{text}**" if round(value, 3) == round(top, 3) else text
+                cells.append(text)
+            cells += [_fmt(r.get(f"coverage-{c}"), 3) for c in levels]
+            calibrated = r.get("calibrated")
+            cells += ["n/a" if calibrated is None else "yes" if calibrated else "no",
+                      _fmt(r.get("seconds"), 1), _fmt(r.get("series_per_s"), 0)]  # fmt: skip
+            lines.append(f"| {r['model']} | {source} | " + " | ".join(cells) + " |")
+        lines.append("")
+    return lines
 
 
 def orlib_table(rows: list[dict[str, Any]], suite: str = "allocation-orlib") -> list[str]:

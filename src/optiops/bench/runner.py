@@ -71,16 +71,18 @@ def run_suite(
     workers: int | None = None,
     address: str | None = None,
     on_row: Callable[[dict[str, Any]], None] | None = None,
+    peers: bool = False,
 ) -> list[dict[str, Any]]:
     """Run a suite and return its rows (also passed to ``on_row`` as each finishes, so a caller
-    can store them at once; a task whose worker dies becomes an error row).
+    can store them at once; a task whose worker dies becomes an error row). ``peers``: forecast
+    suites also score statsforecast's models on the same split.
 
     The suite's ``kind`` names its family (:mod:`optiops.bench.cases`), which makes the tasks.
     """
     suite = load_suite(name)
     family = get_family(suite.kind)
     root = data_root(data) if family.needs_data else Path()  # generated instances need no data folder
-    rows = family.run(suite, root, backends, on_row)
+    rows = family.run(suite, root, backends, on_row, peers=peers)
     if rows is not None:
         return rows
     limit = time_limit if time_limit is not None else suite.time_limit_s

@@ -27,6 +27,9 @@ def run(
     record: Annotated[bool, typer.Option(help="Append rows to benchmarks/results/<suite>.jsonl.")] = True,
     workers: Annotated[int | None, typer.Option(help="Parallel solves (default: cores).", min=1)] = None,
     inline: Annotated[bool, typer.Option(help="Run in this process instead of a process pool.")] = False,
+    peers: Annotated[
+        bool, typer.Option("--peers", help="Forecast suites: also run statsforecast's models (optiops[peers]).")
+    ] = False,
     scheduler: Annotated[
         str | None,
         typer.Option(help="Run the solves on Dask: a scheduler address (tcp://HOST:PORT) or 'local' (LocalCluster)."),
@@ -48,8 +51,10 @@ def run(
             return
         if "gap_pct" not in row:  # forecast suites: one row per model x demand class
             if row.get("group") == "all":
-                pinball = "n/a" if row.get("pinball") is None else f"{row['pinball']:.3f}"
-                out.print(f"{row['model']:>18}: MASE {row['mase']:.3f}  pinball {pinball}", highlight=False)
+                num = {k: "n/a" if row.get(k) is None else f"{row[k]:.3f}" for k in ("rmsse", "mase", "pinball")}
+                peer = f" ({row['peer']} {row.get('peer_version')})" if row.get("peer") else ""
+                out.print(f"{row['model']:>36}: RMSSE {num['rmsse']}  MASE {num['mase']}  pinball {num['pinball']}"
+                          f"{peer}", highlight=False)  # fmt: skip
             return
         gap = "n/a" if row["gap_pct"] is None else f"{row['gap_pct']:.2f}%"
         if row["gap_pct"] is None and row.get("mip_gap_pct") is not None:  # generated days: no best known
@@ -69,7 +74,7 @@ def run(
         rows = run_suite(
             suite, backends=backend, time_limit=time_limit, seeds=seeds, instances=instances, data=data,
             executor="inline" if inline else "dask" if scheduler else "process", workers=workers,
-            address=None if scheduler in (None, "local") else scheduler, on_row=show_and_store,
+            address=None if scheduler in (None, "local") else scheduler, on_row=show_and_store, peers=peers,
         )  # fmt: skip
     if rows and "gap_pct" not in rows[0]:
         return

@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from optiops.exceptions import InfeasibleError, InstanceError, OptiopsError, SolverError
@@ -46,11 +47,11 @@ def user_errors() -> Iterator[None]:
         yield
     except OptiopsError as exc:
         label, code = next((label, code) for kind, label, code in ERRORS if isinstance(exc, kind))
-        err.print(f"[red]{label}:[/red] {exc}", highlight=False)
+        err.print(f"[red]{label}:[/red] {escape(str(exc))}", highlight=False)
         raise typer.Exit(code) from None
     except OSError as exc:  # unreadable input, unwritable --out, a file where a folder should be
         where = f"{exc.filename}: " if exc.filename else ""
-        err.print(f"[red]error:[/red] {where}{exc.strerror or exc}", highlight=False)
+        err.print(f"[red]error:[/red] {escape(where + str(exc.strerror or exc))}", highlight=False)
         raise typer.Exit(EXIT_INPUT) from None
 
 

@@ -18,12 +18,16 @@ out = Console()
 ModelOpt = Annotated[
     str,
     typer.Option(
-        help="auto|auto_class|naive|seasonal_naive|moving_average|croston|sba|tsb|adida|ses|ets|sarimax|cold_start"
+        help="auto|auto_class|naive|seasonal_naive|moving_average|croston|sba|tsb|adida|imapa|ses|ets|sarimax|cold_start"
     ),
 ]
 RegressorsOpt = Annotated[
     str | None,
     typer.Option(help="Comma-separated numeric columns of HISTORY known ahead (e.g. price,promotion); needs --future."),
+]
+MetricOpt = Annotated[
+    str | None,
+    typer.Option(help="Loss auto chooses by: stocking (default; the mean, held to the demand), rmsse, mase, pinball."),
 ]
 FutureOpt = Annotated[
     Path | None,
@@ -42,6 +46,7 @@ def forecast(
     regressors: RegressorsOpt = None,
     future: FutureOpt = None,
     plots: Annotated[bool, typer.Option(help="Write fan_chart.png for the busiest series.")] = True,
+    metric: MetricOpt = None,
 ) -> None:
     """Forecast every series of HISTORY; write OUT/forecast.csv (unique_id, ds, model, forecast, lo-80, hi-80, ...)
     and fan_chart.png (history, forecast and intervals of the four busiest series).
@@ -57,6 +62,7 @@ def forecast(
 
     if model.lower() not in MODEL_NAMES:
         raise typer.BadParameter(f"choose one of {', '.join(MODEL_NAMES)}", param_hint="--model")
+    model = auto_with_metric(model, metric)
     names = tuple(n.strip() for n in (regressors or "").split(",") if n.strip())
     if bool(names) != (future is not None):
         raise typer.BadParameter("--regressors and --future go together", param_hint="--regressors/--future")
@@ -77,6 +83,19 @@ def forecast(
     if regs is not None and not make_model(model).uses_regressors:
         out.print(f"note: {model} does not use regressors; only sarimax does")
     out.print(f"forecast of {hist.n_series} series x {horizon} steps ({model}) -> {out_dir / 'forecast.csv'}")
+
+
+def auto_with_metric(model: str, metric: str | None) -> str:
+    """The registry name of ``auto`` choosing by ``metric`` (``model`` itself when no metric is given)."""
+    from optiops.forecast.registry import AUTO_METRICS
+
+    if metric is None:
+        return model
+    if model.lower() != "auto":
+        raise typer.BadParameter(f"only --model auto takes a metric, not {model!r}", param_hint="--metric")
+    if metric.lower() not in AUTO_METRICS:
+        raise typer.BadParameter(f"{metric!r}: choose one of {', '.join(AUTO_METRICS)}", param_hint="--metric")
+    return AUTO_METRICS[metric.lower()]
 
 
 def fan_chart(hist: DemandHistory, frame: pd.DataFrame, horizon: int, levels: tuple[float, ...]) -> bytes:

@@ -21,20 +21,46 @@ from typing import Literal
 import numpy as np
 
 from optiops._logging import logger
-from optiops.forecast.backtest import BacktestResult, cross_validate
-from optiops.forecast.base import Backtest, Forecaster, Panel
+from optiops.forecast.backtest import BacktestResult, cross_validate_many
+from optiops.forecast.base import Backtest, FlatForecaster, Forecaster, Panel
 from optiops.forecast.classify import syntetos_boylan
 from optiops.forecast.coldstart import ColdStart
-from optiops.forecast.models import ADIDA, SBA, SES, TSB, Croston, MovingAverage, Naive, SeasonalNaive
+from optiops.forecast.combine import METRICS, Metric, combination_weights, pinball_scores
+from optiops.forecast.metrics import squared_naive_scale
+from optiops.forecast.models import (
+    ADIDA,
+    IMAPA,
+    SBA,
+    SES,
+    TSB,
+    Croston,
+    MovingAverage,
+    Naive,
+    Profiled,
+    SeasonalNaive,
+)
 from optiops.model.demand import segment_index
 
-NAIVE, COLD = -1, -2  # choice_ codes of the fallbacks
+NAIVE, COLD, COMBO = -1, -2, -3  # choice_ codes of the fallbacks and of the combination
+PROFILED_SEASONS = (7, 24)  # calendars whose within-season shape the profiled candidates add
 
 
-def default_candidates(season_length: int = 12) -> tuple[Forecaster, ...]:
-    """The models ``auto`` chooses from by default (all fast kernels; ETS is opt-in, being slow)."""
+def default_candidates(season_length: int = 12, h: int = 12) -> tuple[Forecaster, ...]:
+    """The models ``auto`` chooses from or combines by default (all fast kernels; ETS is opt-in, being slow).
+
+    Window averages over ``h`` and ``2 h`` steps sit beside the smoothing methods (on car parts and M5
+    a window of the horizon was the best single peer); on calendars with a strong within-season shape
+    (daily: 7, hourly: 24) the flat methods also come shaped by a seasonal profile.
+    """
     seasonal: tuple[Forecaster, ...] = (SeasonalNaive(season_length),) if season_length > 1 else ()
-    return (Naive(), *seasonal, MovingAverage(), Croston(), SBA(), TSB(), ADIDA(), SES())
+    flat: tuple[FlatForecaster, ...] = (
+        MovingAverage(), MovingAverage(h), MovingAverage(2 * h), Croston(), SBA(), TSB(), TSB(0.2, 0.2), ADIDA(),
+        IMAPA(), SES(),
+    )  # fmt: skip
+    shaped: tuple[Forecaster, ...] = ()
+    if season_length in PROFILED_SEASONS:
+        shaped = tuple(Profiled(base, season_length) for base in (MovingAverage(h), MovingAverage(2 * h), TSB(), SES()))
+    return (Naive(), *seasonal, *flat, *shaped)
 
 
 class AutoForecaster(Forecaster):
@@ -56,6 +82,11 @@ class AutoForecaster(Forecaster):
     cold_start
         Cold-start model for series shorter than its ``threshold()``; None leaves them to the backtest
         choice (or naive when too short for any origin).
+    metric
+        The backtest loss that chooses: ``"stocking"`` (the mean, held to the backtest demand) and
+        ``"rmsse"`` fit a combination of the candidates per demand class
+        (:mod:`optiops.forecast.combine`); ``"mase"`` (the median) and ``"pinball"`` (the quantiles
+        ``forecast + error quantile``) choose one candidate per series as ``select`` says.
     shrinkage
         ``select="series"`` only: weight ``w`` in [0, 1] of the class in each series' score. Each
         series takes the candidate of least ``(1 - w) x its own MASE + w x the mean MASE of its
@@ -67,7 +98,10 @@ class AutoForecaster(Forecaster):
     Attributes
     ----------
     choice_
-        Index of the chosen candidate per series; ``-1`` means the naive fallback, ``-2`` cold start.
+        Index of the chosen candidate per series; ``-1`` means the naive fallback, ``-2`` cold start,
+        ``-3`` the combination.
+    weights_
+        Combination weights ``(n_series, n_candidates)`` (``"stocking"``, ``"rmsse"``; zeros otherwise).
     interval_choice_
         The candidate whose bounds each series gets: its own backtest winner (``choice_`` with
         ``select="class"``). The bounds are that candidate's forecast plus its error quantiles, so
@@ -76,8 +110,8 @@ class AutoForecaster(Forecaster):
     backtest_
         The backtest of ``interval_choice_`` (the errors behind the bounds).
     scores_
-        Backtest MASE, ``(n_series, n_candidates)``; ``inf`` where a candidate failed, NaN where the
-        series' scale is zero.
+        Backtest loss of the choice (MASE, or scaled pinball with ``metric="pinball"``),
+        ``(n_series, n_candidates)``; ``inf`` where a candidate failed, NaN where the scale is zero.
     """
 
     alias = "auto"
@@ -91,6 +125,7 @@ class AutoForecaster(Forecaster):
         select: Literal["series", "class"] = "series",
         cold_start: ColdStart | None = None,
         shrinkage: float = 0.5,
+        metric: Metric = "stocking",
     ) -> None:
         self.models = models
         self.season_length = season_length
@@ -98,15 +133,19 @@ class AutoForecaster(Forecaster):
         self.select = select
         self.cold_start = cold_start
         self.shrinkage = shrinkage
+        self.metric = metric
 
     def candidates(self) -> tuple[Forecaster, ...]:
         """The candidate forecasters, in order of preference on ties."""
-        return self.models if self.models is not None else default_candidates(self.season_length)
+        h = (self.backtest or Backtest()).h
+        return self.models if self.models is not None else default_candidates(self.season_length, h)
 
     @property
     def chosen_(self) -> np.ndarray:
         """Alias of the model used for each series."""
-        names = np.array([m.alias for m in self.candidates()] + [ColdStart.alias, Naive.alias], dtype=object)
+        names = np.array(
+            [m.alias for m in self.candidates()] + ["Combination", ColdStart.alias, Naive.alias], dtype=object
+        )
         return names[self.choice_]
 
     def _fit_panel(self, panel: Panel) -> None:
@@ -114,24 +153,43 @@ class AutoForecaster(Forecaster):
             raise ValueError(f"select must be 'series' or 'class', got {self.select!r}")
         if not 0.0 <= self.shrinkage <= 1.0:
             raise ValueError(f"shrinkage must be in [0, 1], got {self.shrinkage!r}")
+        if self.metric not in METRICS:
+            raise ValueError(f"metric must be one of {METRICS}, got {self.metric!r}")
         options = self.backtest or Backtest()
         models = self.candidates()
-        results = [cross_validate(model, panel, options, observed=self.observed_) for model in models]
+        results = cross_validate_many(models, panel, options, observed=self.observed_)
         mae = np.stack([r.mae() for r in results], axis=1)
         mae[~np.isfinite(mae)] = np.inf
         scale = self.scale_[:, None]
+        stacked = np.stack([r.forecasts for r in results], axis=1) if results else np.zeros((0, 0, 0, 0))
+        actuals_bt = results[0].actuals if results else np.zeros((0, 0, 0))
+        loss = mae
+        if self.metric == "pinball":  # per series, rank by the pinball loss of the candidates' quantiles
+            loss = pinball_scores(stacked, actuals_bt, self.scale_)
         with np.errstate(invalid="ignore", divide="ignore"):
-            self.scores_ = np.where(scale > 0, mae / np.where(scale > 0, scale, 1.0), np.nan)
+            self.scores_ = np.where(scale > 0, loss / np.where(scale > 0, scale, 1.0), np.nan)
         # per series, MAE ranks like MASE (the scale is fixed per series) and exists for zero scale too
-        own = np.argmin(mae, axis=1)
+        own = np.argmin(loss, axis=1)
+        self.weights_ = np.zeros(loss.shape)
         if self.select == "class":
             choice = self._class_choice(panel)
         else:
-            choice = self._shrunk_choice(panel, mae) if self.shrinkage > 0 else own.copy()
+            choice = self._shrunk_choice(panel, loss) if self.shrinkage > 0 else own.copy()
+        if self.metric in ("stocking", "rmsse") and results:
+            labels = syntetos_boylan(panel.values, panel.offsets).label
+            observed = panel.values if self.observed_ is None else np.where(self.observed_, panel.values, np.nan)
+            scale_sq = squared_naive_scale(observed, panel.offsets)
+            objective: Literal["stocking", "rmsse"] = "rmsse" if self.metric == "rmsse" else "stocking"
+            self.weights_ = combination_weights(stacked, actuals_bt, scale_sq, labels, objective)
+            # a series whose weighted candidates all forecast in the backtest takes the combination
+            used = self.weights_ > 0
+            whole = np.all(np.isfinite(mae) | ~used, axis=1) & used.any(axis=1)
+            choice[whole] = COMBO
         bounds = choice.copy() if self.select == "class" else own
         rows = np.arange(choice.shape[0])
         for chosen in (choice, bounds):
-            chosen[~np.isfinite(mae[rows, chosen])] = NAIVE
+            single = chosen >= 0
+            chosen[single & ~np.isfinite(mae[rows, np.maximum(chosen, 0)])] = NAIVE
             if self.cold_start is not None:
                 chosen[np.diff(panel.offsets) < self.cold_start.threshold()] = COLD
         self.choice_, self.interval_choice_ = choice, bounds
@@ -186,8 +244,12 @@ class AutoForecaster(Forecaster):
         self.cold_: tuple[np.ndarray, Forecaster] | None = None
         if np.any(self.choice_ == COLD) and self.cold_start is not None:  # fitted on all: long series lend their shape
             self.cold_ = (np.flatnonzero(self.choice_ == COLD), self.cold_start.point_clone().fit(panel))
-        for j in [int(j) for j in np.unique(np.concatenate([self.choice_, self.interval_choice_])) if j >= 0]:
-            idx = np.flatnonzero((self.choice_ == j) | (self.interval_choice_ == j))
+        combo = self.choice_ == COMBO
+        used = [int(j) for j in np.unique(np.concatenate([self.choice_, self.interval_choice_])) if j >= 0]
+        used += [int(j) for j in np.flatnonzero(np.any(self.weights_[combo] > 0, axis=0)) if j not in used]
+        for j in sorted(used):
+            weighted = combo & (self.weights_[:, j] > 0)
+            idx = np.flatnonzero((self.choice_ == j) | (self.interval_choice_ == j) | weighted)
             try:
                 self.fitted_.append((j, idx, models[j].point_clone().fit(_subset(panel, idx))))
                 continue
@@ -202,7 +264,8 @@ class AutoForecaster(Forecaster):
             if failed:
                 logger.warning("auto: %s failed on %d of its %d series (%s); using naive for those",
                                models[j].alias, len(failed), idx.size, batch_error)  # fmt: skip
-                self.choice_[failed] = np.where(self.choice_[failed] == j, NAIVE, self.choice_[failed])
+                lost = (self.choice_[failed] == j) | ((self.choice_[failed] == COMBO) & (self.weights_[failed, j] > 0))
+                self.choice_[failed] = np.where(lost, NAIVE, self.choice_[failed])
                 self.interval_choice_[failed] = np.where(
                     self.interval_choice_[failed] == j, NAIVE, self.interval_choice_[failed]
                 )
@@ -223,8 +286,12 @@ class AutoForecaster(Forecaster):
         """Forecasts of each series' candidate in ``choice`` (naive where one is not finite)."""
         mean = np.zeros((self.n_series_, h))
         for j, idx, model in self.fitted_:
+            forecast = model.predict(h)["mean"]
             mine = choice[idx] == j
-            mean[idx[mine]] = model.predict(h)["mean"][mine]
+            mean[idx[mine]] = forecast[mine]
+            if j >= 0:
+                combo = choice[idx] == COMBO
+                mean[idx[combo]] += self.weights_[idx[combo], j][:, None] * forecast[combo]
         if self.cold_ is not None:
             idx, model = self.cold_
             mean[idx] = model.predict(h)["mean"][idx]

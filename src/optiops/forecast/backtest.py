@@ -8,6 +8,7 @@ so the kernels see many series at once.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -70,13 +71,20 @@ def cross_validate(
         A model that fails at an origin leaves NaN there (logged as a warning), so a caller can fall
         back to another model for those series.
     """
+    return cross_validate_many((model,), y, options, observed)[0]
+
+
+def cross_validate_many(
+    models: Sequence[Forecaster], y: YInput, options: Backtest, observed: np.ndarray | None = None
+) -> list[BacktestResult]:
+    """:func:`cross_validate` of several models on the same origins, each origin's series cut once."""
     panel, _ = as_panel(y)
     values, offsets = panel
     if observed is None:  # values marked missing (NaN in y) are filled to fit and not scored
         observed = ~np.isnan(observed_values(y))
     lengths = np.diff(offsets)
     n, h, windows = lengths.shape[0], options.h, options.n_windows
-    forecasts = np.full((n, windows, h), np.nan)
+    forecasts = [np.full((n, windows, h), np.nan) for _ in models]
     actuals = np.full((n, windows, h), np.nan)
     for w in range(windows):
         keep = lengths - h - (windows - 1 - w) * options.step
@@ -84,12 +92,12 @@ def cross_validate(
         if idx.size == 0:
             continue
         flat, sub_offsets = segment_index(offsets[idx], keep[idx])
-        try:
-            mean = model.point_clone().fit(Panel(values[flat], sub_offsets)).predict(h)["mean"]
-        except Exception as exc:  # one failing model must not end the backtest; NaN marks the failure
-            logger.warning("%s failed at backtest origin %d: %s: %s", model.alias, w, type(exc).__name__, exc)
-            continue
-        forecasts[idx, w] = mean
+        sub = Panel(values[flat], sub_offsets)
         at = (offsets[idx] + keep[idx])[:, None] + np.arange(h)[None, :]
         actuals[idx, w] = np.where(observed[at], values[at], np.nan)  # a value marked missing is not scored
-    return BacktestResult(forecasts, actuals, options.step)
+        for model, out in zip(models, forecasts, strict=True):
+            try:
+                out[idx, w] = model.point_clone().fit(sub).predict(h)["mean"]
+            except Exception as exc:  # one failing model must not end the backtest; NaN marks the failure
+                logger.warning("%s failed at backtest origin %d: %s: %s", model.alias, w, type(exc).__name__, exc)
+    return [BacktestResult(f, actuals.copy(), options.step) for f in forecasts]

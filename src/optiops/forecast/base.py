@@ -202,8 +202,17 @@ class Forecaster:
         self.observed_ = ~missing if missing.any() else None
         self.n_series_, self.single_ = panel.offsets.shape[0] - 1, single
         self.backtest_ = None
-        self.scale_ = naive_scale(np.where(missing, np.nan, panel.values), panel.offsets)
+        self._scale: np.ndarray | None = None  # computed on first use: backtest refits never need it
+        self._scale_input = (panel.values, panel.offsets, missing if missing.any() else None)
         return panel
+
+    @property
+    def scale_(self) -> np.ndarray:
+        """Naive scale (in-sample one-step MAE) per series, values marked missing left out."""
+        if self._scale is None:
+            values, offsets, missing = self._scale_input
+            self._scale = naive_scale(values if missing is None else np.where(missing, np.nan, values), offsets)
+        return self._scale
 
     def _begin_predict(self, h: int, level: Sequence[float] | None) -> list[float]:
         """Check that the model is fitted and ``h`` and the levels are valid; the levels as floats."""

@@ -1,9 +1,10 @@
-"""The car-parts forecasting benchmark (suite ``forecast-carparts``).
+"""The forecasting benchmarks: car parts (suite ``forecast-carparts``) and M5 (suite ``forecast-m5``).
 
-Protocol (``../shared/benchmarks/forecast/README.md``): 2,509 monthly series of 51 months; fit on
-the first 39, score the last 12; MASE scaled by the in-sample one-step naive error, against the
-naive forecast and the other methods, plus interval coverage at the requested levels. ``auto``'s
-backtest and every backtest interval use only the 39 training months.
+Car parts (``../shared/benchmarks/forecast/README.md``): 2,509 monthly series of 51 months; fit on
+the first 39, score the last 12. M5 (``../shared/benchmarks/m5/README.md``): 280 daily item-store
+series; fit on all but the last 28 days, score those (the M5 protocol). Every model, statsforecast's
+peers included (``peers=True``), fits on the same training part; ``auto``'s backtest and every
+backtest interval use only that part.
 """
 
 from __future__ import annotations
@@ -18,8 +19,11 @@ import pandas as pd
 
 from optiops.forecast.base import Backtest
 from optiops.forecast.evaluation import DEFAULT_MODELS, coverage_floor, evaluate_models, score
+from optiops.forecast.peers import PEER, peer_version, run_peers
+from optiops.forecast.registry import season_length_of
 from optiops.io.demand import read_demand
 from optiops.kernels import warmup
+from optiops.model.demand import DemandHistory
 
 CARPARTS = Path("forecast") / "carparts.csv.gz"
 
@@ -32,6 +36,8 @@ def run_carparts(
     n_series: int | None = None,
     backtest: Backtest | None = None,
     zero_reference: bool = True,
+    peers: bool = False,
+    conformal_windows: int = 2,
 ) -> pd.DataFrame:
     """Score every model on the last ``horizon`` months of the car-parts data.
 
@@ -54,6 +60,10 @@ def run_carparts(
         useless for stocking, a reminder to read MASE next to pinball loss and coverage; and the
         rows of :func:`~optiops.forecast.evaluation.coverage_floor`, the least coverage intervals
         containing zero can have on the hold-out.
+    peers
+        Also score statsforecast's models (:mod:`optiops.forecast.peers`) on the same split.
+    conformal_windows
+        Windows of the peers' conformal intervals.
 
     Returns
     -------
@@ -65,11 +75,32 @@ def run_carparts(
         history = history.select(np.linspace(0, history.n_series - 1, n_series).round().astype(np.int64))
     warmup()  # compile outside the timed fits
     table = evaluate_models(history, horizon, models, levels, backtest)
+    train, test = history.split(horizon)
+    if peers:
+        peer_table = peer_rows(train, test, horizon, levels, season_length_of(history.freq), False, conformal_windows)
+        table = pd.concat([table, peer_table], ignore_index=True)
     if zero_reference:
-        train, test = history.split(horizon)
         zero = {"mean": np.zeros_like(test)}
         references = score("zero (reference)", train, test, zero) + coverage_floor(train, test, levels)
         table = pd.concat([table, pd.DataFrame(references)], ignore_index=True)
+    return table
+
+
+def peer_rows(
+    train: DemandHistory,
+    test: np.ndarray,
+    horizon: int,
+    levels: Sequence[float],
+    season_length: int,
+    daily: bool,
+    conformal_windows: int,
+) -> pd.DataFrame:
+    """Score rows of statsforecast's models on one split, each with ``peer`` and ``peer_version``."""
+    rows = []
+    for fc in run_peers(train, horizon, levels, season_length, daily, conformal_windows):
+        rows += score(fc.name, train, test, fc.prediction, levels, fc.seconds)
+    table = pd.DataFrame(rows)
+    table["peer"], table["peer_version"] = PEER, peer_version()
     return table
 
 

@@ -23,7 +23,7 @@ from optiops.forecast.intervals import level_keys
 from optiops.forecast.registry import make_model, season_length_of
 from optiops.model.demand import DemandHistory
 
-DEFAULT_MODELS = ("naive", "seasonal_naive", "moving_average", "croston", "sba", "tsb", "adida", "ses", "auto")
+DEFAULT_MODELS = ("naive", "seasonal_naive", "moving_average", "croston", "sba", "tsb", "adida", "imapa", "ses", "auto")
 
 
 def _mean(x: np.ndarray) -> float:
@@ -80,11 +80,50 @@ def score(
             continue
         row: dict[str, Any] = {"model": model, "group": group, "n_series": int(members.sum())}
         row.update({k: _mean(v[members]) for k, v in per_series.items()})
+        if levels:
+            row.update(integer_calibration(test[members], {k: v[members] for k, v in prediction.items()}, levels))
         row["wape"] = M.wape_total(test[members], mean[members])
         row["seconds"] = seconds
         row["series_per_s"] = train.n_series / seconds if seconds > 0 else float("nan")
         rows.append(row)
     return rows
+
+
+def quantile_levels(levels: Sequence[float]) -> list[tuple[float, str]]:
+    """The quantiles an interval set gives, lowest first: ``(probability, key)`` with keys ``lo-<c>``/``hi-<c>``."""
+    pairs = [((1 - c / 100) / 2, level_keys(c)[0]) for c in levels] + [
+        ((1 + c / 100) / 2, level_keys(c)[1]) for c in levels
+    ]
+    return sorted(pairs)
+
+
+def integer_calibration(
+    test: np.ndarray, prediction: dict[str, np.ndarray], levels: Sequence[float], tolerance: float = 0.02
+) -> dict[str, Any]:
+    """Calibration of the interval bounds read as quantiles, in the form that suits integer demand.
+
+    A quantile ``q`` at probability ``t`` of a count is calibrated when ``share(y < q) <= t`` and
+    ``share(y <= q) >= t``: on integers no ``q`` need have ``share(y <= q) == t`` exactly, but one
+    that is calibrated lies on the step of the distribution that crosses ``t``. Shares are pooled over
+    every series and held-out step (values marked missing left out).
+
+    Returns
+    -------
+    dict
+        ``below-<t>`` and ``at_or_below-<t>`` per quantile, and ``calibrated``: every quantile within
+        ``tolerance`` (``share(y < q) <= t + tolerance`` and ``share(y <= q) >= t - tolerance``).
+    """
+    seen = np.isfinite(test)
+    out: dict[str, Any] = {}
+    ok = True
+    for t, key in quantile_levels(levels):
+        q = prediction[key]
+        below = float(np.mean((test < q)[seen])) if seen.any() else float("nan")
+        at_or_below = float(np.mean((test <= q)[seen])) if seen.any() else float("nan")
+        out[f"below-{t:g}"], out[f"at_or_below-{t:g}"] = below, at_or_below
+        ok = ok and below <= t + tolerance and at_or_below >= t - tolerance
+    out["calibrated"] = ok
+    return out
 
 
 def coverage_floor(train: DemandHistory, test: np.ndarray, levels: Sequence[float]) -> list[dict[str, Any]]:

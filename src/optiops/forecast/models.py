@@ -215,3 +215,93 @@ class SES(FlatForecaster):
 
     def _fit_panel(self, panel: Panel) -> None:
         self.level_, self.alpha_ = K.ses_levels(panel.values, panel.offsets, _grid(self.alphas))
+
+
+class IMAPA(FlatForecaster):
+    """Intermittent multiple aggregation prediction algorithm (Petropoulos & Kourentzes 2015).
+
+    ADIDA at every bucket size from 1 to the mean demand interval, averaged: no single aggregation
+    level has to be right.
+
+    Parameters
+    ----------
+    alphas
+        Grid of SES constants for each aggregated series (least in-sample SSE).
+    intervals
+        Backtest settings for prediction intervals.
+    """
+
+    alias = "IMAPA"
+
+    def __init__(self, alphas: tuple[float, ...] = ADIDA_ALPHAS, intervals: Backtest | None = None) -> None:
+        self.alphas = alphas
+        self.intervals = intervals
+
+    def _fit_panel(self, panel: Panel) -> None:
+        self.level_ = K.imapa_levels(panel.values, panel.offsets, _grid(self.alphas))
+
+
+class Profiled(Forecaster):
+    """A flat forecaster times a seasonal profile: half the series' own shape, half the pooled one.
+
+    The profile is the mean demand per phase of the last ``seasons`` seasons over the overall mean,
+    ``own_weight`` of the series' own and the rest of the volume-weighted pooled shape of all series
+    (one series' weekday means are noisy; the pooled shape is not, but is nobody's exactly). Phases
+    count back from the end of each series, so the series of a panel must end on the same date.
+
+    Parameters
+    ----------
+    base
+        The flat forecaster whose level is shaped (unfitted).
+    season_length
+        Steps per season (7 for daily data).
+    seasons
+        Seasons at the end of each series behind the profile.
+    own_weight
+        Weight of the series' own profile, in [0, 1].
+    intervals
+        Backtest settings for prediction intervals.
+    """
+
+    alias = "Profiled"
+
+    def __init__(
+        self,
+        base: FlatForecaster,
+        season_length: int = 7,
+        seasons: int = 104,
+        own_weight: float = 0.5,
+        intervals: Backtest | None = None,
+    ) -> None:
+        self.base = base
+        self.season_length = season_length
+        self.seasons = seasons
+        self.own_weight = own_weight
+        self.intervals = intervals
+
+    def _fit_panel(self, panel: Panel) -> None:
+        m = self.season_length
+        if m < 1 or self.seasons < 1 or not 0.0 <= self.own_weight <= 1.0:
+            raise ValueError(f"Profiled needs season_length, seasons >= 1 and own_weight in [0, 1], got {self}")
+        self.level_ = self.base.point_clone().fit(panel).predict(1)["mean"][:, 0]
+        ends, lengths = panel.offsets[1:], np.diff(panel.offsets)
+        window = np.minimum(lengths, m * self.seasons)
+        sums = np.zeros((lengths.shape[0], m))
+        counts = np.zeros((lengths.shape[0], m))
+        for k in range(m):  # phase k: k steps before a season boundary counted from the end
+            for back in range(k + 1, int(window.max()) + 1, m):
+                inside = back <= window
+                sums[inside, k] += panel.values[ends[inside] - back]
+                counts[inside, k] += 1
+        per_phase = sums / np.maximum(counts, 1)
+        overall = per_phase.mean(axis=1, keepdims=True)
+        own = np.where(overall > 0, per_phase / np.where(overall > 0, overall, 1.0), 1.0)
+        pooled_total = per_phase.sum(axis=0)
+        pooled = pooled_total / pooled_total.mean() if pooled_total.mean() > 0 else np.ones(m)
+        self.profile_ = self.own_weight * own + (1.0 - self.own_weight) * pooled[None, :]
+
+    def _predict_mean(self, h: int) -> np.ndarray:
+        m = self.season_length
+        # step j after the end sits (j + 1) steps after the last observation: phase m - 1 - (j mod m)
+        phases = (m - 1 - np.arange(h) % m) % m
+        return self.level_[:, None] * self.profile_[:, phases]

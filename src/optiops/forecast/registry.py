@@ -8,7 +8,7 @@ from optiops.forecast.auto import AutoForecaster
 from optiops.forecast.base import Backtest, Forecaster
 from optiops.forecast.coldstart import ColdStart
 from optiops.forecast.ets import AutoETS
-from optiops.forecast.models import ADIDA, SBA, SES, TSB, Croston, MovingAverage, Naive, SeasonalNaive
+from optiops.forecast.models import ADIDA, IMAPA, SBA, SES, TSB, Croston, MovingAverage, Naive, SeasonalNaive
 from optiops.forecast.sarimax import AutoSARIMAX
 
 Builder = Callable[[int, Backtest | None], Forecaster]
@@ -21,14 +21,23 @@ BUILDERS: dict[str, Builder] = {
     "sba": lambda m, bt: SBA(intervals=bt),
     "tsb": lambda m, bt: TSB(intervals=bt),
     "adida": lambda m, bt: ADIDA(intervals=bt),
+    "imapa": lambda m, bt: IMAPA(intervals=bt),
     "ses": lambda m, bt: SES(intervals=bt),
     "ets": lambda m, bt: AutoETS(season_length=m),  # the model's own intervals
     "sarimax": lambda m, bt: AutoSARIMAX(season_length=m),  # the model's own intervals; takes regressors
     "cold_start": lambda m, bt: ColdStart(season_length=m, intervals=bt),
     "auto": lambda m, bt: AutoForecaster(season_length=m, backtest=bt, cold_start=ColdStart(m)),
-    "auto_class": lambda m, bt: AutoForecaster(season_length=m, backtest=bt, select="class", cold_start=ColdStart(m)),
+    "auto_mase": lambda m, bt: AutoForecaster(season_length=m, backtest=bt, cold_start=ColdStart(m), metric="mase"),
+    "auto_pinball": lambda m, bt: AutoForecaster(
+        season_length=m, backtest=bt, cold_start=ColdStart(m), metric="pinball"
+    ),
+    "auto_rmsse": lambda m, bt: AutoForecaster(season_length=m, backtest=bt, cold_start=ColdStart(m), metric="rmsse"),
+    "auto_class": lambda m, bt: AutoForecaster(
+        season_length=m, backtest=bt, select="class", cold_start=ColdStart(m), metric="mase"
+    ),
 }
 MODEL_NAMES = tuple(BUILDERS)
+AUTO_METRICS = {"stocking": "auto", "rmsse": "auto_rmsse", "mase": "auto_mase", "pinball": "auto_pinball"}
 SEASON_LENGTHS = {"h": 24, "D": 7, "W": 52, "MS": 12, "ME": 12}
 
 

@@ -1,6 +1,6 @@
 """numba hot loops only: arrays in, arrays or scalars out (``@njit(cache=True)``)."""
 
-from optiops.kernels.intermittent import adida_levels, croston_levels, ses_levels, tsb_levels
+from optiops.kernels.intermittent import adida_levels, croston_levels, imapa_levels, ses_levels, tsb_levels
 from optiops.kernels.intermittent import warmup as _warmup_intermittent
 from optiops.kernels.inventory import warmup_compile as _warmup_inventory
 from optiops.kernels.orders import warmup as _warmup_orders
@@ -21,6 +21,7 @@ __all__ = [
     "adida_levels",
     "croston_levels",
     "evaluate_routes",
+    "imapa_levels",
     "ses_levels",
     "tsb_levels",
     "visit_positions",

@@ -60,7 +60,21 @@ def adida_reference(x: Sequence[float], alphas: Sequence[float]) -> float:
     if not demand_at:
         return 0.0
     k = max(1, math.floor((demand_at[-1] + 1) / len(demand_at) + 0.5))
+    return _bucketed_ses(x, k, alphas)
+
+
+def _bucketed_ses(x: Sequence[float], k: int, alphas: Sequence[float]) -> float:
+    """SES on the sums of the most recent whole buckets of ``k`` periods, per period."""
     m = len(x) // k
     start = len(x) - m * k
     sums = [sum(x[start + j * k : start + (j + 1) * k]) for j in range(m)]
     return ses_reference(sums, alphas)[0] / k
+
+
+def imapa_reference(x: Sequence[float], alphas: Sequence[float]) -> float:
+    """IMAPA: the mean of bucketed SES over bucket sizes 1 .. the rounded mean inter-demand interval."""
+    demand_at = [t for t, v in enumerate(x) if v > 0]
+    if not demand_at:
+        return 0.0
+    top = max(1, math.floor((demand_at[-1] + 1) / len(demand_at) + 0.5))
+    return sum(_bucketed_ses(x, k, alphas) for k in range(1, top + 1)) / top

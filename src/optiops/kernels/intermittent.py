@@ -19,6 +19,8 @@ Conventions shared with the references (and with statsforecast's implementations
 - ADIDA (Nikolopoulos et al. 2011): sum the series into non-overlapping buckets of ``k`` periods,
   ``k`` the mean interval between demands rounded half up, keeping the most recent whole buckets;
   SES on the bucket sums; forecast ``level / k`` per period.
+- IMAPA (Petropoulos & Kourentzes 2015): the mean of that bucketed SES over every bucket size from 1
+  to the rounded mean interval.
 
 A series without any demand (or without observations) forecasts zero.
 """
@@ -147,6 +149,45 @@ def adida_levels(values: np.ndarray, offsets: np.ndarray, alphas: np.ndarray) ->
     return out
 
 
+@njit(cache=True)
+def imapa_levels(values: np.ndarray, offsets: np.ndarray, alphas: np.ndarray) -> np.ndarray:
+    """IMAPA forecast per period of every series: the mean over ``k = 1..K`` of ADIDA with buckets of ``k``."""
+    n = offsets.shape[0] - 1
+    out = np.zeros(n)
+    longest = 0
+    for i in range(n):
+        longest = max(longest, offsets[i + 1] - offsets[i])
+    buckets = np.zeros(max(longest, 1))
+    for i in range(n):
+        a, b = offsets[i], offsets[i + 1]
+        count = 0
+        last = -1
+        for t in range(a, b):
+            if values[t] > 0.0:
+                count += 1
+                last = t - a
+        if count == 0:
+            continue
+        top = max(1, int(np.floor((last + 1) / count + 0.5)))
+        total_level = 0.0
+        used = 0
+        for k in range(1, top + 1):
+            m = (b - a) // k
+            if m < 1:
+                break
+            start = b - m * k
+            for j in range(m):
+                total = 0.0
+                for t in range(start + j * k, start + (j + 1) * k):
+                    total += values[t]
+                buckets[j] = total
+            level, _ = _ses_best(buckets, 0, m, alphas)
+            total_level += level / k
+            used += 1
+        out[i] = total_level / used
+    return out
+
+
 def warmup() -> None:
     """Compile (or load from cache) every kernel on a tiny input."""
     values = np.array([0.0, 2.0, 0.0, 1.0])
@@ -156,3 +197,4 @@ def warmup() -> None:
     croston_levels(values, offsets, 0.1, 1.0)
     tsb_levels(values, offsets, 0.1, 0.1)
     adida_levels(values, offsets, alphas)
+    imapa_levels(values, offsets, alphas)

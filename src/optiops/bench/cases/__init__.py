@@ -58,8 +58,13 @@ class SuiteFamily:
         """The suite's tasks: one per case x backend x seed."""
         raise NotImplementedError
 
-    def run(self, suite: Suite, root: Path, backends: list[str] | None, on_row: OnRow) -> list[Row] | None:
-        """Run the whole suite at once and return its rows, or ``None`` to run :meth:`tasks` instead."""
+    def run(
+        self, suite: Suite, root: Path, backends: list[str] | None, on_row: OnRow, peers: bool = False
+    ) -> list[Row] | None:
+        """Run the whole suite at once and return its rows, or ``None`` to run :meth:`tasks` instead.
+
+        ``peers``: also score the ecosystem's models on the same split (forecast suites).
+        """
         return None
 
 

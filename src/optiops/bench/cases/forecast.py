@@ -1,8 +1,9 @@
-"""Forecast suites (``forecast-carparts``): every model scored side by side on one held-out split."""
+"""Forecast suites (``forecast-carparts``, ``forecast-m5``): every model scored side by side on one held-out split."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from optiops.bench.cases import OnRow, Row, SuiteFamily, register_family
 from optiops.bench.suites import Suite
@@ -13,17 +14,34 @@ class ForecastFamily(SuiteFamily):
 
     kind = "forecast"
 
-    def run(self, suite: Suite, root: Path, backends: list[str] | None, on_row: OnRow) -> list[Row] | None:
+    def run(
+        self, suite: Suite, root: Path, backends: list[str] | None, on_row: OnRow, peers: bool = False
+    ) -> list[Row] | None:
+        """``settings.dataset`` names the data: ``carparts`` (a long-format history file) or ``m5`` (the M5
+        folder with its calendar and prices); ``peers`` adds statsforecast's models on the same split."""
         from optiops.bench.runner import table_rows
+        from optiops.exceptions import InstanceError
         from optiops.forecast import Backtest
         from optiops.forecast.bench import run_carparts
+        from optiops.forecast.bench_m5 import run_m5
+        from optiops.forecast.peers import require_peers
 
+        if peers:
+            require_peers()  # before the long run, not after it
         s = suite.settings
-        table = run_carparts(
-            root / suite.data / suite.pattern, horizon=int(s["horizon"]), levels=tuple(s["levels"]),
-            models=tuple(backends or s["models"]),
-            backtest=Backtest(h=int(s["horizon"]), n_windows=int(s["backtest_windows"])),
-        )  # fmt: skip
+        h = int(s["horizon"])
+        backtest = Backtest(h=h, n_windows=int(s["backtest_windows"]), step=int(s.get("backtest_step", 1)))
+        common: dict[str, Any] = {
+            "levels": tuple(s["levels"]), "models": tuple(backends or s["models"]), "backtest": backtest,
+            "peers": peers, "conformal_windows": int(s.get("conformal_windows", 2)),
+        }  # fmt: skip
+        dataset = s.get("dataset", "carparts")
+        if dataset == "m5":
+            table = run_m5(root / suite.data, horizon=h, **common)
+        elif dataset == "carparts":
+            table = run_carparts(root / suite.data / suite.pattern, horizon=h, **common)
+        else:
+            raise InstanceError(f"suite {suite.name}: settings.dataset must be 'carparts' or 'm5', got {dataset!r}")
         return table_rows(table, suite, on_row)
 
 

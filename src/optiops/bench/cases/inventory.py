@@ -13,7 +13,9 @@ class InventoryFamily(SuiteFamily):
 
     kind = "inventory"
 
-    def run(self, suite: Suite, root: Path, backends: list[str] | None, on_row: OnRow) -> list[Row] | None:
+    def run(
+        self, suite: Suite, root: Path, backends: list[str] | None, on_row: OnRow, peers: bool = False
+    ) -> list[Row] | None:
         from optiops.bench.runner import table_rows
         from optiops.inventory.bench import CarpartsSettings, run_inventory_carparts
 
