@@ -46,10 +46,17 @@ from optiops.closed_loop.policies import (
 )
 from optiops.closed_loop.routing import territory_plan
 from optiops.exceptions import InfeasibleError, InstanceError, OptiopsError
-from optiops.model.orders import OrderAllocationPlan, OrderArrays
+from optiops.model.orders import OrderAllocationPlan
 from optiops.model.scenario import Scenario
 from optiops.parallel import make_executor
-from optiops.plan.allocation_step import LATE_SUFFIX, _optimised_plan, _shipments, carrier_matrices, day_order_arrays
+from optiops.plan.allocation_step import (
+    LATE_SUFFIX,
+    _optimised_plan,
+    _shipments,
+    baseline_allocation,
+    carrier_matrices,
+    day_order_arrays,
+)
 from optiops.plan.base import PlanOptions
 from optiops.plan.inventory_step import nearest_warehouse
 from optiops.plan.labour_step import UTILISATION
@@ -522,31 +529,6 @@ def _ledger(ctx: Context, state: PlanState, d: int, opening: np.ndarray, receipt
     }, columns=LEDGER_COLUMNS)  # fmt: skip
 
 
-def ration(arr: OrderArrays, road_km: np.ndarray) -> np.ndarray:
-    """Common practice on stock: each line from the nearest warehouse that holds it whole; -1 when none does.
-
-    Orders go in id order; a warehouse takes a new parcel while it has capacity left (else the
-    nearest holder takes it anyway: the warehouse work then carries it over).
-    """
-    stock, capacity = arr.stock.copy(), arr.capacity.copy()
-    rank = np.argsort(road_km, axis=0, kind="stable")
-    line_wh = np.full(arr.n_lines, -1, dtype=np.int64)
-    for o in range(arr.n_orders):
-        opened: set[int] = set()
-        for line in range(arr.line_ptr[o], arr.line_ptr[o + 1]):
-            s, q = arr.line_sku[line], arr.line_qty[line]
-            holders = [int(w) for w in rank[:, arr.order_zone[o]] if stock[w, s] >= q]
-            if not holders:
-                continue
-            w = next((w for w in holders if w in opened or capacity[w] >= 1), holders[0])
-            if w not in opened:
-                opened.add(w)
-                capacity[w] -= 1
-            stock[w, s] -= q
-            line_wh[line] = w
-    return line_wh
-
-
 def _stock_frame(ctx: Context, on_hand: np.ndarray) -> pd.DataFrame:
     g, n_w = ctx.grid, len(ctx.grid.warehouses)
     idx = np.flatnonzero(on_hand > 0)
@@ -561,7 +543,7 @@ def _allocate(ctx: Context, state: PlanState, orders: DayOrders, plan_options: P
     sc = dataclasses.replace(ctx.scenario, stock=_stock_frame(ctx, state.on_hand))
     carrier = carrier_matrices(sc)
     arr = day_order_arrays(sc, orders, carrier)
-    line_wh = ration(arr, carrier.road_km)
+    line_wh = baseline_allocation(arr, carrier.road_km, lose_unheld=True)  # the stock on hand rations the day
     served = line_wh >= 0
     lost_lines = orders.lines[~served]
     lost_items = np.zeros(g.n)
@@ -580,8 +562,8 @@ def _allocate(ctx: Context, state: PlanState, orders: DayOrders, plan_options: P
                    arrays=None, carrier=carrier)  # fmt: skip
         return out
     arr = day_order_arrays(sc, day, carrier)
-    base_plan = OrderAllocationPlan(instance=arr.name, source="greedy",
-                                    shipments=_shipments(arr, ration(arr, carrier.road_km)))  # fmt: skip
+    # the kept lines in the same order: the common rule ships each from where the rationing put it
+    base_plan = OrderAllocationPlan(instance=arr.name, source="greedy", shipments=_shipments(arr, line_wh[served]))
     plan = base_plan
     if state.name == "optimised":
         try:

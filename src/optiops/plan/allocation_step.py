@@ -134,7 +134,7 @@ def _late_classes(arr: OrderArrays, n_promises: int) -> np.ndarray:
     return np.where(keepable, arr.order_class, arr.order_class + n_promises).astype(np.int64)
 
 
-def baseline_allocation(arr: OrderArrays, road_km: np.ndarray) -> np.ndarray:
+def baseline_allocation(arr: OrderArrays, road_km: np.ndarray, lose_unheld: bool = False) -> np.ndarray:
     """Common practice: each line from the nearest warehouse that holds it and can take the order.
 
     Parameters
@@ -143,6 +143,9 @@ def baseline_allocation(arr: OrderArrays, road_km: np.ndarray) -> np.ndarray:
         The day's instance (promises are ignored).
     road_km : numpy.ndarray
         (W, Z) road km from every warehouse to every zone: "nearest" is by this.
+    lose_unheld : bool
+        A line no warehouse holds whole is lost (warehouse -1) instead of an error: a day played
+        from the stock on hand, where a shop's out-of-stock item is simply not sold.
 
     Returns
     -------
@@ -154,7 +157,7 @@ def baseline_allocation(arr: OrderArrays, road_km: np.ndarray) -> np.ndarray:
     Raises
     ------
     InfeasibleError
-        When no warehouse holds the quantity of a line any more.
+        When no warehouse holds the quantity of a line any more (unless ``lose_unheld``).
     """
     stock, capacity = arr.stock.copy(), arr.capacity.copy()
     rank = np.argsort(road_km, axis=0, kind="stable")
@@ -165,6 +168,8 @@ def baseline_allocation(arr: OrderArrays, road_km: np.ndarray) -> np.ndarray:
             s, q = arr.line_sku[line], arr.line_qty[line]
             holders = [int(w) for w in rank[:, arr.order_zone[o]] if stock[w, s] >= q]
             if not holders:
+                if lose_unheld:
+                    continue
                 raise InfeasibleError(f"no warehouse holds {q:g} units of SKU {arr.sku_ids[s]!r} for order "
                                       f"{arr.order_ids[o]!r}", [arr.order_ids[o], arr.sku_ids[s]])  # fmt: skip
             w = next((w for w in holders if w in opened or capacity[w] >= 1), holders[0])
