@@ -22,7 +22,7 @@ import numpy as np
 from optiops.model.plan import RoutePlan, RoutingPlan, Visit
 from optiops.model.routing import RoutingInstance
 from optiops.model.routing_arrays import RoutingArrays, routing_arrays
-from optiops.routing.nearest import first_windows
+from optiops.routing.nearest import first_windows, grow_route
 
 
 def territory_plan(inst: RoutingInstance) -> RoutingPlan:
@@ -47,7 +47,7 @@ def territory_plan(inst: RoutingInstance) -> RoutingPlan:
     for k, (t, v) in enumerate(vehicles):
         left = np.zeros(a.n_nodes, dtype=bool)
         left[order[owner == k]] = True
-        nodes = _soonest_route(a, t, left, lo, hi, room)
+        nodes = grow_route(a, t, left, lo, hi, room, soonest=True)
         if nodes:
             nodes = two_opt(a, t, nodes, lo, hi)
             depot_in, depot_out = a.node_ids[a.vt_start[t]], a.node_ids[a.vt_end[t]]
@@ -55,28 +55,6 @@ def territory_plan(inst: RoutingInstance) -> RoutingPlan:
                       Visit(node=depot_out, kind="depot")]  # fmt: skip
             routes.append(RoutePlan(vehicle_type=a.vt_ids[t], vehicle=v, visits=visits))
     return RoutingPlan(instance=inst.name, backend="territories", rounding=a.rounding, routes=routes)
-
-
-def _soonest_route(a: RoutingArrays, t: int, left: np.ndarray, lo: np.ndarray, hi: np.ndarray,
-                   room: np.ndarray) -> list[int]:  # fmt: skip
-    """One route of vehicle type ``t`` over the stops in ``left``: always the stop that can start soonest."""
-    depot_end, start = a.vt_end[t], a.vt_shift_lo_int[t]
-    now, at, load, nodes = start, a.vt_start[t], 0, []
-    cap = a.vt_cap[t].sum()
-    while (cand := np.flatnonzero(left)).size:
-        begin = np.maximum(now + a.time_int[at, cand], lo[cand])
-        back = begin + a.service_int[cand] + a.time_int[cand, depot_end]
-        ok = (begin <= hi[cand]) & (load + room[cand] <= cap) & (back <= a.vt_shift_hi_int[t])
-        ok &= back - start <= a.vt_max_dur_int[t]
-        if not ok.any():
-            break
-        key = np.where(ok, begin * (a.dist_int.max() + 1) + a.dist_int[at, cand], np.iinfo(np.int64).max)
-        k = int(np.argmin(key))
-        node = int(cand[k])
-        nodes.append(node)
-        left[node] = False
-        now, at, load = int(begin[k] + a.service_int[node]), node, load + int(room[node])
-    return nodes
 
 
 def _feasible(a: RoutingArrays, t: int, nodes: list[int], lo: np.ndarray, hi: np.ndarray) -> bool:

@@ -49,7 +49,7 @@ def nearest_neighbour_routes(a: RoutingArrays) -> list[tuple[int, int, list[int]
     routes = []
     for t in np.argsort(-a.vt_cap.sum(axis=1), kind="stable"):
         for v in range(int(a.vt_count[t])):
-            nodes = _one_route(a, int(t), left, lo, hi, room)
+            nodes = grow_route(a, int(t), left, lo, hi, room)
             if nodes:
                 routes.append((int(t), v, nodes))
     return routes
@@ -79,11 +79,17 @@ class NearestNeighbourBackend:
                              runtime_s=time.perf_counter() - t0)  # fmt: skip
 
 
-def _one_route(a: RoutingArrays, t: int, left: np.ndarray, lo: np.ndarray, hi: np.ndarray,
-               room: np.ndarray) -> list[int]:  # fmt: skip
-    """Grow one route of vehicle type t greedily; marks the stops it takes in ``left``."""
+def grow_route(a: RoutingArrays, t: int, left: np.ndarray, lo: np.ndarray, hi: np.ndarray, room: np.ndarray,
+               soonest: bool = False) -> list[int]:  # fmt: skip
+    """Grow one route of vehicle type t greedily; marks the stops it takes in ``left``.
+
+    Next is the nearest stop it can still serve in its window, with room on board and time to get
+    back; ``soonest``: the stop whose service can start soonest (arrival plus any wait for its
+    window), the nearer one on a tie, as a driver with a list of windows does.
+    """
     depot_end, start = a.vt_end[t], a.vt_shift_lo_int[t]
     now, at, load, nodes = start, a.vt_start[t], 0, []
+    tie = int(a.dist_int.max()) + 1  # begin time first, distance breaks ties
     while (cand := np.flatnonzero(left)).size:
         begin = np.maximum(now + a.time_int[at, cand], lo[cand])
         back = begin + a.service_int[cand] + a.time_int[cand, depot_end]
@@ -91,7 +97,8 @@ def _one_route(a: RoutingArrays, t: int, left: np.ndarray, lo: np.ndarray, hi: n
         ok &= back - start <= a.vt_max_dur_int[t]
         if not ok.any():
             break
-        k = int(np.argmin(np.where(ok, a.dist_int[at, cand], np.iinfo(np.int64).max)))
+        key = begin * tie + a.dist_int[at, cand] if soonest else a.dist_int[at, cand]
+        k = int(np.argmin(np.where(ok, key, np.iinfo(np.int64).max)))
         node = int(cand[k])
         nodes.append(node)
         left[node] = False
