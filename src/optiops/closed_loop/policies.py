@@ -218,8 +218,8 @@ def plan_rosters(
         for k in range(SAMPLE_WEEKS, 0, -1):
             span = slice(days - 7 * k, days - 7 * (k - 1) if k > 1 else days)
             scale = forecast_week[w] / max(u[span].sum(), 1e-9) if u[span].sum() > 0 else 0.0
-            drivers = hourly_drivers(u[span] * scale, r[span] * scale, lines, upo, (first_weekday - 7 * k) % 7)
-            drivers["inbound"] = _inbound_hours(b[span] * scale)
+            drivers = hourly_drivers(u[span] * scale, r[span] * scale, lines, upo, (first_weekday - 7 * k) % 7,
+                                     inbound=b[span] * scale)  # fmt: skip
             samples.append(sum(workload_minutes(drivers, standards).values()))
         open_h, close_h = int(str(wh.open_minute)) // 60, int(np.ceil(int(str(wh.close_minute)) / 60))
         if kind == "baseline":
@@ -231,10 +231,3 @@ def plan_rosters(
                          dtype=float)  # fmt: skip
         out[w] = Roster(sp.staff, hours, sp)
     return out
-
-
-def _inbound_hours(units: np.ndarray) -> np.ndarray:
-    """Received units of each day spread over 07:00-15:00."""
-    hours = np.zeros(24)
-    hours[7:15] = 1.0 / 8
-    return np.outer(units, hours).ravel()

@@ -50,8 +50,12 @@ DRIVER_OF = {"unit": "units", "line": "lines", "order": "orders", "return": "ret
 
 
 def hourly_drivers(units: np.ndarray, returns: np.ndarray, lines_per_order: float, units_per_order: float,
-                   first_weekday: int) -> dict[str, np.ndarray]:  # fmt: skip
-    """Hourly drivers of consecutive days from daily units and returns (see the module docstring)."""
+                   first_weekday: int, inbound: np.ndarray | None = None) -> dict[str, np.ndarray]:  # fmt: skip
+    """Hourly drivers of consecutive days from daily units and returns (see the module docstring).
+
+    ``inbound``: units received each day, where they are known (a replay's receipts); by default a
+    week's units sold, received on its weekdays.
+    """
     days = len(units)
     profile = INTRADAY / INTRADAY.sum()
     day_hours = np.zeros(24)
@@ -59,7 +63,7 @@ def hourly_drivers(units: np.ndarray, returns: np.ndarray, lines_per_order: floa
     inbound_hours = np.zeros(24)
     inbound_hours[7:15] = 1.0 / 8
     weekday = (first_weekday + np.arange(days)) % 7
-    inbound_days = units * 7.0 / 5.0 * (weekday < 5)  # a week's replenishment received on weekdays
+    inbound_days = units * 7.0 / 5.0 * (weekday < 5) if inbound is None else inbound
     orders = np.outer(units / units_per_order, profile).ravel()
     return {
         "units": np.outer(units, profile).ravel(),
