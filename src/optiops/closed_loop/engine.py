@@ -115,7 +115,6 @@ class PlanState:
     inbound: np.ndarray  # (days, W) units received per warehouse
     returned: np.ndarray  # (days, W) returned units processed per warehouse
     policy: Any = None
-    daily_groups: np.ndarray | None = None
     rosters: dict[str, Roster] = dataclasses.field(default_factory=dict)
     roster_day: int = 0
     pending: list[Pending] = dataclasses.field(default_factory=list)
@@ -327,7 +326,7 @@ def _warm_up(ctx: Context) -> PlanState:
     for d in range(ctx.history_days):
         _morning(ctx, state, d)
         if (ctx.history_days - d) % REVIEW_DAYS == 0 and d >= 7:
-            state.policy, _ = baseline_policy(g, ctx.scenario, state.seen[:d])
+            state.policy = baseline_policy(g, ctx.scenario, state.seen[:d])
         if state.policy is not None and (ctx.history_days - d) % REVIEW_DAYS == 0:
             _order(ctx, state, d, np.ones(g.n, dtype=bool))
         served = np.minimum(state.on_hand, ctx.true_demand[d])
@@ -412,10 +411,9 @@ def _plan_week(ctx: Context, state: PlanState, d: int, k: int, timings: dict[str
     opts, tic = ctx.options, time.perf_counter()
     weekly = k % REVIEW_DAYS == 0
     if state.name == "baseline" and weekly:
-        state.policy, _ = baseline_policy(ctx.grid, ctx.scenario, state.seen[:d])
+        state.policy = baseline_policy(ctx.grid, ctx.scenario, state.seen[:d])
     elif state.name == "optimised" and (weekly or opts.reforecast == "daily"):
-        state.policy, _, state.daily_groups = optimised_policy(ctx.grid, ctx.scenario, state.seen[:d],
-                                                               pd.Timestamp(ctx.scenario.start), opts.seed)  # fmt: skip
+        state.policy = optimised_policy(ctx.grid, ctx.scenario, state.seen[:d], opts.seed)
     tic = _tick(timings, "replenishment_policy", tic)
     if weekly:
         state.rosters = _rosters(ctx, state, d)

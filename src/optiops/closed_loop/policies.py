@@ -53,7 +53,6 @@ class Grid:
     return_rate: np.ndarray
     return_delay: np.ndarray  # int64
     group: np.ndarray  # (N,) purchase-order group: warehouse x category (one supplier per category)
-    n_groups: int
 
     @property
     def n(self) -> int:
@@ -79,7 +78,7 @@ class Grid:
             skus=tuple(skus["sku"].astype(str)), warehouses=whs, category=skus["category"].to_numpy(dtype=str),
             pack=rep("pack"), unit_cost=rep("unit_cost"), price=rep("price"), lt_mean=rep("lead_time_mean_days"),
             lt_sd=rep("lead_time_sd_days"), return_rate=rep("return_rate"),
-            return_delay=rep("return_delay_days", np.int64), group=group, n_groups=len(cats) * n_w,
+            return_delay=rep("return_delay_days", np.int64), group=group,
         )  # fmt: skip
 
     def items(self, mean: np.ndarray, sd: np.ndarray, scenario: Scenario, review: int, target: float,
@@ -126,11 +125,11 @@ def weekday_profile(history: np.ndarray, first_weekday: int) -> np.ndarray:
     return per_day / per_day.mean() if per_day.mean() > 0 else np.ones(7)
 
 
-def baseline_policy(grid: Grid, scenario: Scenario, history: np.ndarray) -> tuple[Policy, np.ndarray]:
-    """Weekly order-up-to at a 95 % cycle service level on the moving average; and the forecast per day."""
+def baseline_policy(grid: Grid, scenario: Scenario, history: np.ndarray) -> Policy:
+    """Weekly order-up-to at a 95 % cycle service level on the moving average."""
     mean, sd = moving_average(history)
     items = grid.items(mean, sd, scenario, REVIEW_DAYS, BASELINE_CSL, "csl")
-    return analytic_policy(items, "RS", name="baseline"), mean
+    return analytic_policy(items, "RS", name="baseline")
 
 
 def auto_forecast(grid: Grid, history: np.ndarray, start: pd.Timestamp) -> np.ndarray:
@@ -148,10 +147,8 @@ def auto_forecast(grid: Grid, history: np.ndarray, start: pd.Timestamp) -> np.nd
     return np.maximum(level, 0.0)
 
 
-def optimised_policy(
-    grid: Grid, scenario: Scenario, history: np.ndarray, start: pd.Timestamp, seed: int, scenarios: int = 100
-) -> tuple[Policy, np.ndarray, np.ndarray]:
-    """Joint replenishment at a 98 % fill rate on the ``auto_class`` forecast; the policy, forecast and daily groups.
+def optimised_policy(grid: Grid, scenario: Scenario, history: np.ndarray, seed: int, scenarios: int = 100) -> Policy:
+    """Joint replenishment at a 98 % fill rate on the ``auto_class`` forecast.
 
     The plan reads the calendar: days of a sales event (a festival, a sale, the run-up to one) are left
     out of the forecast, the spread and the simulated demand, so a past peak does not inflate the
@@ -159,25 +156,23 @@ def optimised_policy(
     """
     ordinary = (scenario.calendar["event"].astype(str) == "").to_numpy()[: len(history)]
     history = history[ordinary] if ordinary.sum() >= SEARCH_DAYS else history
-    mean = auto_forecast(grid, history, start)
+    mean = auto_forecast(grid, history, pd.Timestamp(scenario.start))
     recent = history[-SEARCH_DAYS:]
     sd = recent.std(axis=0, ddof=1) if len(recent) > 1 else np.sqrt(mean)
     items = grid.items(mean, sd, scenario, 1, TARGET_FILL, "fill_rate")
     active = np.flatnonzero(recent.sum(axis=0) > 0)
     policy = Policy("optimised", np.full(grid.n, REVIEW_DAYS, dtype=np.int64), np.zeros(grid.n), np.zeros(grid.n),
                     np.zeros(grid.n), np.zeros(grid.n))  # fmt: skip
-    daily = np.zeros(grid.n_groups, dtype=bool)
     if len(active):
         sub = items.take(active)
         pool = DemandPool.from_lists(list(recent[:, active].T.copy()))
         opts = SimulationOptions(scenarios, REVIEW_DAYS * 4, REVIEW_DAYS * 4, seed)
         groups, local = np.unique(grid.group[active], return_inverse=True)
-        pol, daily_local = joint_policy(sub, local.astype(np.int64), len(groups),
-                                        scenario.costs.replenishment_order_cost, pool, opts)  # fmt: skip
+        pol, _ = joint_policy(sub, local.astype(np.int64), len(groups), scenario.costs.replenishment_order_cost,
+                              pool, opts)  # fmt: skip
         for name in ("review", "reorder", "order_up_to", "quantity", "safety_stock"):
             getattr(policy, name)[active] = getattr(pol, name)
-        daily[groups] = daily_local
-    return policy, mean, daily
+    return policy
 
 
 def order_quantities(policy: Policy, position: np.ndarray, pack: np.ndarray, due: np.ndarray) -> np.ndarray:
