@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, cast
 
 import typer
 from rich.console import Console
@@ -36,8 +36,8 @@ def replay(
     from optiops.cli.main import user_errors
     from optiops.closed_loop import ReplayOptions
     from optiops.closed_loop import replay as run_replay
+    from optiops.closed_loop.options import Reforecast
     from optiops.closed_loop.write import replay_files, target_checks
-    from optiops.exceptions import InstanceError
     from optiops.io.atomic import write_all
     from optiops.parallel import ExecutorKind
     from optiops.scenario.read import read_scenario
@@ -45,13 +45,9 @@ def replay(
     executor: ExecutorKind = "dask" if scheduler else ("inline" if workers == 1 else "process")
     with user_errors():
         chosen = tuple(p.strip() for p in plans.split(",") if p.strip())
-        if not chosen or any(p not in ("baseline", "optimised") for p in chosen):
-            raise InstanceError(f"{plans!r}: plans are 'baseline' and/or 'optimised'", "--plans")
-        if reforecast not in ("daily", "weekly"):
-            raise InstanceError(f"{reforecast!r}: 'daily' or 'weekly'", "--reforecast")
         address = None if scheduler in (None, "local") else scheduler
         options = ReplayOptions(days=days, plans=chosen, time_limit=time_limit, seed=seed,
-                                reforecast="daily" if reforecast == "daily" else "weekly", executor=executor,
+                                reforecast=cast(Reforecast, reforecast), executor=executor,
                                 workers=workers, address=address,
                                 routing_iterations=routing_iterations or None)  # fmt: skip
         scenario = read_scenario(folder)

@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from optiops.allocation import check_orders
-from optiops.closed_loop.options import PLANS, ReplayOptions
+from optiops.closed_loop.options import ReplayOptions
 from optiops.closed_loop.policies import (
     REVIEW_DAYS,
     Grid,
@@ -174,9 +174,6 @@ def replay(scenario: Scenario, options: ReplayOptions | None = None,
     t0 = time.perf_counter()
     ctx = _context(scenario, options)
     timings: dict[str, float] = {}
-    unknown = [p for p in options.plans if p not in PLANS]
-    if unknown or not options.plans:
-        raise InstanceError(f"plans: {unknown or 'none'} not in {list(PLANS)}", "--plans")
     opening = _warm_up(ctx)
     states = {p: _copy_state(opening, p) for p in options.plans}
     n_days = min(options.days or scenario.holdout_days, scenario.holdout_days)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from optiops.exceptions import InstanceError
 from optiops.parallel import ExecutorKind
 
 PLANS = ("baseline", "optimised")
@@ -44,3 +45,10 @@ class ReplayOptions:
     workers: int | None = None
     address: str | None = None
     routing_iterations: int | None = 1000
+
+    def __post_init__(self) -> None:
+        unknown = [p for p in self.plans if p not in PLANS]
+        if unknown or not self.plans:
+            raise InstanceError(f"plans: {unknown or 'none'} not in {list(PLANS)}", "--plans")
+        if self.reforecast not in ("daily", "weekly"):
+            raise InstanceError(f"reforecast: {self.reforecast!r} is not 'daily' or 'weekly'", "--reforecast")

@@ -10,15 +10,12 @@ from pathlib import Path
 import pandas as pd
 
 from optiops.closed_loop.engine import COST_PARTS, KPI_KEYS, ReplayResult
-from optiops.plan.pipeline import TARGETS
+from optiops.plan.pipeline import target_checks as plan_target_checks
 
 
 def target_checks(kpis: dict[str, dict[str, float]]) -> dict[str, dict[str, object]]:
-    """The report's targets (those of ``optiops plan``) judged on the replayed days."""
-    if "baseline" not in kpis or "optimised" not in kpis:
-        return {}
-    return {key: {"target": text, "met": bool(ok(kpis["baseline"][key], kpis["optimised"][key]))}
-            for key, (text, ok) in TARGETS.items()}  # fmt: skip
+    """The report's targets (those of ``optiops plan``) judged on the replayed days; none with one plan only."""
+    return plan_target_checks(kpis) if {"baseline", "optimised"} <= set(kpis) else {}
 
 
 # the report's starting point (docs/replay.md): what the baseline's replay must look like
