@@ -16,12 +16,23 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from optiops.exceptions import InfeasibleError, InstanceError, OptiopsError, SolverError
+from optiops.parallel import ExecutorKind
 
 out = Console()
 err = Console(stderr=True)
 
 EXIT_SOLVER, EXIT_INPUT, EXIT_INFEASIBLE = 1, 2, 3
 ROUNDINGS = ("none", "round", "dimacs", "exact")
+
+
+def where_to_run(workers: int | None, scheduler: str | None) -> tuple[ExecutorKind, str | None]:
+    """The executor and Dask address that ``--workers`` and ``--scheduler`` name.
+
+    Dask when a scheduler is given (``local``: a LocalCluster, so no address), this process for one
+    worker, else a process pool.
+    """
+    executor: ExecutorKind = "dask" if scheduler else ("inline" if workers == 1 else "process")
+    return executor, None if scheduler in (None, "local") else scheduler
 
 
 def solve_outputs() -> tuple[str, ...]:

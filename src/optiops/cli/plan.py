@@ -29,18 +29,17 @@ def plan(
     ] = None,
 ) -> None:
     """Forecast, inventory, allocation, routing and staffing for the scenario; baseline vs optimised."""
-    from optiops.cli.common import user_errors
+    from optiops.cli.common import user_errors, where_to_run
     from optiops.io.atomic import write_all
-    from optiops.parallel import ExecutorKind
     from optiops.plan.base import PlanOptions
     from optiops.plan.pipeline import run_plan, target_checks
     from optiops.plan.write import plan_files
     from optiops.resources import resolve_input
     from optiops.scenario.read import read_scenario
 
-    executor: ExecutorKind = "dask" if scheduler else ("inline" if workers == 1 else "process")
+    executor, address = where_to_run(workers, scheduler)
     options = PlanOptions(time_limit=time_limit, seed=seed, scenarios=scenarios, executor=executor, workers=workers,
-                          address=None if scheduler in (None, "local") else scheduler)  # fmt: skip
+                          address=address)  # fmt: skip
     with user_errors():
         scenario = read_scenario(resolve_input(folder))
         result = run_plan(scenario, options, horizon)

@@ -33,19 +33,17 @@ def replay(
     """Replay the hold-out day by day, closed loop: both plans from the same opening state, one ledger each."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from optiops.cli.main import user_errors
+    from optiops.cli.common import user_errors, where_to_run
     from optiops.closed_loop import ReplayOptions
     from optiops.closed_loop import replay as run_replay
     from optiops.closed_loop.options import Reforecast
     from optiops.closed_loop.write import replay_files, target_checks
     from optiops.io.atomic import write_all
-    from optiops.parallel import ExecutorKind
     from optiops.scenario.read import read_scenario
 
-    executor: ExecutorKind = "dask" if scheduler else ("inline" if workers == 1 else "process")
+    executor, address = where_to_run(workers, scheduler)
     with user_errors():
         chosen = tuple(p.strip() for p in plans.split(",") if p.strip())
-        address = None if scheduler in (None, "local") else scheduler
         options = ReplayOptions(days=days, plans=chosen, time_limit=time_limit, seed=seed,
                                 reforecast=cast(Reforecast, reforecast), executor=executor,
                                 workers=workers, address=address,
