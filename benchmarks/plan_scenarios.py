@@ -12,6 +12,7 @@ benchmarks/results/plan.jsonl.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import tempfile
 import uuid
@@ -31,12 +32,17 @@ RESULTS = ROOT / "benchmarks" / "results" / "plan.jsonl"
 MEDIUM = ROOT / "instances" / "scenarios" / "medium"
 
 
-def scenario_for(seed: int, tmp: Path) -> Scenario:
-    """The shipped medium scenario for seed 1, otherwise the same sizes generated with ``seed``."""
-    if seed == 1:
-        return read_scenario(MEDIUM)
-    config = config_from_dict(read_scenario(MEDIUM).config)  # the shipped medium's sizes and parameters
-    folder = tmp / f"medium-seed{seed}"
+def scenario_for(seed: int, tmp: Path, base: Path = MEDIUM, holdout: int | None = None) -> Scenario:
+    """The scenario folder ``base`` for seed 1, otherwise its configuration generated with ``seed``.
+
+    ``holdout``: generate the configuration with that many hold-out days, seed 1 included.
+    """
+    if seed == 1 and holdout is None:
+        return read_scenario(base)
+    config = config_from_dict(read_scenario(base).config)  # the folder's sizes and parameters
+    if holdout is not None:
+        config = dataclasses.replace(config, holdout_days=holdout)
+    folder = tmp / f"{base.name}-seed{seed}"
     write_scenario(generate_scenario(config, seed), folder)
     return read_scenario(folder)
 

@@ -18,37 +18,20 @@ keeps each seed's ``daily.csv`` there.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import datetime as dt
 import tempfile
 import time
 import uuid
 from pathlib import Path
 
+from plan_scenarios import MEDIUM, scenario_for  # this folder's script: the same scenarios
+
 from optiops.bench.runner import append_rows, git_commit, machine, versions
 from optiops.closed_loop import ReplayOptions, replay
 from optiops.closed_loop.write import calibration_checks, target_checks
-from optiops.model.scenario import Scenario
-from optiops.scenario.config import config_from_dict
-from optiops.scenario.generate import generate_scenario
-from optiops.scenario.read import read_scenario
-from optiops.scenario.write import write_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results" / "replay.jsonl"
-MEDIUM = ROOT / "instances" / "scenarios" / "medium"
-
-
-def scenario_for(seed: int, tmp: Path, base: Path, holdout: int | None = None) -> Scenario:
-    """The scenario folder ``base`` for seed 1, otherwise the same configuration generated with ``seed``."""
-    if seed == 1 and holdout is None:
-        return read_scenario(base)
-    config = config_from_dict(read_scenario(base).config)
-    if holdout is not None:
-        config = dataclasses.replace(config, holdout_days=holdout)
-    folder = tmp / f"{base.name}-seed{seed}"
-    write_scenario(generate_scenario(config, seed), folder)
-    return read_scenario(folder)
 
 
 def main() -> None:
