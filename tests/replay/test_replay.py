@@ -216,3 +216,27 @@ def test_too_little_history_is_a_clear_error(small) -> None:  # type: ignore[no-
 def test_unknown_plan_is_a_clear_error(small) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(InstanceError, match="plans"):
         replay(small, dataclasses.replace(FAST, plans=("clever",)))
+
+
+def test_supplier_outages_keep_their_share_and_length() -> None:
+    from optiops.closed_loop.engine import supplier_outages
+    from optiops.model.scenario import Costs
+
+    out = supplier_outages(Costs(supplier_outage_share=0.1, supplier_outage_days=20.0), 2000, 400,
+                           np.random.default_rng(2))  # fmt: skip
+    assert out.mean() == pytest.approx(0.1, abs=0.01)
+    starts = (out[1:] & ~out[:-1]).sum()
+    assert out[1:].sum() / starts == pytest.approx(20.0, rel=0.1)  # mean run length
+    assert not supplier_outages(Costs(), 5, 10, np.random.default_rng(2)).any()
+
+
+def test_an_outage_refuses_purchase_orders_and_the_ledger_still_balances(small) -> None:  # type: ignore[no-untyped-def]
+    """Suppliers out most of the time deliver fewer units; every item still balances."""
+    unreliable = dataclasses.replace(small, costs=dataclasses.replace(small.costs, supplier_outage_share=0.9,
+                                                                      supplier_outage_days=60.0))  # fmt: skip
+    opts = dataclasses.replace(FAST, days=8, plans=("baseline",))
+    a, b = replay(small, opts), replay(unreliable, opts)
+    assert b.ledger["receipts"].sum() < a.ledger["receipts"].sum()
+    led = b.ledger
+    balance = led["opening"] + led["receipts"] + led["returns_received"] - led["written_off"] - led["shipped"]
+    assert np.allclose(balance, led["closing"])
