@@ -120,6 +120,7 @@ class PlanState:
     pending: list[Pending] = dataclasses.field(default_factory=list)
     other_minutes: np.ndarray | None = None  # (W,) receipts and returns work carried
     open_orders: dict[str, list[Any]] = dataclasses.field(default_factory=dict)  # order -> [parcels left, late, day]
+    refused: np.ndarray | None = None  # (N,) bool: the item's last purchase-order line was refused
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -315,7 +316,8 @@ def _seconds(scenario: Scenario) -> dict[str, float]:
 def _copy_state(state: PlanState, name: str) -> PlanState:
     return PlanState(name, state.on_hand.copy(), state.arrivals.copy(), state.restock.copy(), state.writeoff.copy(),
                      state.seen.copy(), state.inbound.copy(), state.returned.copy(),
-                     other_minutes=np.zeros(state.inbound.shape[1]))  # fmt: skip
+                     other_minutes=np.zeros(state.inbound.shape[1]),
+                     refused=None if state.refused is None else state.refused.copy())  # fmt: skip
 
 
 def _stock_start(ctx: Context) -> np.ndarray:
@@ -377,6 +379,10 @@ def _order(ctx: Context, state: PlanState, d: int, due: np.ndarray) -> tuple[int
     refused = (q > 0) & ctx.supplier_out[d]
     q[refused] = 0.0  # refused at confirmation: nothing on order
     lines = np.flatnonzero(q > 0)
+    if state.refused is None:
+        state.refused = np.zeros(g.n, dtype=bool)
+    state.refused[lines] = False
+    state.refused |= refused
     lead = lead_times(g.lt_mean, g.lt_sd, ctx.lead_noise[d])
     arrive = np.minimum(d + lead[lines], state.arrivals.shape[0] - 1)
     np.add.at(state.arrivals, (arrive, lines), q[lines])
@@ -486,7 +492,10 @@ def _play_day(
     if state.name == "baseline":
         due = np.full(g.n, k % REVIEW_DAYS == 0)
     else:
-        due = (k % REVIEW_DAYS == 0) | (state.policy.review <= 1)  # weekly rules on the week's first day
+        # weekly rules on the week's first day; a line a supplier refused is asked for again every day
+        due = (k % REVIEW_DAYS == 0) | (state.policy.review <= 1)
+        if state.refused is not None:
+            due = due | state.refused
     purchase_orders, po_lines, refused = _order(ctx, state, d, due)
     tic = _tick(timings, "replenishment", tic)
     alloc = _allocate(ctx, state, orders, plan_options, notes)
