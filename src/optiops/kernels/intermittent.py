@@ -3,7 +3,7 @@
 Every kernel reads one flat float64 array ``values`` and int64 ``offsets`` (series ``i`` is
 ``values[offsets[i]:offsets[i + 1]]``) and returns one flat forecast level per series: these methods
 forecast the same value for every future step. Plain Python references of the same rules live in
-``_reference.py``; tests check that the two agree.
+``tests/kernels/reference_intermittent.py``; tests check that the two agree.
 
 Conventions shared with the references (and with statsforecast's implementations):
 
