@@ -37,6 +37,8 @@ def run(
 ) -> None:
     """Run SUITE; one JSON line per instance x backend x seed, objectives recomputed by the evaluator."""
     from optiops.bench import append_rows, results_file, run_suite
+    from optiops.bench.cases import get_family
+    from optiops.bench.suites import load_suite
     from optiops.cli.common import user_errors
 
     def show(row: dict[str, Any]) -> None:
@@ -76,6 +78,8 @@ def run(
             executor="inline" if inline else "dask" if scheduler else "process", workers=workers,
             address=None if scheduler in (None, "local") else scheduler, on_row=show_and_store, peers=peers,
         )  # fmt: skip
+        for line in get_family(load_suite(suite).kind).closing_lines(rows):
+            out.print(line, highlight=False, soft_wrap=True)
     if rows and "gap_pct" not in rows[0]:
         return
     by_backend: dict[str, list[dict[str, Any]]] = {}

@@ -67,6 +67,10 @@ class SuiteFamily:
         """
         return None
 
+    def closing_lines(self, rows: list[Row]) -> list[str]:
+        """The suite's headline figures, printed by ``optiops bench run`` after every row (default none)."""
+        return []
+
 
 _FAMILIES: dict[str, SuiteFamily] = {}
 _DISCOVERED: list[bool] = []  # non-empty once every family module is imported

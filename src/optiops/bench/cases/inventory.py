@@ -27,5 +27,29 @@ class InventoryFamily(SuiteFamily):
             run_inventory_carparts(root / suite.data / suite.pattern, CarpartsSettings(**s)), suite, on_row
         )
 
+    def closing_lines(self, rows: list[Row]) -> list[str]:
+        """The frontier on the held-out year: per target CSL, the corrected policy's achieved CSL, fill and
+        days of inventory against the weeks-of-cover rule of equal fill (the suite's acceptance figures)."""
+        frontier = sorted(
+            (r for r in rows if (r.get("policy"), r.get("judge"), r.get("group")) == ("corrected", "holdout", "all")),
+            key=lambda r: r["target_csl"],
+        )
+        if not frontier:
+            return []
+        lines = [
+            "Frontier on the held-out year: the corrected policy against the rule of equal fill",
+            f"{'target CSL':>10} {'CSL':>7} {'vs target':>9} {'fill':>6} {'days':>6} {'rule of equal fill':>20} "
+            f"{'days vs rule':>12}",
+        ]
+        for r in frontier:
+            rule = "n/a" if r.get("rule_days") is None else f"{r['rule_weeks']:g} w, {r['rule_days']:.1f} days"
+            vs = "n/a" if r.get("days_vs_rule") is None else f"{100 * r['days_vs_rule']:+.1f} %"
+            miss = 100 * (r["achieved_csl"] - r["target_csl"])
+            lines.append(
+                f"{r['target_csl']:>10g} {r['achieved_csl']:>7.4f} {miss:>+6.1f} pt {r['fill_rate']:>6.3f}"
+                f" {r['days_of_inventory']:>6.1f} {rule:>20} {vs:>12}"
+            )
+        return lines
+
 
 register_family(InventoryFamily())
