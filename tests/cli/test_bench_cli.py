@@ -48,3 +48,25 @@ def test_inventory_run_prints_the_frontier_last(monkeypatch: pytest.MonkeyPatch)
     assert [line.split()[0] for line in table] == ["0.95", "0.98"]
     assert "-6.7 %" in table[0] and "+0.8 pt" in table[0] and "20 w, 120.0 days" in table[0]
     assert "-16.3 %" in table[1] and "-0.5 pt" in table[1]
+
+
+def test_forecast_run_prints_reference_rows_without_their_missing_losses(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The zero-share floor has no MASE, RMSSE or pinball loss: its line says n/a instead of failing."""
+    rows = [
+        {"suite": "forecast-carparts", "model": "auto", "group": "all", "rmsse": 0.707, "mase": 1.1, "pinball": 0.223},
+        {"suite": "forecast-carparts", "model": "zero (reference)", "group": "all", "rmsse": 0.721, "mase": 0.828,
+         "pinball": None},
+        {"suite": "forecast-carparts", "model": "zero-share floor (reference)", "group": "all", "rmsse": None,
+         "mase": None, "pinball": None, "coverage-80": 0.83},
+    ]  # fmt: skip
+
+    def fake_run(name: str, on_row: Any = None, **_: Any) -> list[dict[str, Any]]:
+        for row in rows:
+            on_row(row)
+        return rows
+
+    monkeypatch.setattr(optiops.bench, "run_suite", fake_run)
+    result = runner.invoke(app, ["bench", "run", "forecast-carparts", "--no-record"])
+    assert result.exit_code == 0, result.output
+    assert "zero-share floor (reference): RMSSE n/a  MASE n/a  pinball n/a" in result.output
+    assert "zero (reference): RMSSE 0.721  MASE 0.828  pinball n/a" in result.output
