@@ -30,6 +30,13 @@ def run(
     peers: Annotated[
         bool, typer.Option("--peers", help="Forecast suites: also run statsforecast's models (optiops[peers]).")
     ] = False,
+    peer_models: Annotated[
+        str | None,
+        typer.Option(
+            help="Forecast suites: only these statsforecast models, comma-separated (e.g. WindowAverage,SES,TSB); "
+            "implies --peers."
+        ),
+    ] = None,
     scheduler: Annotated[
         str | None,
         typer.Option(help="Run the solves on Dask: a scheduler address (tcp://HOST:PORT) or 'local' (LocalCluster)."),
@@ -76,7 +83,8 @@ def run(
         rows = run_suite(
             suite, backends=backend, time_limit=time_limit, seeds=seeds, instances=instances, data=data,
             executor="inline" if inline else "dask" if scheduler else "process", workers=workers,
-            address=None if scheduler in (None, "local") else scheduler, on_row=show_and_store, peers=peers,
+            address=None if scheduler in (None, "local") else scheduler, on_row=show_and_store,
+            peers=tuple(n.strip() for n in peer_models.split(",") if n.strip()) if peer_models else peers,
         )  # fmt: skip
         for line in get_family(load_suite(suite).kind).closing_lines(rows):
             out.print(line, highlight=False, soft_wrap=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -59,11 +59,11 @@ class SuiteFamily:
         raise NotImplementedError
 
     def run(
-        self, suite: Suite, root: Path, backends: list[str] | None, on_row: OnRow, peers: bool = False
+        self, suite: Suite, root: Path, backends: list[str] | None, on_row: OnRow, peers: bool | Sequence[str] = False
     ) -> list[Row] | None:
         """Run the whole suite at once and return its rows, or ``None`` to run :meth:`tasks` instead.
 
-        ``peers``: also score the ecosystem's models on the same split (forecast suites).
+        ``peers``: also score the ecosystem's models on the same split, all or those named (forecast suites).
         """
         return None
 

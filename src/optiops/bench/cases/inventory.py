@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from optiops.bench.cases import OnRow, Row, SuiteFamily, register_family
@@ -14,7 +15,7 @@ class InventoryFamily(SuiteFamily):
     kind = "inventory"
 
     def run(
-        self, suite: Suite, root: Path, backends: list[str] | None, on_row: OnRow, peers: bool = False
+        self, suite: Suite, root: Path, backends: list[str] | None, on_row: OnRow, peers: bool | Sequence[str] = False
     ) -> list[Row] | None:
         from optiops.bench.runner import table_rows
         from optiops.inventory.bench import CarpartsSettings, run_inventory_carparts
