@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 import optiops.bench
 from optiops.cli.main import app
@@ -30,16 +30,21 @@ ROWS = [
 ]
 
 
-def test_inventory_run_prints_the_frontier_last(monkeypatch: pytest.MonkeyPatch) -> None:
-    """After every row: the corrected policy's held-out frontier, by target, against the rule of equal fill."""
+def bench_run(monkeypatch: pytest.MonkeyPatch, suite: str, rows: list[dict[str, Any]]) -> Result:
+    """``optiops bench run SUITE --no-record`` with a suite run that yields ``rows``."""
 
     def fake_run(name: str, on_row: Any = None, **_: Any) -> list[dict[str, Any]]:
-        for row in ROWS:
+        for row in rows:
             on_row(row)
-        return ROWS
+        return rows
 
     monkeypatch.setattr(optiops.bench, "run_suite", fake_run)
-    result = runner.invoke(app, ["bench", "run", "inventory-carparts", "--no-record"])
+    return runner.invoke(app, ["bench", "run", suite, "--no-record"])
+
+
+def test_inventory_run_prints_the_frontier_last(monkeypatch: pytest.MonkeyPatch) -> None:
+    """After every row: the corrected policy's held-out frontier, by target, against the rule of equal fill."""
+    result = bench_run(monkeypatch, "inventory-carparts", ROWS)
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith("Frontier"))
@@ -59,14 +64,7 @@ def test_forecast_run_prints_reference_rows_without_their_missing_losses(monkeyp
         {"suite": "forecast-carparts", "model": "zero-share floor (reference)", "group": "all", "rmsse": None,
          "mase": None, "pinball": None, "coverage-80": 0.83},
     ]  # fmt: skip
-
-    def fake_run(name: str, on_row: Any = None, **_: Any) -> list[dict[str, Any]]:
-        for row in rows:
-            on_row(row)
-        return rows
-
-    monkeypatch.setattr(optiops.bench, "run_suite", fake_run)
-    result = runner.invoke(app, ["bench", "run", "forecast-carparts", "--no-record"])
+    result = bench_run(monkeypatch, "forecast-carparts", rows)
     assert result.exit_code == 0, result.output
     assert "zero-share floor (reference): RMSSE n/a  MASE n/a  pinball n/a" in result.output
     assert "zero (reference): RMSSE 0.721  MASE 0.828  pinball n/a" in result.output
