@@ -46,5 +46,17 @@ class ForecastFamily(SuiteFamily):
             raise InstanceError(f"suite {suite.name}: settings.dataset must be 'carparts' or 'm5', got {dataset!r}")
         return table_rows(table, suite, on_row)
 
+    def row_line(self, row: Row) -> str | None:
+        """Rows over all series: the model's RMSSE, MASE and pinball loss (n/a where a row has none)."""
+        if row.get("group") != "all":
+            return None
+        num = {k: "n/a" if row.get(k) is None else f"{row[k]:.3f}" for k in ("rmsse", "mase", "pinball")}
+        peer = f" ({row['peer']} {row.get('peer_version')})" if row.get("peer") else ""
+        return f"{row['model']:>36}: RMSSE {num['rmsse']}  MASE {num['mase']}  pinball {num['pinball']}{peer}"
+
+    def closing_lines(self, rows: list[Row]) -> list[str]:
+        """None: the table of every model is the result (``optiops bench report``)."""
+        return []
+
 
 register_family(ForecastFamily())

@@ -28,6 +28,17 @@ class InventoryFamily(SuiteFamily):
             run_inventory_carparts(root / suite.data / suite.pattern, CarpartsSettings(**s)), suite, on_row
         )
 
+    def row_line(self, row: Row) -> str | None:
+        """Rows of all items on the held-out judge: the policy's service and days, and against the rule."""
+        if row.get("group") != "all" or row.get("judge") != "holdout":
+            return None
+        setting = f"{row['weeks']:g} weeks" if row.get("weeks") else f"CSL {row.get('target_csl') or 0:g}"
+        text = (f"{row['policy']:>15} {setting:>10}: CSL {row['achieved_csl']:.4f}  fill {row['fill_rate']:.4f}"
+                f"  days of inventory {row['days_of_inventory']:.1f}")  # fmt: skip
+        if row.get("rule_days") is not None:
+            text += f"  ({100 * row['days_vs_rule']:+.1f} % against {row['rule_weeks']:g} weeks of equal fill)"
+        return text
+
     def closing_lines(self, rows: list[Row]) -> list[str]:
         """The frontier on the held-out year: per target CSL, the corrected policy's achieved CSL, fill and
         days of inventory against the weeks-of-cover rule of equal fill (the suite's acceptance figures)."""
