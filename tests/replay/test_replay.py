@@ -72,6 +72,14 @@ def test_kpis_follow_from_the_daily_rows(result) -> None:  # type: ignore[no-unt
         assert k["fill_rate"] == pytest.approx(rows["shipped_units"].sum() / rows["units"].sum(), rel=1e-3)
         assert 0.0 <= k["stockout_rate"] <= 1.0 and 0.0 <= k["on_time_rate"] <= 1.0
         assert sum(result.breakdown[plan].values()) == pytest.approx(k["cost_per_order"], abs=1e-3)
+        network_empty = rows["stocked_skus_empty"].sum() / rows["stocked_skus"].sum()
+        assert k["network_stockout_rate"] == pytest.approx(network_empty, abs=1e-5)
+
+
+def test_wall_time_of_every_day_is_reported(result) -> None:  # type: ignore[no-untyped-def]
+    days = result.stats["day_seconds"]
+    assert len(days) == result.stats["days"] and all(t > 0 for t in days)
+    assert result.stats["opening_seconds"] > 0 and sum(days) + result.stats["opening_seconds"] <= result.runtime_s
 
 
 def test_same_seed_same_ledger(small) -> None:  # type: ignore[no-untyped-def]

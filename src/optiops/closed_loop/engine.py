@@ -178,6 +178,8 @@ def replay(scenario: Scenario, options: ReplayOptions | None = None,
     ctx = _context(scenario, options)
     timings: dict[str, float] = {}
     opening = _warm_up(ctx)
+    opening_s = time.perf_counter() - t0
+    day_seconds: list[float] = []
     states = {p: _copy_state(opening, p) for p in options.plans}
     n_days = min(options.days or scenario.holdout_days, scenario.holdout_days)
     rows: list[dict[str, Any]] = []
@@ -189,7 +191,7 @@ def replay(scenario: Scenario, options: ReplayOptions | None = None,
     with make_executor(options.executor, options.workers, address=options.address) as pool:
         for k in range(n_days):
             d = ctx.history_days + k
-            tic = time.perf_counter()
+            tic = day_start = time.perf_counter()
             orders = _day_orders(ctx, d)
             _tick(timings, "orders", tic)
             base_route: dict[str, float] | None = None
@@ -200,6 +202,7 @@ def replay(scenario: Scenario, options: ReplayOptions | None = None,
                     base_route = route
                 rows.append(row)
                 ledgers.append(ledger)
+            day_seconds.append(round(time.perf_counter() - day_start, 2))
             if progress:
                 progress(k + 1, n_days)
     daily = pd.DataFrame(rows)
@@ -207,7 +210,8 @@ def replay(scenario: Scenario, options: ReplayOptions | None = None,
     kpis, breakdown = replay_kpis(daily, states, ctx)
     stats = {"days": n_days, "items": ctx.grid.n, "plans": list(options.plans), "time_limit": options.time_limit,
              "seed": options.seed, "reforecast": options.reforecast,
-             "step_seconds": {k: round(v, 2) for k, v in timings.items()}}  # fmt: skip
+             "step_seconds": {k: round(v, 2) for k, v in timings.items()}, "opening_seconds": round(opening_s, 2),
+             "day_seconds": day_seconds}  # fmt: skip
     return ReplayResult(scenario.name, kpis, breakdown, daily, ledger, stats, _dedupe(notes),
                         round(time.perf_counter() - t0, 2))  # fmt: skip
 
