@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 import optiops
 from optiops.cli.main import app
 from optiops.closed_loop import ReplayOptions, replay
-from optiops.closed_loop.policies import moving_average, order_quantities
+from optiops.closed_loop.policies import order_quantities
 from optiops.closed_loop.routing import territory_plan
 from optiops.exceptions import InstanceError
 from optiops.model.routing import Depot, RoutingInstance, Stop, Travel, VehicleType
@@ -89,13 +89,6 @@ def test_same_seed_same_ledger(small) -> None:  # type: ignore[no-untyped-def]
     c = replay(small, dataclasses.replace(opts, seed=2))
     assert c.daily["units"].equals(a.daily["units"])  # the same demand, split into other orders
     assert not c.daily["orders"].equals(a.daily["orders"])
-
-
-def test_moving_average_and_its_error_spread() -> None:
-    history = np.tile(np.array([[2.0], [4.0]]), (20, 1))  # alternating 2, 4 for 40 days
-    mean, sd = moving_average(history)
-    assert mean[0] == pytest.approx(3.0)
-    assert sd[0] == pytest.approx(1.0, rel=0.1)
 
 
 def test_order_up_to_in_whole_packs() -> None:

@@ -23,7 +23,8 @@ import numpy as np
 import pandas as pd
 
 from optiops.forecast.api import forecast_frame
-from optiops.inventory.policy import Items, Policy, analytic_policy
+from optiops.inventory.erp import ERP_CSL, ERP_REVIEW, erp_policy
+from optiops.inventory.policy import Items, Policy
 from optiops.inventory.simulate import DemandPool, SimulationOptions
 from optiops.labour.staffing import ShiftPlan, ShiftType, design_shifts, shift_types, workload_minutes
 from optiops.model.demand import DemandHistory
@@ -32,9 +33,7 @@ from optiops.plan.inventory_step import SEARCH_DAYS, TARGET_FILL, joint_policy
 from optiops.plan.labour_step import UTILISATION, WITHIN_HOURS, _baseline_shifts, _standards, hourly_drivers
 from optiops.solvers import MipOptions
 
-MA_DAYS = 28  # the baseline's moving-average window
-BASELINE_CSL = 0.95  # the baseline's cycle service level (z = 1.645)
-REVIEW_DAYS = 7  # the baseline's (and weekly groups') review period
+REVIEW_DAYS = ERP_REVIEW  # the baseline's (and weekly groups') review period
 SAMPLE_WEEKS = 4  # weeks of history the rosters are sized on
 
 
@@ -97,24 +96,6 @@ class Grid:
         )  # fmt: skip
 
 
-def moving_average(history: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The baseline forecast: mean of the last 28 days per item, and sd of its one-day errors over them.
-
-    ``history`` is (days, items), oldest first. The error of day ``t`` is the actual minus the moving
-    average of the 28 days before it (fewer at the start of the history).
-    """
-    days = history.shape[0]
-    window = history[max(0, days - MA_DAYS) :]
-    mean = window.mean(axis=0) if len(window) else np.zeros(history.shape[1])
-    csum = np.vstack([np.zeros((1, history.shape[1])), np.cumsum(history, axis=0)])
-    errors = []
-    for t in range(max(1, days - MA_DAYS), days):
-        lo = max(0, t - MA_DAYS)
-        errors.append(history[t] - (csum[t] - csum[lo]) / (t - lo))
-    sd = np.std(np.asarray(errors), axis=0, ddof=1) if len(errors) > 1 else np.sqrt(np.maximum(mean, 0.0))
-    return mean, sd
-
-
 def weekday_profile(history: np.ndarray, first_weekday: int) -> np.ndarray:
     """Day-of-week factors (mean 1) of the last eight weeks of the total (the baseline's seasonal profile)."""
     total = history.sum(axis=1)
@@ -126,10 +107,9 @@ def weekday_profile(history: np.ndarray, first_weekday: int) -> np.ndarray:
 
 
 def baseline_policy(grid: Grid, scenario: Scenario, history: np.ndarray) -> Policy:
-    """Weekly order-up-to at a 95 % cycle service level on the moving average."""
-    mean, sd = moving_average(history)
-    items = grid.items(mean, sd, scenario, REVIEW_DAYS, BASELINE_CSL, "csl")
-    return analytic_policy(items, "RS", name="baseline")
+    """The ERP's weekly order-up-to at 95 % cycle service on the moving average (:mod:`optiops.inventory.erp`)."""
+    zero = np.zeros(grid.n)
+    return erp_policy(grid.items(zero, zero, scenario, REVIEW_DAYS, ERP_CSL, "csl"), history)[1]
 
 
 def auto_forecast(grid: Grid, history: np.ndarray, start: pd.Timestamp) -> np.ndarray:

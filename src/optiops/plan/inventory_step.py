@@ -5,8 +5,9 @@ next day's orders on top). History = the days before the hold-out. Both plans ar
 same numba simulation (:mod:`optiops.kernels.inventory`) over the hold-out days, with each day's
 demand bootstrapped from that item's actual hold-out days, after a warm-up of the same length:
 
-- **baseline** (common practice): weekly review, order up to ``BASELINE_WEEKS`` weeks of the
-  forecast daily demand, whatever the lead time and the variability;
+- **baseline** (common practice): the ERP's default (:mod:`optiops.inventory.erp`): weekly review,
+  order up to ``mu (R + L) + z sigma sqrt(R + L)`` at a 95 % cycle service level on a 28-day moving
+  average and its one-day errors, the baseline ``optiops replay`` is calibrated with;
 - **optimised**: joint replenishment by supplier.  A warehouse buys each category from one supplier;
   a purchase order costs ``replenishment_order_cost`` whatever its lines, plus
   ``replenishment_line_cost`` per line (SKU).  Each supplier x warehouse group orders either on a
@@ -35,7 +36,8 @@ import pandas as pd
 
 from optiops.forecast.api import forecast_frame
 from optiops.inventory.correct import correct_policy
-from optiops.inventory.policy import Items, Policy, analytic_policy, weeks_of_cover_policy
+from optiops.inventory.erp import ERP_CSL, ERP_REVIEW, MA_DAYS, erp_policy
+from optiops.inventory.policy import Items, Policy, analytic_policy
 from optiops.inventory.simulate import (
     DemandPool,
     SimulationOptions,
@@ -50,7 +52,6 @@ from optiops.model.demand import DemandHistory
 from optiops.model.scenario import Scenario
 from optiops.plan.base import PlanOptions, StepResult
 
-BASELINE_WEEKS = 8.0  # common "two months of cover" rule (documented in docs/plan.md)
 BASELINE_REVIEW = 7  # weekly replenishment
 TARGET_FILL = 0.98  # a common e-commerce fill-rate target (units served from stock)
 SEARCH_DAYS = 56
@@ -110,7 +111,7 @@ def supplier_groups(scenario: Scenario, items: Items) -> tuple[np.ndarray, list[
 
 
 def inventory_step(scenario: Scenario, options: PlanOptions) -> StepResult:
-    """Baseline weeks of cover vs optimised joint replenishment, judged on the hold-out days (module docstring)."""
+    """The ERP's order-up-to vs optimised joint replenishment, judged on the hold-out days (module docstring)."""
     t0 = time.perf_counter()
     demand = daily_matrix(scenario, scenario.demand)
     history_days = scenario.days - scenario.holdout_days
@@ -121,8 +122,7 @@ def inventory_step(scenario: Scenario, options: PlanOptions) -> StepResult:
     h = scenario.holdout_days
     search_opts = SimulationOptions(options.scenarios, h, h, options.seed)
     judge_opts = SimulationOptions(options.scenarios, h, h, options.seed + CHECK_SEED_OFFSET)
-    base_items = _weekly(items)
-    baseline = weeks_of_cover_policy(base_items, BASELINE_WEEKS)
+    base_items, baseline = erp_policy(items, values[:, :history_days].T)
     group, labels = supplier_groups(scenario, items)
     po_cost = scenario.costs.replenishment_order_cost
     optimised, daily = joint_policy(items, group, len(labels), po_cost, search, search_opts)
@@ -139,7 +139,8 @@ def inventory_step(scenario: Scenario, options: PlanOptions) -> StepResult:
         **{f"{p}_{c}": frames[p][c].round(5) for p in frames for c in ("achieved_csl", "fill_rate", "mean_on_hand")},
     })  # fmt: skip
     note = (
-        f"Baseline: review every {BASELINE_REVIEW} days, order up to {BASELINE_WEEKS:g} weeks of forecast demand. "
+        f"Baseline: the ERP default, review every {ERP_REVIEW} days, order up to a {ERP_CSL:.0%} cycle service "
+        f"level on the {MA_DAYS}-day moving average. "
         f"Optimised: joint replenishment by supplier x warehouse ({int(daily.sum())} of {len(labels)} groups order "
         f"on any day, the others on a common weekly day); per item the cheaper of (R, S) and (s, S) with EOQ spacing "
         f"at the line cost, levels corrected by simulation to a {TARGET_FILL:.0%} fill rate. Both judged on {h} "
