@@ -12,15 +12,16 @@ import gzip
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import yaml
 
 from optiops.io.atomic import write_all
-from optiops.model.scenario import TABLES, Scenario
+from optiops.model.scenario import ORDERS_TABLE, TABLES, Scenario
 
 SCENARIO_FILE, COSTS_FILE, HISTORY_FILE = "scenario.yaml", "costs.yaml", "history.csv"
 FOLDER_FILES = (SCENARIO_FILE, COSTS_FILE, HISTORY_FILE, *(t.file for t in TABLES))
-DAILY_FILES = ("demand.csv", "returns.csv", HISTORY_FILE)  # rows per day x SKU: the bulk of a folder
+DAILY_FILES = ("demand.csv", "returns.csv", HISTORY_FILE, ORDERS_TABLE.file)  # the bulk of a folder
 
 
 def scenario_files(scenario: Scenario, compress: bool = False) -> dict[str, bytes]:
@@ -48,6 +49,8 @@ def scenario_files(scenario: Scenario, compress: bool = False) -> dict[str, byte
     for spec in TABLES:
         files[spec.file] = _csv(getattr(scenario, spec.name)[spec.column_names])
     files[HISTORY_FILE] = _csv(history_frame(scenario))
+    if scenario.orders is not None:
+        files[ORDERS_TABLE.file] = _csv(orders_frame(scenario.orders))
     if compress:
         return {f"{name}.gz" if name in DAILY_FILES else name: gzip.compress(data, mtime=0) if name in DAILY_FILES
                 else data for name, data in files.items()}  # fmt: skip
@@ -75,8 +78,15 @@ def write_scenario(scenario: Scenario, folder: str | Path, compress: bool = Fals
     """
     folder = Path(folder)
     files = {folder / name: data for name, data in scenario_files(scenario, compress).items()}
-    write_all(files, stale=tuple(folder / name for name in (*FOLDER_FILES, *(f"{n}.gz" for n in FOLDER_FILES))))
+    names = (*FOLDER_FILES, ORDERS_TABLE.file)
+    write_all(files, stale=tuple(folder / name for name in (*names, *(f"{n}.gz" for n in names))))
     return list(files)
+
+
+def orders_frame(orders: pd.DataFrame) -> pd.DataFrame:
+    """The recorded order lines as written: ``time`` as ISO text to the minute (``YYYY-MM-DDTHH:MM``)."""
+    times = np.datetime_as_string(orders["time"].to_numpy(dtype="datetime64[m]"), unit="m")
+    return orders[ORDERS_TABLE.column_names].assign(time=times)
 
 
 def history_frame(scenario: Scenario) -> pd.DataFrame:
