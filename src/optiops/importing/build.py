@@ -13,8 +13,11 @@
   ``holdout`` trading days.
 - **Warehouses, stock, staff**: sized from the history as the generator sizes from its expected
   demand: capacity = ``capacity_cover`` x the ``capacity_quantile`` of daily orders of the zones a
-  warehouse is nearest to (trading days), stock = ``cover_days`` x mean daily units, staff contracted
-  for the ``sizing_quantile`` workload of the trading days by the labour standards.
+  warehouse is nearest to (trading days), staff contracted for the ``sizing_quantile`` workload of
+  the trading days by the labour standards. Opening stock = ``cover_days`` x mean daily units (from
+  the SKU's first sale), but at least the largest line of the SKU recorded in the warehouse's zones:
+  ``optiops plan`` allocates the first hold-out day from this stock, and a wholesale line larger than
+  every shelf would make that day infeasible (the replay plays stock from its own replenishment).
 """
 
 from __future__ import annotations
@@ -225,13 +228,9 @@ def _operations(cfg: ScenarioConfig, specs: tuple[WarehouseSpec, ...], wh_xy: np
     returned = np.zeros((n_w, n_days))
     np.add.at(returned, (ret["zone"].map(zone_of).to_numpy(dtype=np.int64), ret["ds"].map(day_index).to_numpy(
         dtype=np.int64)), ret["y"].to_numpy(dtype=float))  # fmt: skip
-    mean = np.zeros((len(skus), n_w))
     sku_index = {s: i for i, s in enumerate(skus["sku"])}
-    np.add.at(mean, (hist["sku"].map(sku_index).to_numpy(dtype=np.int64), hist["w"].to_numpy(dtype=np.int64)),
-              hist["y"].to_numpy(dtype=float) / n_days)  # fmt: skip
-    on_hand = np.round(cfg.stock.cover_days * mean).astype(np.int64)
-    empty = on_hand.sum(axis=1) == 0
-    on_hand[np.flatnonzero(empty), mean[empty].argmax(axis=1)] = 1
+    on_hand = np.maximum(np.round(cfg.stock.cover_days * _mean_daily(hist, history, sku_index, n_w)),
+                         _largest_line(orders, sku_index, zone_of, n_w)).astype(np.int64)  # fmt: skip
     stock = pd.DataFrame({"sku": np.repeat(skus["sku"].to_numpy(), n_w), "warehouse": np.tile(ids, len(skus)),
                           "on_hand": on_hand.ravel()})  # fmt: skip
     g = cfg.geography
@@ -249,6 +248,27 @@ def _operations(cfg: ScenarioConfig, specs: tuple[WarehouseSpec, ...], wh_xy: np
                      "close_minute": spec.close_minute})  # fmt: skip
     hours = workload_hours(cfg, units_day, returned, lines_per_order, upo)
     return pd.DataFrame(rows), stock, draw_staff(cfg, ids, hours, rng)
+
+
+def _mean_daily(hist: pd.DataFrame, history: pd.Series, sku_index: dict[str, int], n_w: int) -> np.ndarray:
+    """(S, W) mean units per trading day of the history, counted from each SKU's first sale."""
+    total = np.zeros((len(sku_index), n_w))
+    s = hist["sku"].map(sku_index).to_numpy(dtype=np.int64)
+    np.add.at(total, (s, hist["w"].to_numpy(dtype=np.int64)), hist["y"].to_numpy(dtype=float))
+    first = hist.groupby("sku")["ds"].min()
+    days = pd.Series(np.searchsorted(history.to_numpy(), first.to_numpy()), index=first.index)
+    active = np.full(len(sku_index), max(len(history), 1), dtype=float)
+    active[first.index.map(sku_index).to_numpy(dtype=np.int64)] = np.maximum(len(history) - days.to_numpy(), 1)
+    return total / active[:, None]
+
+
+def _largest_line(orders: pd.DataFrame, sku_index: dict[str, int], zone_of: dict[str, int], n_w: int) -> np.ndarray:
+    """(S, W) the largest recorded line of each SKU among the zones each warehouse is nearest to."""
+    out = np.zeros((len(sku_index), n_w))
+    np.maximum.at(out, (orders["sku"].map(sku_index).to_numpy(dtype=np.int64),
+                        orders["zone"].map(zone_of).to_numpy(dtype=np.int64)),
+                  orders["quantity"].to_numpy(dtype=float))  # fmt: skip
+    return out
 
 
 def _customers(cfg: ScenarioConfig, zones: pd.DataFrame, xy: np.ndarray, rng: np.random.Generator) -> pd.DataFrame:

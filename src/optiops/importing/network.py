@@ -98,7 +98,13 @@ class Network:
     unplaced_ring_km: float = 500.0
 
     def origin(self) -> tuple[float, float]:
-        """(lat, lon) the km plane is centred on: the mean of the regions (0, 0 without any)."""
+        """(lat, lon) the km plane is centred on, where its distortion is least for the operation: the
+        first warehouse (its own location, else its region's), else the mean of the regions, else (0, 0)."""
+        first = self.warehouses[0] if self.warehouses else None
+        if first is not None and first.lat is not None and first.lon is not None:
+            return (first.lat, first.lon)
+        if first is not None and first.region in self.regions:
+            return (self.regions[first.region].lat, self.regions[first.region].lon)
         points = [(r.lat, r.lon) for r in self.regions.values()]
         if not points:
             return (0.0, 0.0)
