@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from tests.importing.cases import NETWORK, export_lines, write_export
@@ -65,3 +66,16 @@ def test_plan_reads_an_imported_folder(imported: Scenario, tmp_path: Path) -> No
                                    "--workers", "1"])  # fmt: skip
     assert out.exit_code == 0, out.output
     assert (tmp_path / "p" / "kpis.json").is_file()
+
+
+def test_intraday_profile_is_the_recorded_hours(imported: Scenario) -> None:
+    """Orders placed 08:00-17:59 only: the labour step's hourly shares are zero outside those hours."""
+    from optiops.plan.labour_step import hourly_drivers
+    from optiops.scenario.orders import intraday_profile
+
+    profile = intraday_profile(imported)
+    assert profile is not None and profile.sum() == pytest.approx(1.0)
+    assert profile[:8].sum() == 0 and profile[18:].sum() == 0
+    drivers = hourly_drivers(np.full(7, 10.0), np.zeros(7), 2.0, 5.0, 0, intraday=profile)
+    assert drivers["orders"].reshape(7, 24)[:, :8].sum() == 0
+    assert drivers["orders"].sum() == pytest.approx(14.0)

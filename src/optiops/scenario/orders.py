@@ -111,6 +111,22 @@ def day_orders(scenario: Scenario, day: pd.Timestamp, rng: np.random.Generator) 
     return orders, lines.astype({"line": np.int64, "quantity": np.int64})
 
 
+def intraday_profile(scenario: Scenario) -> np.ndarray | None:
+    """Share of the recorded orders placed in each hour of the day (24 values), history days only.
+
+    ``None`` without recorded orders (the plans then use their e-commerce profile) or without any
+    order before the hold-out.
+    """
+    if scenario.orders is None:
+        return None
+    heads = scenario.orders.drop_duplicates("order")
+    heads = heads[heads["time"] < pd.Timestamp(scenario.history_end) + pd.Timedelta(days=1)]
+    if heads.empty:
+        return None
+    counts = np.bincount(heads["time"].dt.hour.to_numpy(), minlength=24).astype(float)
+    return counts / counts.sum()
+
+
 def _raise(problems: list[str], source: str | Path) -> None:
     if problems:
         extra = len(problems) - MAX_PROBLEMS
