@@ -9,10 +9,10 @@ series spans the whole history.
 from __future__ import annotations
 
 import gzip
+import io
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import yaml
 
@@ -50,9 +50,9 @@ def scenario_files(scenario: Scenario, compress: bool = False) -> dict[str, byte
         files[spec.file] = _csv(getattr(scenario, spec.name)[spec.column_names])
     files[HISTORY_FILE] = _csv(history_frame(scenario))
     if scenario.orders is not None:
-        files[ORDERS_TABLE.file] = _csv(orders_frame(scenario.orders))
+        files[ORDERS_TABLE.file] = orders_csv(scenario.orders)
     if compress:
-        return {f"{name}.gz" if name in DAILY_FILES else name: gzip.compress(data, mtime=0) if name in DAILY_FILES
+        return {f"{name}.gz" if name in DAILY_FILES else name: _gzip(name, data) if name in DAILY_FILES
                 else data for name, data in files.items()}  # fmt: skip
     return files
 
@@ -83,10 +83,26 @@ def write_scenario(scenario: Scenario, folder: str | Path, compress: bool = Fals
     return list(files)
 
 
-def orders_frame(orders: pd.DataFrame) -> pd.DataFrame:
-    """The recorded order lines as written: ``time`` as ISO text to the minute (``YYYY-MM-DDTHH:MM``)."""
-    times = np.datetime_as_string(orders["time"].to_numpy(dtype="datetime64[m]"), unit="m")
-    return orders[ORDERS_TABLE.column_names].assign(time=times)
+def orders_csv(orders: pd.DataFrame) -> bytes:
+    """``orders.csv``: ``time`` as ISO text to the minute (``YYYY-MM-DDTHH:MM``), text quoted.
+
+    Arrow's CSV writer: a real export has a million lines, which pandas writes several times slower.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pa_csv
+
+    table = pa.Table.from_pandas(orders[ORDERS_TABLE.column_names], preserve_index=False)
+    times = pc.strftime(table.column("time").cast(pa.timestamp("s")), format="%Y-%m-%dT%H:%M")
+    table = table.set_column(table.schema.get_field_index("time"), "time", times)
+    buffer = io.BytesIO()
+    pa_csv.write_csv(table, buffer, pa_csv.WriteOptions(quoting_style="needed"))
+    return buffer.getvalue()
+
+
+def _gzip(name: str, data: bytes) -> bytes:
+    """Reproducible gzip (no time stamp); ``orders.csv`` at level 6, twice as fast as 9 for 2 % more bytes."""
+    return gzip.compress(data, compresslevel=6 if name == ORDERS_TABLE.file else 9, mtime=0)
 
 
 def history_frame(scenario: Scenario) -> pd.DataFrame:
