@@ -15,7 +15,8 @@
   demand: capacity = ``capacity_cover`` x the ``capacity_quantile`` of daily orders of the zones a
   warehouse is nearest to (trading days), staff contracted for the ``sizing_quantile`` workload of
   the trading days by the labour standards. Opening stock = ``cover_days`` x mean daily units (from
-  the SKU's first sale), but at least the largest line of the SKU recorded in the warehouse's zones:
+  the SKU's first sale), but at least the largest line of the SKU recorded in the warehouse's zones
+  over the whole export, hold-out included (a look-ahead only the plan's first day sees):
   ``optiops plan`` allocates the first hold-out day from this stock, and a wholesale line larger than
   every shelf would make that day infeasible (the replay plays stock from its own replenishment).
 """
