@@ -15,6 +15,7 @@ from optiops.cli.evaluate import evaluate as evaluate_command
 from optiops.cli.forecast import backtest as backtest_command
 from optiops.cli.forecast import forecast as forecast_command
 from optiops.cli.generate import generate_app
+from optiops.cli.importing import import_app
 from optiops.cli.inventory import simulate as simulate_command
 from optiops.cli.plan import plan as plan_command
 from optiops.cli.replay import replay as replay_command
@@ -32,6 +33,7 @@ app = typer.Typer(
 )
 app.add_typer(bench_app, name="bench")
 app.add_typer(generate_app, name="generate")
+app.add_typer(import_app, name="import")
 
 
 def show_versions() -> None:

@@ -31,6 +31,7 @@ from optiops.model.demand import DemandHistory
 from optiops.model.scenario import Scenario
 from optiops.plan.inventory_step import SEARCH_DAYS, TARGET_FILL, joint_policy
 from optiops.plan.labour_step import UTILISATION, WITHIN_HOURS, _baseline_shifts, _standards, hourly_drivers
+from optiops.scenario.orders import intraday_profile
 from optiops.solvers import MipOptions
 
 REVIEW_DAYS = ERP_REVIEW  # the baseline's (and weekly groups') review period
@@ -185,6 +186,7 @@ def plan_rosters(
     ``first_weekday`` is the weekday of the week planned.
     """
     standards = _standards(scenario)
+    intraday = intraday_profile(scenario)  # recorded orders' hours, else the e-commerce profile
     out = {}
     for wh in scenario.warehouses.itertuples(index=False):
         w = str(wh.warehouse)
@@ -195,7 +197,7 @@ def plan_rosters(
             span = slice(days - 7 * k, days - 7 * (k - 1) if k > 1 else days)
             scale = forecast_week[w] / max(u[span].sum(), 1e-9) if u[span].sum() > 0 else 0.0
             drivers = hourly_drivers(u[span] * scale, r[span] * scale, lines, upo, (first_weekday - 7 * k) % 7,
-                                     inbound=b[span] * scale)  # fmt: skip
+                                     inbound=b[span] * scale, intraday=intraday)  # fmt: skip
             samples.append(sum(workload_minutes(drivers, standards).values()))
         open_h, close_h = int(str(wh.open_minute)) // 60, int(np.ceil(int(str(wh.close_minute)) / 60))
         if kind == "baseline":

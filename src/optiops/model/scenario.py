@@ -253,6 +253,22 @@ TABLES: tuple[TableSpec, ...] = (
 )
 
 TABLE_BY_NAME: dict[str, TableSpec] = {t.name: t for t in TABLES}
+
+# Optional: the recorded order lines of a real operation (``optiops import orders``); when a folder has
+# it, the plan and the replay ship these orders instead of drawing orders from the daily demand.
+ORDERS_TABLE = TableSpec(
+    "orders",
+    "Recorded order lines (optional): the orders the plan and the replay ship when present.",
+    ("order", "line"),
+    (
+        _c("order", "str", "Order id."),
+        _c("time", "str", "Time the order was placed, ISO YYYY-MM-DDTHH:MM (local time)."),
+        _c("zone", "str", "Zone of the customer.", ref="zones"),
+        _c("line", "int", "Line number within the order (1, 2, ...).", minimum=1),
+        _c("sku", "str", "SKU.", ref="skus"),
+        _c("quantity", "int", "Units ordered.", minimum=1),
+    ),
+)
 DRIVERS = ("unit", "line", "order", "return")
 
 
@@ -337,7 +353,8 @@ class Scenario:
     """An operation over ``days`` days from ``start``; the last ``holdout_days`` are the judged future.
 
     Every table attribute is a pandas frame with the columns of its :data:`TABLES` spec, in that order;
-    ``config`` is the generator configuration (a plain mapping; empty for a hand-made folder).
+    ``config`` is the generator configuration (a plain mapping; empty for a hand-made folder);
+    ``orders`` the recorded order lines of :data:`ORDERS_TABLE` (``time`` as ``datetime64``), or ``None``.
     """
 
     name: str
@@ -360,6 +377,7 @@ class Scenario:
     shifts: pd.DataFrame
     staff: pd.DataFrame
     labour_standards: pd.DataFrame
+    orders: pd.DataFrame | None = None
 
     @property
     def end(self) -> dt.date:

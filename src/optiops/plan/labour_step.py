@@ -5,8 +5,9 @@ last history day, and both staffings are judged on the week's actual workload:
 
 - workload: the scenario's labour standards (seconds per unit, line, order, returned unit, per
   skill) turn hourly drivers into minutes of work per skill; orders and lines arrive by an
-  e-commerce intraday profile, returned units in day-time hours, inbound units (replenishment, taken
-  equal to the units sold) in the morning on weekdays;
+  e-commerce intraday profile (a scenario's recorded orders give their own), returned units in
+  day-time hours, inbound units (replenishment, taken equal to the units sold) in the morning on
+  weekdays;
 - planning weeks: the last ``SAMPLE_WEEKS`` history weeks, each rescaled so that its units equal the
   forecast of the coming week (``auto_class`` level per SKU x warehouse from the inventory step);
 - **optimised**: :func:`optiops.labour.staffing.design_shifts` with 4, 6 and 8-hour shifts starting on
@@ -41,6 +42,7 @@ from optiops.plan.base import PlanOptions, StepResult
 from optiops.plan.inventory_step import daily_matrix
 from optiops.scenario.config import config_from_dict
 from optiops.scenario.demand import units_per_order
+from optiops.scenario.orders import intraday_profile
 from optiops.solvers import MipOptions
 
 SAMPLE_WEEKS = 4
@@ -50,14 +52,16 @@ DRIVER_OF = {"unit": "units", "line": "lines", "order": "orders", "return": "ret
 
 
 def hourly_drivers(units: np.ndarray, returns: np.ndarray, lines_per_order: float, units_per_order: float,
-                   first_weekday: int, inbound: np.ndarray | None = None) -> dict[str, np.ndarray]:  # fmt: skip
+                   first_weekday: int, inbound: np.ndarray | None = None,
+                   intraday: np.ndarray | None = None) -> dict[str, np.ndarray]:  # fmt: skip
     """Hourly drivers of consecutive days from daily units and returns (see the module docstring).
 
     ``inbound``: units received each day, where they are known (a replay's receipts); by default a
-    week's units sold, received on its weekdays.
+    week's units sold, received on its weekdays. ``intraday``: the 24 hourly shares of the orders
+    (a real operation's, :func:`optiops.scenario.orders.intraday_profile`); default the e-commerce profile.
     """
     days = len(units)
-    profile = INTRADAY / INTRADAY.sum()
+    profile = INTRADAY / INTRADAY.sum() if intraday is None else intraday / intraday.sum()
     day_hours = np.zeros(24)
     day_hours[8:18] = 0.1
     inbound_hours = np.zeros(24)
@@ -109,6 +113,7 @@ def labour_step(scenario: Scenario, options: PlanOptions) -> StepResult:
     week = slice(history, history + 7)
     first_weekday = (pd.Timestamp(scenario.start).weekday() + history) % 7
     standards = _standards(scenario)
+    intraday = intraday_profile(scenario)
     mip = MipOptions(time_limit=options.time_limit, rel_gap=1e-4, seed=options.seed)
     totals = {p: {"labour_hours": 0.0, "labour_cost": 0.0, "units_shipped": 0.0, "work_on_time": 0.0,
                   "work": 0.0, "covered": 0.0, "required": 0.0} for p in ("baseline", "optimised")}  # fmt: skip
@@ -123,8 +128,10 @@ def labour_step(scenario: Scenario, options: PlanOptions) -> StepResult:
             span = slice(history - 7 * k, history - 7 * (k - 1))
             scale = forecast_week / max(u[span].sum(), 1e-9)
             samples.append(workload_minutes(hourly_drivers(u[span] * scale, r[span] * scale, lines, upo,
-                                                           (first_weekday - 7 * k) % 7), standards))  # fmt: skip
-        actual = workload_minutes(hourly_drivers(u[week], r[week], lines, upo, first_weekday), standards)
+                                                           (first_weekday - 7 * k) % 7, intraday=intraday),
+                                            standards))  # fmt: skip
+        actual = workload_minutes(hourly_drivers(u[week], r[week], lines, upo, first_weekday, intraday=intraday),
+                                  standards)  # fmt: skip
         open_h, close_h = int(str(wh.open_minute)) // 60, int(np.ceil(int(str(wh.close_minute)) / 60))
         wage = float(scenario.staff.loc[scenario.staff["warehouse"] == w, "hourly_wage"].mean() or 25.0)
         plans = {"optimised": (shift_types(24, range(open_h, close_h - 3), [4, 6, 8], close_h), False),

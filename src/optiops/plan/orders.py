@@ -13,6 +13,9 @@ promise class by the promise shares and a customer point of its zone, uniformly.
 Returns of the day (``returns.csv``) in the zones an own fleet serves become pickups, one per
 returned unit, each at a customer point of its zone; returns elsewhere go back by carrier and are
 not routed.  Everything is drawn from one generator seeded with ``options.seed``.
+
+A scenario with recorded orders (``orders.csv``, :mod:`optiops.scenario.orders`) plays those orders
+of the day instead; only their promises and customer points are drawn.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from optiops.exceptions import InstanceError
 from optiops.model.scenario import Scenario
 from optiops.plan.base import PlanOptions
 from optiops.scenario.config import config_from_dict
+from optiops.scenario.orders import day_orders
 
 ORDER_COLUMNS = ["order", "zone", "promise", "customer"]
 LINE_COLUMNS = ["order", "line", "sku", "quantity"]
@@ -105,9 +109,13 @@ def next_day_orders(scenario: Scenario, options: PlanOptions, day: pd.Timestamp 
     """
     day = next_day(scenario) if day is None else pd.Timestamp(day)
     rng = np.random.default_rng(options.seed)
+    points: dict[str, list[str]] = {str(z): list(c) for z, c in scenario.customers.groupby("zone")["customer"]}
+    if scenario.orders is not None:  # a real operation's recorded orders, not a draw from its demand
+        recorded, recorded_lines = day_orders(scenario, day, rng)
+        return DayOrders(day=day, orders=recorded, lines=recorded_lines,
+                         pickups=_pickups(scenario, day, points, rng))  # fmt: skip
     demand = config_from_dict(scenario.config).demand
     lines_p, qty_p = _probs(demand.lines_probs), _probs(demand.quantity_probs)
-    points: dict[str, list[str]] = {str(z): list(c) for z, c in scenario.customers.groupby("zone")["customer"]}
     promises = scenario.promises
     todays = scenario.demand[scenario.demand["ds"] == day]
     order_rows: list[tuple[str, str]] = []  # (zone, customer)

@@ -9,6 +9,7 @@ as a planner sees them in the file: the header is line 1.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import fields
 from pathlib import Path
@@ -19,7 +20,8 @@ import pandas as pd
 import yaml
 
 from optiops.exceptions import InstanceError
-from optiops.model.scenario import DRIVERS, TABLE_BY_NAME, TABLES, Column, Costs, Scenario, TableSpec
+from optiops.model.scenario import DRIVERS, ORDERS_TABLE, TABLE_BY_NAME, TABLES, Column, Costs, Scenario, TableSpec
+from optiops.scenario.orders import recorded_orders
 from optiops.scenario.write import COSTS_FILE, HISTORY_FILE, SCENARIO_FILE, history_frame
 
 MAX_PROBLEMS = 10
@@ -31,8 +33,8 @@ def read_scenario(folder: str | Path) -> Scenario:
     Parameters
     ----------
     folder : str or Path
-        Folder holding ``scenario.yaml``, ``costs.yaml`` and the CSV tables (``history.csv`` is optional);
-        any CSV may be gzipped instead (``demand.csv.gz``).
+        Folder holding ``scenario.yaml``, ``costs.yaml`` and the CSV tables (``history.csv`` and
+        ``orders.csv`` are optional); any CSV may be gzipped instead (``demand.csv.gz``).
 
     Returns
     -------
@@ -57,6 +59,11 @@ def read_scenario(folder: str | Path) -> Scenario:
     _cross_checks(scenario, folder)
     if table_path(folder, HISTORY_FILE).is_file():
         _check_history(scenario, table_path(folder, HISTORY_FILE))
+    orders_path = table_path(folder, ORDERS_TABLE.file)
+    if orders_path.is_file():
+        orders = _read_table(orders_path, ORDERS_TABLE)
+        _raise(_references(ORDERS_TABLE, {**tables, ORDERS_TABLE.name: orders}), orders_path)
+        scenario = dataclasses.replace(scenario, orders=recorded_orders(scenario, orders, orders_path))
     return scenario
 
 

@@ -9,6 +9,7 @@ series spans the whole history.
 from __future__ import annotations
 
 import gzip
+import io
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +17,11 @@ import pandas as pd
 import yaml
 
 from optiops.io.atomic import write_all
-from optiops.model.scenario import TABLES, Scenario
+from optiops.model.scenario import ORDERS_TABLE, TABLES, Scenario
 
 SCENARIO_FILE, COSTS_FILE, HISTORY_FILE = "scenario.yaml", "costs.yaml", "history.csv"
 FOLDER_FILES = (SCENARIO_FILE, COSTS_FILE, HISTORY_FILE, *(t.file for t in TABLES))
-DAILY_FILES = ("demand.csv", "returns.csv", HISTORY_FILE)  # rows per day x SKU: the bulk of a folder
+DAILY_FILES = ("demand.csv", "returns.csv", HISTORY_FILE, ORDERS_TABLE.file)  # the bulk of a folder
 
 
 def scenario_files(scenario: Scenario, compress: bool = False) -> dict[str, bytes]:
@@ -48,8 +49,10 @@ def scenario_files(scenario: Scenario, compress: bool = False) -> dict[str, byte
     for spec in TABLES:
         files[spec.file] = _csv(getattr(scenario, spec.name)[spec.column_names])
     files[HISTORY_FILE] = _csv(history_frame(scenario))
+    if scenario.orders is not None:
+        files[ORDERS_TABLE.file] = orders_csv(scenario.orders)
     if compress:
-        return {f"{name}.gz" if name in DAILY_FILES else name: gzip.compress(data, mtime=0) if name in DAILY_FILES
+        return {f"{name}.gz" if name in DAILY_FILES else name: _gzip(name, data) if name in DAILY_FILES
                 else data for name, data in files.items()}  # fmt: skip
     return files
 
@@ -75,8 +78,31 @@ def write_scenario(scenario: Scenario, folder: str | Path, compress: bool = Fals
     """
     folder = Path(folder)
     files = {folder / name: data for name, data in scenario_files(scenario, compress).items()}
-    write_all(files, stale=tuple(folder / name for name in (*FOLDER_FILES, *(f"{n}.gz" for n in FOLDER_FILES))))
+    names = (*FOLDER_FILES, ORDERS_TABLE.file)
+    write_all(files, stale=tuple(folder / name for name in (*names, *(f"{n}.gz" for n in names))))
     return list(files)
+
+
+def orders_csv(orders: pd.DataFrame) -> bytes:
+    """``orders.csv``: ``time`` as ISO text to the minute (``YYYY-MM-DDTHH:MM``), text quoted.
+
+    Written by Arrow's CSV writer rather than pandas: a real export has a million lines.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pa_csv
+
+    table = pa.Table.from_pandas(orders[ORDERS_TABLE.column_names], preserve_index=False)
+    times = pc.strftime(table.column("time").cast(pa.timestamp("s")), format="%Y-%m-%dT%H:%M")
+    table = table.set_column(table.schema.get_field_index("time"), "time", times)
+    buffer = io.BytesIO()
+    pa_csv.write_csv(table, buffer, pa_csv.WriteOptions(quoting_style="needed"))
+    return buffer.getvalue()
+
+
+def _gzip(name: str, data: bytes) -> bytes:
+    """Reproducible gzip (no time stamp); ``orders.csv``, the largest table, at level 6 to keep an import fast."""
+    return gzip.compress(data, compresslevel=6 if name == ORDERS_TABLE.file else 9, mtime=0)
 
 
 def history_frame(scenario: Scenario) -> pd.DataFrame:
