@@ -50,7 +50,7 @@ class Scheduler:
         self.stop_grace_s = stop_grace_s
         self.running: dict[str, Running] = {}
         self._ctx = mp.get_context("forkserver")
-        self._ctx.set_forkserver_preload(["optiops.service.worker"])
+        self._ctx.set_forkserver_preload(["optiops.service.preload"])
         self._halt = threading.Event()
         self._thread: threading.Thread | None = None
 

@@ -18,6 +18,7 @@ import json
 import os
 import shutil
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Callable
@@ -29,8 +30,8 @@ from optiops.exceptions import OptiopsError
 from optiops.io.atomic import write_bytes
 from optiops.service.jobs import JobOptions, Progress
 
-EXIT_OK, EXIT_ERROR, EXIT_CRASH = 0, 3, 4
-PROGRESS_EVERY_S = 0.2  # at most this often a progress file write
+EXIT_OK, EXIT_ERROR, EXIT_CRASH, EXIT_ORPHAN = 0, 3, 4, 5
+PROGRESS_EVERY_S = 0.5  # how often the progress file is rewritten
 HISTORY = 200  # improvements kept for the chart
 
 
@@ -47,29 +48,43 @@ class Outcome:
 
 
 class Reporter:
-    """Writes ``progress.json`` as a solve improves, no more often than :data:`PROGRESS_EVERY_S`."""
+    """Writes ``progress.json`` as a solve improves, and every :data:`PROGRESS_EVERY_S` from a timer thread.
 
-    def __init__(self, path: Path) -> None:
+    The solver's callback only records; the timer writes, so a burst of improvements costs one write
+    and the last one is never held back until the next improvement.
+    """
+
+    def __init__(self, path: Path, timer: bool = True) -> None:
         self.path = path
+        self._parent = os.getppid()
         self.t0 = time.monotonic()
         self.progress = Progress(elapsed_s=0.0)
-        self._last = 0.0
+        self._lock = threading.Lock()
+        if timer:
+            threading.Thread(target=self._tick, name="optiops-progress", daemon=True).start()
+
+    def _tick(self) -> None:
+        while True:
+            time.sleep(PROGRESS_EVERY_S)
+            if os.getppid() != self._parent:
+                # the forkserver exits with the server: a job of a dead server ends too, and is re-queued
+                # by the next start instead of racing its new run for the same folder
+                os._exit(EXIT_ORPHAN)
+            self.flush()
 
     def improve(self, elapsed: float, best: float, bound: float | None = None) -> None:
         history = [*self.progress.history, (round(elapsed, 3), best)][-HISTORY:]
         self.progress = Progress(elapsed_s=elapsed, best=best, bound=bound, history=history,
                                  message=self.progress.message)  # fmt: skip
-        self.flush()
 
     def note(self, message: str) -> None:
         self.progress = self.progress.model_copy(update={"message": message})
-        self.flush(force=True)
+        self.flush()
 
-    def flush(self, force: bool = False) -> None:
-        now = time.monotonic()
-        if force or now - self._last >= PROGRESS_EVERY_S:
-            self._last = now
-            progress = self.progress.model_copy(update={"elapsed_s": round(now - self.t0, 3)})
+    def flush(self) -> None:
+        """Write the progress now (with the elapsed seconds of now)."""
+        with self._lock:
+            progress = self.progress.model_copy(update={"elapsed_s": round(time.monotonic() - self.t0, 3)})
             write_bytes(self.path, progress.model_dump_json().encode())
 
 
@@ -136,7 +151,7 @@ def main(job_dir: str, input_path: str, options_json: str, stop: StopFlag) -> No
     reporter = Reporter(folder / "progress.json")
     try:
         outcome = RUNNERS[options.mode](Path(input_path), options, reporter, stop)
-        reporter.flush(force=True)  # the last improvement may not have been written yet
+        reporter.flush()  # the last improvement, before the outputs appear
         publish(folder, outcome, stopped=stop.is_set())
     except OptiopsError as exc:
         fail(folder, str(exc), EXIT_ERROR)
