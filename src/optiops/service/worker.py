@@ -15,6 +15,7 @@ Runners are looked up by the job's mode: ``solve`` runs any instance kind throug
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import shutil
 import sys
@@ -56,7 +57,7 @@ class Reporter:
 
     def __init__(self, path: Path, timer: bool = True) -> None:
         self.path = path
-        self._parent = os.getppid()
+        self._server = multiprocessing.parent_process()  # the server that started the job
         self.t0 = time.monotonic()
         self.progress = Progress(elapsed_s=0.0)
         self._lock = threading.Lock()
@@ -66,9 +67,9 @@ class Reporter:
     def _tick(self) -> None:
         while True:
             time.sleep(PROGRESS_EVERY_S)
-            if os.getppid() != self._parent:
-                # the forkserver exits with the server: a job of a dead server ends too, and is re-queued
-                # by the next start instead of racing its new run for the same folder
+            if self._server is not None and not self._server.is_alive():
+                # a job of a dead server ends too: the next start re-queues it, and it must not race
+                # that new run for the same folder
                 os._exit(EXIT_ORPHAN)
             self.flush()
 
