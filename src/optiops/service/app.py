@@ -74,6 +74,9 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from optiops.kinds import list_kinds
+
+        await run_in_threadpool(list_kinds)  # imports every kind now rather than in the first upload
         scheduler.start()
         try:
             yield

@@ -33,6 +33,7 @@ class JobOptions(BaseModel):
     horizon: int | None = Field(default=None, ge=1, description="plan: hold-out days to judge (default: all)")
     days: int | None = Field(default=None, ge=1, description="replay: hold-out days to replay (default: all)")
     scenarios: int = Field(default=200, ge=10, description="plan: inventory simulation replications")
+    plots: bool = Field(default=True, description="solve: draw the kind's PNG charts (route maps ...)")
 
     def hard_stop(self, default_time_limit: float) -> float:
         """Seconds after which the job's process is killed."""

@@ -86,6 +86,9 @@ class Scheduler:
         return len(self.running)
 
     def _loop(self) -> None:
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()  # its imports take seconds: pay them before the first job, not in it
         while not self._halt.wait(self.poll_s):
             try:
                 self.tick()

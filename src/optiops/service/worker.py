@@ -93,7 +93,7 @@ Runner = Callable[[Path, JobOptions, Reporter, StopFlag], Outcome]
 
 
 def run_solve(path: Path, options: JobOptions, reporter: Reporter, stop: StopFlag) -> Outcome:
-    """An instance of any kind, as ``optiops solve`` runs it (plots on)."""
+    """An instance of any kind, as ``optiops solve`` runs it."""
     from rich.text import Text
 
     from optiops.kinds import LoadOptions, Options, read_source, recognise
@@ -112,7 +112,7 @@ def run_solve(path: Path, options: JobOptions, reporter: Reporter, stop: StopFla
         "runtime_s": result.runtime_s, "feasible": check.feasible, "checked_objective": check.objective,
         "figures": dict(check.figures), "summary": Text.from_markup(kind.summary(instance, result)).plain,
     }  # fmt: skip
-    return Outcome(kind.files(instance, result, source, plots=True), kpis)
+    return Outcome(kind.files(instance, result, source, plots=options.plots), kpis)
 
 
 def run_plan(path: Path, options: JobOptions, reporter: Reporter, stop: StopFlag) -> Outcome:
