@@ -6,6 +6,7 @@ import itertools
 import os
 import signal
 import time
+from pathlib import Path
 from typing import Any
 
 from tests.service.helpers import routing_document, wait_for
@@ -53,3 +54,16 @@ def test_jobs_run_in_the_order_they_came(app_client: Any) -> None:
     starts = [j["started"] for j in jobs]
     assert starts == sorted(starts)
     assert all(a["finished"] <= b["started"] for a, b in itertools.pairwise(jobs))
+
+
+def test_plan_and_replay_fan_out_on_dask_only_when_the_server_names_a_cluster() -> None:
+    """``--scheduler`` sends a plan's fan-out steps to that Dask address; without it they run in the job process."""
+    from optiops.service.worker import Context, Reporter
+
+    class Never:
+        def is_set(self) -> bool:
+            return False
+
+    reporter = Reporter(Path("/nonexistent/progress.json"), timer=False)
+    assert Context(reporter, Never()).where() == ("inline", None)
+    assert Context(reporter, Never(), "tcp://10.0.0.5:8786").where() == ("dask", "tcp://10.0.0.5:8786")

@@ -17,6 +17,10 @@ def serve(
         Path | None, typer.Option(help="File holding the API key every request must send (X-API-Key).")
     ] = None,
     max_body_mb: Annotated[float, typer.Option(help="Largest request body in MB (larger: 413).", min=0.001)] = 100.0,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="Dask scheduler address (tcp://HOST:PORT): plan and replay jobs fan out on that cluster."),
+    ] = None,
     log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "info",
 ) -> None:
     """Serve the job API and the web page; jobs and their files live under DATA and survive restarts."""
@@ -39,5 +43,6 @@ def serve(
         if not key:
             err.print(f"[red]error:[/red] {api_key_file}: the API key file is empty", highlight=False)
             raise typer.Exit(EXIT_INPUT)
-    settings = Settings(data=data, workers=workers, api_key=key, max_body=int(max_body_mb * 1024 * 1024))
+    settings = Settings(data=data, workers=workers, api_key=key, max_body=int(max_body_mb * 1024 * 1024),
+                        dask_address=scheduler)  # fmt: skip
     uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level, timeout_graceful_shutdown=5)

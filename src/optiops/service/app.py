@@ -47,7 +47,7 @@ FORM_OPTIONS = tuple(JobOptions.model_fields)
 
 @dataclass(frozen=True)
 class Settings:
-    """What ``optiops serve`` configures: the data folder, worker processes, the key and the limits."""
+    """What ``optiops serve`` configures: the data folder, worker processes, the key, the limits, a Dask cluster."""
 
     data: Path
     workers: int = 2
@@ -55,6 +55,7 @@ class Settings:
     max_body: int = 100 * 1024 * 1024
     limits: Limits = field(default_factory=Limits)
     stop_grace_s: float = 10.0
+    dask_address: str | None = None
 
 
 def problem(status: int, detail: str, errors: list[str] | None = None) -> JSONResponse:
@@ -70,7 +71,9 @@ def pydantic_errors(exc: ValidationError, where: str) -> list[str]:
 def create_app(settings: Settings) -> FastAPI:
     """The service app; the store and the scheduler start and stop with the app's lifespan."""
     store = Store(settings.data)
-    scheduler = Scheduler(store, settings.workers, stop_grace_s=settings.stop_grace_s)
+    scheduler = Scheduler(
+        store, settings.workers, stop_grace_s=settings.stop_grace_s, dask_address=settings.dask_address
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -160,9 +163,10 @@ def add_job_routes(app: FastAPI, store: Store, settings: Settings) -> None:
         return JobList(jobs=jobs, total=total)
 
     @app.get("/v1/jobs/{job_id}", response_model=Job, responses={404: {"model": Problem}})
-    def job_status(job_id: str) -> Job:
+    async def job_status(job_id: str) -> Response:
         """Status, progress (elapsed, best objective, bound) and the KPIs once done."""
-        return get_job(store, job_id)
+        # the most frequent request: one indexed row read on the event loop, serialised once
+        return Response(get_job(store, job_id).model_dump_json(), media_type="application/json")
 
     @app.delete("/v1/jobs/{job_id}", response_model=Job, responses={404: {"model": Problem}})
     def stop_job(job_id: str) -> Job:

@@ -43,8 +43,10 @@ class Running:
 class Scheduler:
     """Runs the store's queued jobs in worker processes; :meth:`start` it once, :meth:`close` it at shutdown."""
 
-    def __init__(self, store: Store, workers: int, poll_s: float = 0.1, stop_grace_s: float = 10.0) -> None:
+    def __init__(self, store: Store, workers: int, poll_s: float = 0.1, stop_grace_s: float = 10.0,
+                 dask_address: str | None = None) -> None:  # fmt: skip
         self.store = store
+        self.dask_address = dask_address
         self.workers = workers
         self.poll_s = poll_s
         self.stop_grace_s = stop_grace_s
@@ -132,7 +134,8 @@ class Scheduler:
         stop = self._ctx.Event()
         process = self._ctx.Process(
             target=worker.main, name=f"optiops-job-{job_id}",
-            args=(str(folder), str(self.store.input_path(job_id)), job.options.model_dump_json(), stop),
+            args=(str(folder), str(self.store.input_path(job_id)), job.options.model_dump_json(), stop,
+                  self.dask_address),
         )  # fmt: skip
         process.start()
         self.running[job_id] = Running(process, stop, time.monotonic(), hard_stop)

@@ -34,6 +34,7 @@ from optiops.service.jobs import JobOptions, Progress
 EXIT_OK, EXIT_ERROR, EXIT_CRASH, EXIT_ORPHAN = 0, 3, 4, 5
 PROGRESS_EVERY_S = 0.5  # how often the progress file is rewritten
 HISTORY = 200  # improvements kept for the chart
+JOB_NICENESS = 10  # solves yield the CPU to the server, so status requests stay quick while every worker is busy
 
 
 class StopFlag(Protocol):
@@ -89,10 +90,23 @@ class Reporter:
             write_bytes(self.path, progress.model_dump_json().encode())
 
 
-Runner = Callable[[Path, JobOptions, Reporter, StopFlag], Outcome]
+@dataclass(frozen=True)
+class Context:
+    """What a runner gets beside its input and options: where to report, when to stop, where to fan out."""
+
+    reporter: Reporter
+    stop: StopFlag
+    dask_address: str | None = None  # plan/replay: fan-out steps on this Dask cluster, else in this process
+
+    def where(self) -> tuple[Any, str | None]:
+        """The executor kind and address of the plan's and replay's fan-out steps."""
+        return ("dask", self.dask_address) if self.dask_address else ("inline", None)
 
 
-def run_solve(path: Path, options: JobOptions, reporter: Reporter, stop: StopFlag) -> Outcome:
+Runner = Callable[[Path, JobOptions, Context], Outcome]
+
+
+def run_solve(path: Path, options: JobOptions, ctx: Context) -> Outcome:
     """An instance of any kind, as ``optiops solve`` runs it."""
     from rich.text import Text
 
@@ -102,8 +116,8 @@ def run_solve(path: Path, options: JobOptions, reporter: Reporter, stop: StopFla
     kind = recognise(source)
     instance = kind.load(source, LoadOptions())
     opts = kind.with_time_limit(Options(backend=options.backend, time_limit=options.time_limit, seed=options.seed,
-                                        progress=reporter.improve, stop=stop.is_set))  # fmt: skip
-    reporter.note(f"solving {kind.name} for up to {opts.time_limit:g} s")
+                                        progress=ctx.reporter.improve, stop=ctx.stop.is_set))  # fmt: skip
+    ctx.reporter.note(f"solving {kind.name} for up to {opts.time_limit:g} s")
     result = kind.solve(instance, opts)
     kind.accept(result, float(opts.time_limit or 0.0))
     check = kind.check(instance, result.plan)
@@ -115,7 +129,7 @@ def run_solve(path: Path, options: JobOptions, reporter: Reporter, stop: StopFla
     return Outcome(kind.files(instance, result, source, plots=options.plots), kpis)
 
 
-def run_plan(path: Path, options: JobOptions, reporter: Reporter, stop: StopFlag) -> Outcome:
+def run_plan(path: Path, options: JobOptions, ctx: Context) -> Outcome:
     """A scenario's network plan, as ``optiops plan`` runs it (steps in this process)."""
     from optiops.plan.base import PlanOptions
     from optiops.plan.pipeline import run_plan as plan
@@ -123,35 +137,39 @@ def run_plan(path: Path, options: JobOptions, reporter: Reporter, stop: StopFlag
     from optiops.scenario.read import read_scenario
 
     limit = options.time_limit or 10.0
-    reporter.note(f"planning: forecast, inventory, allocation, routing, staffing ({limit:g} s per solver call)")
-    result = plan(read_scenario(path), PlanOptions(time_limit=limit, seed=options.seed, scenarios=options.scenarios,
-                                                   executor="inline", workers=1), options.horizon)  # fmt: skip
+    ctx.reporter.note(f"planning: forecast, inventory, allocation, routing, staffing ({limit:g} s per solver call)")
+    executor, address = ctx.where()
+    plan_options = PlanOptions(time_limit=limit, seed=options.seed, scenarios=options.scenarios, executor=executor,
+                               workers=None if address else 1, address=address)  # fmt: skip
+    result = plan(read_scenario(path), plan_options, options.horizon)
     return Outcome({str(p): data for p, data in plan_files(result, Path()).items()}, dict(result.kpis))
 
 
-def run_replay(path: Path, options: JobOptions, reporter: Reporter, stop: StopFlag) -> Outcome:
+def run_replay(path: Path, options: JobOptions, ctx: Context) -> Outcome:
     """A scenario's hold-out replayed day by day, as ``optiops replay`` runs it (solves in this process)."""
     from optiops.closed_loop import ReplayOptions, replay
     from optiops.closed_loop.write import replay_files
     from optiops.scenario.read import read_scenario
 
+    executor, address = ctx.where()
     opts = ReplayOptions(days=options.days, time_limit=options.time_limit or 10.0, seed=options.seed,
-                         executor="inline", workers=1)  # fmt: skip
-    result = replay(read_scenario(path), opts, lambda k, n: reporter.note(f"day {k} of {n}"))
+                         executor=executor, workers=None if address else 1, address=address)  # fmt: skip
+    result = replay(read_scenario(path), opts, lambda k, n: ctx.reporter.note(f"day {k} of {n}"))
     return Outcome({str(p): data for p, data in replay_files(result, Path()).items()}, dict(result.kpis))
 
 
 RUNNERS: dict[str, Runner] = {"solve": run_solve, "plan": run_plan, "replay": run_replay}
 
 
-def main(job_dir: str, input_path: str, options_json: str, stop: StopFlag) -> None:
+def main(job_dir: str, input_path: str, options_json: str, stop: StopFlag, dask_address: str | None = None) -> None:
     """Process entry point: run the job and exit 0 (outputs in ``out/``), 3 (our error) or 4 (a crash)."""
     folder = Path(job_dir)
+    os.nice(JOB_NICENESS)
     (folder / "error.json").unlink(missing_ok=True)
     options = JobOptions.model_validate_json(options_json)
     reporter = Reporter(folder / "progress.json")
     try:
-        outcome = RUNNERS[options.mode](Path(input_path), options, reporter, stop)
+        outcome = RUNNERS[options.mode](Path(input_path), options, Context(reporter, stop, dask_address))
         reporter.flush()  # the last improvement, before the outputs appear
         publish(folder, outcome, stopped=stop.is_set())
     except OptiopsError as exc:
