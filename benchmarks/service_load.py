@@ -3,7 +3,8 @@
 Starts a server (``--workers`` solver processes, a fresh data folder), then ``--clients`` threads
 each submit their share of ``--jobs`` small routing jobs at once and poll ``GET /v1/jobs/{id}``
 every ``--poll`` seconds until all have finished. Reports the latency of those status polls (taken
-while solves run), of the submissions, and checks that every job finished exactly once: all done,
+while solves run) as the clients see it and as the server's own request histogram has it, of the
+submissions, and checks that every job finished exactly once: all done,
 none lost, none run twice, never more than ``--workers`` at once. One JSON line goes to
 benchmarks/results/service-load.jsonl unless --no-record is given.
 
@@ -88,6 +89,17 @@ def client_run(url: str, seeds: list[int], poll: float, options: dict[str, Any],
     out.update(submits=submits, gets=gets, ids=ids)
 
 
+def server_quantiles(metrics: str, method: str) -> dict[str, float]:
+    """Upper bounds (ms) of the server's own histogram buckets holding its p50 and p95 of ``method`` requests."""
+    buckets = []
+    for line in metrics.splitlines():
+        if line.startswith(f'optiops_http_request_seconds_bucket{{method="{method}",le="'):
+            le = line.split('le="')[1].split('"')[0]
+            buckets.append((float("inf") if le == "+Inf" else float(le) * 1000, int(line.rsplit(" ", 1)[1])))
+    total = buckets[-1][1]
+    return {f"p{q}_at_most": next(b for b, n in buckets if n >= q / 100 * total) for q in (50, 95, 99)}
+
+
 def max_concurrency(jobs: list[dict[str, Any]]) -> int:
     events = sorted([(j["started"], 1) for j in jobs] + [(j["finished"], -1) for j in jobs], key=lambda e: (e[0], e[1]))
     level = peak = 0
@@ -126,6 +138,7 @@ def main() -> None:
                 t.join()
             wall = time.perf_counter() - t0
             jobs = Client(url).jobs(limit=args.jobs + 100)
+            server_get = server_quantiles(Client(url).request("GET", "/metrics").decode(), "GET")
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -146,6 +159,7 @@ def main() -> None:
         "job_s": {"p50": round(statistics.median(runs), 2), "max": round(max(runs), 2)},
         "get_ms": {"n": len(gets), "p50": round(statistics.median(gets), 2), "p95": round(percentile(gets, 95), 2),
                    "p99": round(percentile(gets, 99), 2), "max": round(max(gets), 2)},
+        "server_get_ms": server_get,  # measured inside the server: arrival to last byte
         "submit_ms": {"n": len(submits), "p50": round(statistics.median(submits), 2),
                       "p95": round(percentile(submits, 95), 2), "max": round(max(submits), 2)},
     }  # fmt: skip

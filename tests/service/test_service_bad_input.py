@@ -114,3 +114,25 @@ def test_the_api_key_is_required_and_checked(tmp_path: Path) -> None:
         assert client.get("/metrics", headers={"Authorization": "Bearer s3cret"}).status_code == 200
         assert client.get("/").status_code == 200 and client.get("/healthz").status_code == 200
         assert client.get("/v1/jobs", headers={"X-API-Key": "s3cret"}).json()["total"] == 0
+
+
+def test_a_zipped_document_is_accepted_like_the_document(app_client: Any) -> None:
+    """A zip holding one instance document is that instance (the zip's name is not the kind's business)."""
+    files = {"file": ("city.zip", zip_bytes({"city/tiny.json": json.dumps(routing_document()).encode()}))}
+    response = app_client.post("/v1/jobs", files=files, data={"time_limit": "0.2", "plots": "false"})
+    assert response.status_code == 202, response.text
+    assert response.json()["kind"] == "routing"
+    app_client.delete(response.json()["url"])
+
+
+def test_serve_refuses_a_missing_or_empty_key_file(tmp_path: Path) -> None:
+    """``optiops serve --api-key-file`` with no such file, or an empty one: exit 2 before listening."""
+    from typer.testing import CliRunner
+
+    from optiops.cli.main import app
+
+    result = CliRunner().invoke(app, ["serve", "--api-key-file", str(tmp_path / "none"), "--data", str(tmp_path)])
+    assert result.exit_code == 2 and "No such file" in " ".join(result.output.split())  # rich wraps lines
+    (tmp_path / "empty").write_text("\n")
+    result = CliRunner().invoke(app, ["serve", "--api-key-file", str(tmp_path / "empty"), "--data", str(tmp_path)])
+    assert result.exit_code == 2 and "empty" in result.output

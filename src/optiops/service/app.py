@@ -24,7 +24,7 @@ from pydantic import ValidationError
 
 from optiops.exceptions import InstanceError
 from optiops.service import openapi, page
-from optiops.service.guard import ApiKey, BodyLimit
+from optiops.service.guard import ApiKey, BodyLimit, RequestTimes, Timed
 from optiops.service.intake import Intake, Limits, from_document, from_upload
 from optiops.service.jobs import (
     FINISHED,
@@ -91,10 +91,12 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.store, app.state.scheduler, app.state.settings = store, scheduler, settings
     if settings.api_key:
         app.add_middleware(ApiKey, key=settings.api_key)
-    app.add_middleware(BodyLimit, limit=settings.max_body)  # added last, so outermost: before the key
+    app.add_middleware(BodyLimit, limit=settings.max_body)
+    times = RequestTimes()
+    app.add_middleware(Timed, times=times)  # added last, so outermost: times the guards too
     page.add_routes(app)
     add_job_routes(app, store, settings)
-    add_other_routes(app, store, scheduler)
+    add_other_routes(app, store, scheduler, times)
     openapi.document(app)
     return app
 
@@ -214,7 +216,7 @@ def add_job_routes(app: FastAPI, store: Store, settings: Settings) -> None:
         return FileResponse(store.out_dir(job_id) / name, filename=name)
 
 
-def add_other_routes(app: FastAPI, store: Store, scheduler: Scheduler) -> None:
+def add_other_routes(app: FastAPI, store: Store, scheduler: Scheduler, times: RequestTimes) -> None:
     """Evaluate, schemas, kinds, health and metrics."""
 
     @app.post("/v1/evaluate", response_model=Evaluation, responses={400: {"model": Problem}, 422: {"model": Problem}})
@@ -261,8 +263,8 @@ def add_other_routes(app: FastAPI, store: Store, scheduler: Scheduler) -> None:
 
     @app.get("/metrics", response_class=PlainTextResponse)
     def metrics() -> PlainTextResponse:
-        """Prometheus text: jobs by status, solve seconds, workers."""
-        text = prometheus_text(store.counts(), store.solve_seconds(), scheduler.workers, scheduler.busy())
+        """Prometheus text: jobs by status, solve seconds, workers, request seconds."""
+        text = prometheus_text(store.counts(), store.solve_seconds(), scheduler.workers, scheduler.busy(), times)
         return PlainTextResponse(text, media_type="text/plain; version=0.0.4")
 
     @app.exception_handler(HTTPException)

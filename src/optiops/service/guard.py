@@ -1,4 +1,4 @@
-"""ASGI guards in front of the app: the API key and the request body limit.
+"""ASGI middleware in front of the app: the API key, the request body limit and request timing.
 
 Both are plain ASGI middleware (no per-request task or copy of the body), so a status poll pays
 for two header look-ups and nothing else.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hmac
 import json
+import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -105,3 +106,36 @@ class ApiKey:
             await _reply(send, 403, "wrong API key")
             return
         await self.app(scope, receive, send)
+
+
+class RequestTimes:
+    """Seconds from a request's arrival to its last response byte, counted in histogram buckets by method."""
+
+    BUCKETS = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 5.0)
+
+    def __init__(self) -> None:
+        self.counts: dict[str, list[int]] = {}
+        self.sums: dict[str, float] = {}
+
+    def add(self, method: str, seconds: float) -> None:
+        counts = self.counts.setdefault(method, [0] * (len(self.BUCKETS) + 1))
+        counts[next((i for i, b in enumerate(self.BUCKETS) if seconds <= b), len(self.BUCKETS))] += 1
+        self.sums[method] = self.sums.get(method, 0.0) + seconds
+
+
+class Timed:
+    """Time every HTTP request except event streams (they last as long as their job)."""
+
+    def __init__(self, app: ASGIApp, times: RequestTimes) -> None:
+        self.app = app
+        self.times = times
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("path", "").endswith("/events"):
+            await self.app(scope, receive, send)
+            return
+        t0 = time.perf_counter()
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.times.add(scope.get("method", "GET"), time.perf_counter() - t0)

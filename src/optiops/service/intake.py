@@ -71,6 +71,7 @@ def unzip(data: bytes, into: Path, limits: Limits) -> None:
                                 f"{limits.ratio:g}: refused as a zip bomb", "upload")  # fmt: skip
         for member in members:
             _check_member(member)
+        into.mkdir(parents=True, exist_ok=True)
         written = 0
         for member in members:
             target = into.joinpath(*PurePosixPath(member.filename).parts)
@@ -100,11 +101,14 @@ def _check_member(member: zipfile.ZipInfo) -> None:
 
 
 def input_root(folder: Path) -> Path:
-    """The folder an unzipped upload holds: its one top-level folder, else the unzip folder itself."""
-    entries = [p for p in folder.iterdir() if not p.name.startswith(".") and p.name != "__MACOSX"]
-    if len(entries) == 1 and entries[0].is_dir():
-        return entries[0]
-    return folder
+    """What an unzipped upload holds: down through folders of one entry each, to a file or a folder of several."""
+    while True:
+        entries = [p for p in folder.iterdir() if not p.name.startswith(".") and p.name != "__MACOSX"]
+        if len(entries) != 1:
+            return folder
+        if not entries[0].is_dir():
+            return entries[0]
+        folder = entries[0]
 
 
 def from_upload(staged: Path, filename: str, data: bytes, options: JobOptions, limits: Limits) -> Intake:

@@ -40,7 +40,7 @@ async function submit(event) {
   if (!file) { $("form-error").textContent = "choose a file"; return; }
   const mode = $("mode").value;
   form.append("file", file);
-  form.append("mode", file.name.toLowerCase().endsWith(".zip") && mode === "solve" ? "solve" : mode);
+  form.append("mode", mode);  // a scenario zip sent as "solve" is planned
   form.append("time_limit", $("time-limit").value);
   form.append("backend", $("backend").value || "auto");
   if ($("days").value) form.append(mode === "replay" ? "days" : "horizon", $("days").value);
