@@ -122,6 +122,7 @@ async def intake(request: Request, staged: Path, settings: Settings) -> Intake |
                 return problem(422, "invalid options", [f"options.{k}: unknown option" for k in unknown])
             options = JobOptions.model_validate(fields)
             data = await upload.read()
+            await form.close()  # removes the spooled temporary file of a large upload
             return await run_in_threadpool(from_upload, staged, upload.filename or "upload", data, options,
                                            settings.limits)  # fmt: skip
         body = await request.body()
