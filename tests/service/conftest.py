@@ -13,8 +13,9 @@ from tests.service.helpers import Server, start_server
 @pytest.fixture
 def app_client(tmp_path: Path) -> Iterator[Any]:
     """The app in this process over a fresh data folder, one worker, its scheduler running."""
-    from fastapi.testclient import TestClient
+    from tests.service.helpers import test_client_class
 
+    TestClient = test_client_class()
     from optiops.service.app import Settings, create_app
 
     app = create_app(Settings(data=tmp_path / "data", workers=1, max_body=2_000_000, stop_grace_s=5.0))

@@ -107,3 +107,13 @@ def start_server(data: Path, workers: int = 2, key_file: Path | None = None, tim
                 server.stop()
                 raise AssertionError(f"the server did not start:\n{log.read_text()}") from None
             time.sleep(0.2)
+
+
+def test_client_class() -> Any:
+    """FastAPI's TestClient, imported without Starlette's notice that it would rather run on httpx2."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
+        from fastapi.testclient import TestClient
+    return TestClient

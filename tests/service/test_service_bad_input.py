@@ -102,8 +102,9 @@ def test_a_body_over_the_limit_is_413(app_client: Any) -> None:
 
 def test_the_api_key_is_required_and_checked(tmp_path: Path) -> None:
     """With a key: none -> 401, a wrong one -> 403, the right one (header or bearer) -> 200; the page stays open."""
-    from fastapi.testclient import TestClient
+    from tests.service.helpers import test_client_class
 
+    TestClient = test_client_class()
     from optiops.service.app import Settings, create_app
 
     with TestClient(create_app(Settings(data=tmp_path / "data", workers=1, api_key="s3cret"))) as client:
