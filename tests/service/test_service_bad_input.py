@@ -51,6 +51,8 @@ def test_unknown_options_and_bad_modes_are_422(app_client: Any) -> None:
     assert response.status_code == 422 and "request.options.speed" in response.json()["errors"][0]
     response = app_client.post("/v1/jobs", json={"instance": routing_document(), "options": {"mode": "plan"}})
     assert response.status_code == 422 and "needs a scenario folder" in response.json()["errors"][0]
+    response = app_client.post("/v1/jobs", json={"instance": {"kind": "scenario"}})
+    assert response.status_code == 422 and "upload it zipped" in response.json()["errors"][0]
     nothing_stored(app_client)
 
 

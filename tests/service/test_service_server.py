@@ -11,17 +11,19 @@ from pathlib import Path
 import pytest
 from tests.service.helpers import ARTIFACTS, ROUTING, SMALL_SCENARIO, Server
 
-from optiops.service.client import Client, ServiceError
+import optiops
+from optiops.service.client import ServiceError
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
 
 
 def test_client_round_trip_of_a_routing_instance_and_a_scenario(server: Server) -> None:
-    """Both jobs run at once on two workers; each plan is read back, the scenario's report too."""
-    client = Client(server.url)
+    """A routing job, a scenario's plan and its replay on two workers; each plan is read back, the reports too."""
+    client = optiops.Client(server.url)
     routing = client.submit(ROUTING, time_limit=2)
     scenario = client.submit(SMALL_SCENARIO, mode="plan", time_limit=0.5, horizon=7, scenarios=10)
+    replay = client.submit(SMALL_SCENARIO, mode="replay", time_limit=0.5, days=2)  # after the routing job
     done = routing.wait(timeout=120)
     assert done["status"] == "done" and done["kpis"]["feasible"], done
     assert routing.plan()["kind"] == "routing-plan"
@@ -34,6 +36,9 @@ def test_client_round_trip_of_a_routing_instance_and_a_scenario(server: Server) 
     assert b"<html" in scenario.file("report.html")[:500].lower()
     with pytest.raises(ServiceError, match="404"):
         scenario.file("nope.csv")
+    replayed = replay.wait(timeout=180)
+    assert replayed["status"] == "done" and replayed["progress"]["message"] == "day 2 of 2", replayed
+    assert replay.plan()["kpis"] == replayed["kpis"] and "report.html" in replayed["files"]
 
 
 def test_the_page_uploads_watches_and_downloads(server: Server, tmp_path: Path) -> None:

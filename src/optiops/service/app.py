@@ -28,6 +28,7 @@ from optiops.service.guard import ApiKey, BodyLimit, RequestTimes, Timed
 from optiops.service.intake import Intake, Limits, from_document, from_upload
 from optiops.service.jobs import (
     FINISHED,
+    PLAN_DOCUMENT,
     Accepted,
     EvaluateRequest,
     Evaluation,
@@ -202,8 +203,8 @@ def add_job_routes(app: FastAPI, store: Store, settings: Settings) -> None:
 
     @app.get("/v1/jobs/{job_id}/plan", responses={404: {"model": Problem}, 409: {"model": Problem}})
     def job_plan(job_id: str) -> FileResponse:
-        """The job's ``plan.json``."""
-        return job_file(job_id, "plan.json")
+        """The job's plan document: ``plan.json`` (``replay.json``, the replay's summary, for a replay)."""
+        return job_file(job_id, PLAN_DOCUMENT[get_job(store, job_id).mode])
 
     @app.get("/v1/jobs/{job_id}/files/{name}", responses={404: {"model": Problem}, 409: {"model": Problem}})
     def job_file(job_id: str, name: str) -> FileResponse:

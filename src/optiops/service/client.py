@@ -153,7 +153,7 @@ class JobHandle:
             time.sleep(poll_s)
 
     def plan(self) -> dict[str, Any]:
-        """The job's ``plan.json``."""
+        """The job's ``plan.json`` (for a replay, ``replay.json``: its KPIs, targets and notes)."""
         return dict(json.loads(self.client.request("GET", f"/v1/jobs/{self.id}/plan")))
 
     def file(self, name: str) -> bytes:

@@ -127,9 +127,12 @@ def from_upload(staged: Path, filename: str, data: bytes, options: JobOptions, l
 
 def from_document(staged: Path, document: dict[str, Any], options: JobOptions) -> Intake:
     """Write a JSON instance document into ``staged/input`` and validate it."""
+    kind = document.get("kind")
+    if kind == "scenario":
+        raise InstanceError("kind: a scenario is a folder of tables: upload it zipped (multipart) with mode plan "
+                            "or replay", "instance")  # fmt: skip
     root = staged / "input"
     root.mkdir()
-    kind = document.get("kind")
     name = f"{kind if isinstance(kind, str) and kind.isidentifier() else 'instance'}.json"
     (root / name).write_text(json.dumps(document), encoding="utf-8")
     return validate(staged, root / name, name, options)

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 Status = Literal["queued", "running", "done", "failed", "stopped"]
 Mode = Literal["solve", "plan", "replay"]
 FINISHED: frozenset[str] = frozenset({"done", "failed", "stopped"})
+PLAN_DOCUMENT: dict[str, str] = {"solve": "plan.json", "plan": "plan.json", "replay": "replay.json"}  # GET .../plan
 
 # hard wall-clock stop of a solve when the job names none: the search time plus room for loading and writing
 SOLVE_WALL_FACTOR, SOLVE_WALL_EXTRA = 2.0, 60.0
