@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import sys
 import tomllib
 import uuid
 from collections.abc import Callable
@@ -26,7 +27,10 @@ from optiops.bench.suites import SUITES_DIR, data_root
 from optiops.forecast.base import Backtest
 from optiops.forecast.bench import CARPARTS, result_rows, run_carparts
 from optiops.kernels import adida_levels, croston_levels, ses_levels, tsb_levels, warmup
-from optiops.kernels._reference_intermittent import adida_reference, croston_reference, ses_reference, tsb_reference
+
+# The kernels' pure-Python references live with the tests, below the checkout's root.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.kernels.reference_intermittent import adida_reference, croston_reference, ses_reference, tsb_reference
 
 SUITE = "forecast-carparts"
 RESULTS = Path(__file__).resolve().parent / "results" / f"{SUITE}.jsonl"

@@ -15,14 +15,18 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import sys
 from pathlib import Path
 
 import numpy as np
 
 from optiops.bench.runner import append_rows, best_of, git_commit, machine, versions
 from optiops.inventory.simulate import NO_GROUPS
-from optiops.kernels._reference_inventory import simulate_policies_reference
 from optiops.kernels.inventory import N_TRACE, simulate_policies, warmup_compile
+
+# The kernels' pure-Python references live with the tests, below the checkout's root.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from tests.kernels.reference_inventory import simulate_policies_reference
 
 RESULTS = Path(__file__).resolve().parents[1] / "results" / "micro-inventory.jsonl"
 

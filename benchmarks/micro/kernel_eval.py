@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -21,7 +22,10 @@ import numpy as np
 from optiops.bench.runner import append_rows, best_of, git_commit, machine, versions
 from optiops.evaluate import KernelData, run_kernel
 from optiops.kernels import warmup
-from optiops.kernels._reference_routing import evaluate_routes_reference
+
+# The kernels' pure-Python references live with the tests, below the checkout's root.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from tests.kernels.reference_routing import evaluate_routes_reference
 
 RESULTS = Path(__file__).resolve().parents[1] / "results" / "micro-kernels.jsonl"
 

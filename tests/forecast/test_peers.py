@@ -49,3 +49,21 @@ def test_bench_run_with_peers_but_without_statsforecast_exits_2(
     monkeypatch.setattr(P, "peer_version", lambda: None)
     result = CliRunner().invoke(app, ["bench", "run", "forecast-carparts", "--peers", "--data", str(tmp_path)])
     assert result.exit_code == 2 and "optiops[peers]" in result.output
+
+
+def test_peers_chosen_by_name_run_alone() -> None:
+    """Named peers (alias or name without parameters) are the only peer rows, in the peers' order."""
+    pytest.importorskip("statsforecast")
+    history = poisson_panel(8, 40, 0.6)
+    train, test = history.split(4)
+    only = P.chosen_peers(("WindowAverage", "IMAPA", "TSB(0.2, 0.2)"))
+    table = peer_rows(train, test, 4, (80,), 12, True, 2, only)
+    assert list(dict.fromkeys(table["model"])) == ["WindowAverage(4)", "TSB(0.2, 0.2)", "IMAPA"]
+
+
+def test_bench_run_with_unknown_peer_models_exits_2_naming_the_peers(tmp_path: Path) -> None:
+    """`--peer-models` with an unknown name exits 2 before any model runs, listing the peers."""
+    pytest.importorskip("statsforecast")
+    args = ["bench", "run", "forecast-carparts", "--peer-models", "SES,Prophet", "--data", str(tmp_path)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2 and "'Prophet'" in result.output and "AutoARIMA" in result.output

@@ -137,3 +137,19 @@ def test_take_selects_items_and_their_rules_in_order() -> None:
     assert sub.mean.tolist() == [3.0, 1.0] and sub.sd.tolist() == [1.5, 0.5]
     assert sub_policy.order_up_to.tolist() == [policy.order_up_to[2], policy.order_up_to[0]]
     assert sub_policy.name == policy.name
+
+
+def test_a_subset_keeps_its_random_streams() -> None:
+    """Simulating some items alone gives them the service they get among all (the correction relies on it)."""
+    from optiops.inventory.correct import achieved
+
+    rng = np.random.default_rng(8)
+    series = [rng.poisson(m, 40).astype(float) for m in (0.3, 2.0, 5.0, 9.0, 1.0)]
+    pool = DemandPool.from_lists(series)
+    items = make_items([float(s.mean()) for s in series], [float(s.std(ddof=1)) for s in series], lt=3.0)
+    opts = SimulationOptions(n_scenarios=50, n_periods=20, warmup=5, seed=4)
+    policy = analytic_policy(items)
+    every = achieved(items, policy, pool, opts)
+    some = np.array([3, 1])
+    assert np.array_equal(achieved(items, policy, pool, opts, some), every[some])
+    assert not np.array_equal(achieved(items, policy, pool, opts, some), every[[0, 2]])

@@ -5,15 +5,15 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from optiops.kernels import adida_levels, croston_levels, imapa_levels, ses_levels, tsb_levels
-from optiops.kernels._reference_intermittent import (
+from tests.kernels.reference_intermittent import (
     adida_reference,
     croston_reference,
     imapa_reference,
     ses_reference,
     tsb_reference,
 )
+
+from optiops.kernels import adida_levels, croston_levels, imapa_levels, ses_levels, tsb_levels
 
 demand = st.one_of(st.just(0.0), st.just(0.0), st.integers(1, 50).map(float), st.floats(0.1, 100.0))
 panels = st.lists(st.lists(demand, min_size=1, max_size=40), min_size=1, max_size=6)

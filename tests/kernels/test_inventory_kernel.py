@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.kernels.reference_inventory import simulate_policies_reference
 
 from optiops.inventory.simulate import NO_GROUPS
-from optiops.kernels._reference_inventory import simulate_policies_reference
 from optiops.kernels.inventory import (
     N_STATS,
     N_TRACE,

@@ -5,13 +5,13 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from optiops.kernels._reference_orders import (
+from tests.kernels.reference_orders import (
     order_optimum_reference,
     order_reduced_reference,
     pair_reference,
     reinsert_reference,
 )
+
 from optiops.kernels.orders import pair_moves, place_orders, priced_optima, priced_reduced, reinsert_orders
 
 

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.kernels.reference_routing import evaluate_route_reference, evaluate_routes_reference
 
 from optiops.evaluate import KernelData, run_kernel
-from optiops.kernels._reference_routing import evaluate_route_reference, evaluate_routes_reference
 
 
 def random_case(seed: int) -> tuple[KernelData, list[list[int]], list[int]]:

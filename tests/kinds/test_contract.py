@@ -16,6 +16,7 @@ import pytest
 import yaml
 from tests.allocation.cases import three_by_four
 from tests.allocation.test_orders import hand_document
+from tests.conftest import tiny_document
 from tests.labour.cases import tiny_document as roster_document
 
 import optiops
@@ -106,6 +107,15 @@ def test_library_face_is_the_registry(name: str, tmp_path: Path) -> None:
     check = optiops.evaluate(inst, res.plan)
     assert isinstance(res, optiops.Result) and isinstance(check, optiops.Check)
     assert check.feasible and check.objective == pytest.approx(res.objective)
+
+
+def test_routing_has_one_default_time_limit() -> None:
+    """A routing solve without a time limit searches the kind's 5 s, with or without SolveOptions."""
+    inst = optiops.model.RoutingInstance.model_validate(tiny_document())
+    bare = optiops.solve(inst, backend="nearest")
+    with_options = optiops.solve(inst, options=optiops.SolveOptions(backend="nearest"))
+    assert bare.plan.time_limit_s == with_options.plan.time_limit_s == 5.0
+    assert kinds.get_kind("routing").default_time_limit == 5.0
 
 
 def test_a_broken_plan_fails_its_check(tmp_path: Path) -> None:

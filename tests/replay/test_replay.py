@@ -72,6 +72,14 @@ def test_kpis_follow_from_the_daily_rows(result) -> None:  # type: ignore[no-unt
         assert k["fill_rate"] == pytest.approx(rows["shipped_units"].sum() / rows["units"].sum(), rel=1e-3)
         assert 0.0 <= k["stockout_rate"] <= 1.0 and 0.0 <= k["on_time_rate"] <= 1.0
         assert sum(result.breakdown[plan].values()) == pytest.approx(k["cost_per_order"], abs=1e-3)
+        network_empty = rows["stocked_skus_empty"].sum() / rows["stocked_skus"].sum()
+        assert k["network_stockout_rate"] == pytest.approx(network_empty, abs=1e-5)
+
+
+def test_wall_time_of_every_day_is_reported(result) -> None:  # type: ignore[no-untyped-def]
+    days = result.stats["day_seconds"]
+    assert len(days) == result.stats["days"] and all(t > 0 for t in days)
+    assert result.stats["opening_seconds"] > 0 and sum(days) + result.stats["opening_seconds"] <= result.runtime_s
 
 
 def test_same_seed_same_ledger(small) -> None:  # type: ignore[no-untyped-def]
@@ -216,3 +224,33 @@ def test_too_little_history_is_a_clear_error(small) -> None:  # type: ignore[no-
 def test_unknown_plan_is_a_clear_error(small) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(InstanceError, match="plans"):
         replay(small, dataclasses.replace(FAST, plans=("clever",)))
+
+
+def test_supplier_outages_keep_their_share_and_length() -> None:
+    from optiops.closed_loop.engine import supplier_outages
+    from optiops.model.scenario import Costs
+
+    out = supplier_outages(Costs(supplier_outage_share=0.1, supplier_outage_days=20.0), 2000, 400,
+                           np.random.default_rng(2))  # fmt: skip
+    assert out.mean() == pytest.approx(0.1, abs=0.01)
+    starts = (out[1:] & ~out[:-1]).sum()
+    assert out[1:].sum() / starts == pytest.approx(20.0, rel=0.1)  # mean run length
+    assert not supplier_outages(Costs(), 5, 10, np.random.default_rng(2)).any()
+
+
+def test_an_outage_refuses_purchase_orders_and_the_ledger_still_balances(small) -> None:  # type: ignore[no-untyped-def]
+    """Suppliers out most of the time deliver fewer units; every item still balances."""
+    unreliable = dataclasses.replace(small, costs=dataclasses.replace(small.costs, supplier_outage_share=0.9,
+                                                                      supplier_outage_days=60.0))  # fmt: skip
+    opts = dataclasses.replace(FAST, days=8)
+    a, b = replay(small, opts), replay(unreliable, opts)
+    for plan in ("baseline", "optimised"):
+        assert b.ledger.loc[b.ledger["plan"] == plan, "receipts"].sum() < a.ledger.loc[a.ledger["plan"] == plan,
+                                                                                        "receipts"].sum()  # fmt: skip
+    led = b.ledger
+    balance = led["opening"] + led["receipts"] + led["returns_received"] - led["written_off"] - led["shipped"]
+    assert np.allclose(balance, led["closing"])
+    # the weekly ERP asks again at its next review; the daily loop asks again the next day
+    refused = b.daily.assign(k=b.daily.groupby("plan").cumcount()).query("po_lines_refused > 0")
+    assert set(refused.loc[refused["plan"] == "baseline", "k"]) <= {0, 7}
+    assert set(refused.loc[refused["plan"] == "optimised", "k"]) - {0, 7}

@@ -91,3 +91,30 @@ def test_bad_config_is_an_instance_error() -> None:
         config_from_dict({"geography": {"promise_shares": [0.5, 0.2, 0.2]}})
     with pytest.raises(InstanceError, match="unknown key"):
         config_from_dict({"skus": 3})
+
+
+def test_sku_levels_drift_with_mean_one_and_their_half_life() -> None:
+    """Demand levels: mean one, the configured spread of their log, correlation one half after the half-life."""
+    import dataclasses
+
+    from optiops.scenario.demand import sku_levels
+
+    config = dataclasses.replace(SMALL, days=400)
+    config = dataclasses.replace(config, demand=dataclasses.replace(config.demand, level_sd=0.5,
+                                                                    level_half_life_days=30.0))  # fmt: skip
+    level = sku_levels(config, 4000, np.random.default_rng(5))
+    assert level is not None and level.shape == (4000, 400)
+    assert level.mean() == pytest.approx(1.0, abs=0.03)
+    log = np.log(level)
+    assert log.std() == pytest.approx(0.5, abs=0.03)
+    lag = np.corrcoef(log[:, 100], log[:, 130])[0, 1]
+    assert lag == pytest.approx(0.5, abs=0.05)
+
+
+def test_legacy_configuration_draws_no_levels() -> None:
+    """Without drift no level is drawn, so the legacy scenarios keep their draws."""
+    from optiops.scenario.demand import sku_levels
+
+    rng = np.random.default_rng(1)
+    assert sku_levels(ScenarioConfig().legacy(), 10, rng) is None
+    assert rng.random() == np.random.default_rng(1).random()

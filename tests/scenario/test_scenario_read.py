@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 
 from optiops.exceptions import InstanceError
 from optiops.io.demand import read_demand
@@ -133,3 +134,20 @@ def test_broken_gzip_is_named(small: Scenario, tmp_path: Path) -> None:
     (tmp_path / "returns.csv.gz").write_bytes(b"not gzip at all")
     with pytest.raises(InstanceError, match=r"returns\.csv\.gz: cannot read the table"):
         read_scenario(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("supplier_outage_share", 1.0, "must be below 1"),
+        ("supplier_outage_days", 0.5, "an outage lasts at least one day"),
+    ],
+)
+def test_impossible_supplier_reliability(folder: Path, key: str, value: float, message: str) -> None:
+    """A supplier that never ships, or an outage shorter than a day, is named in costs.yaml."""
+    path = folder / "costs.yaml"
+    costs = yaml.safe_load(path.read_text())
+    costs[key] = value
+    path.write_text(yaml.safe_dump(costs))
+    with pytest.raises(InstanceError, match=rf"costs\.yaml.*{key}: {message}"):
+        read_scenario(folder)

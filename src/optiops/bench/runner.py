@@ -8,7 +8,7 @@ import platform
 import subprocess
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import as_completed
 from pathlib import Path
 from typing import Any
@@ -71,11 +71,11 @@ def run_suite(
     workers: int | None = None,
     address: str | None = None,
     on_row: Callable[[dict[str, Any]], None] | None = None,
-    peers: bool = False,
+    peers: bool | Sequence[str] = False,
 ) -> list[dict[str, Any]]:
     """Run a suite and return its rows (also passed to ``on_row`` as each finishes, so a caller
     can store them at once; a task whose worker dies becomes an error row). ``peers``: forecast
-    suites also score statsforecast's models on the same split.
+    suites also score statsforecast's models on the same split (all, or those named).
 
     The suite's ``kind`` names its family (:mod:`optiops.bench.cases`), which makes the tasks.
     """

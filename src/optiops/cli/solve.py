@@ -21,7 +21,10 @@ def solve(
         str, typer.Option(help="Routing: auto|ortools|pyvrp|nearest. Facility, orders: auto|highs|scip|cbc|cpsat.")
     ] = "auto",
     time_limit: Annotated[
-        float | None, typer.Option(help="Seconds of search (default 5; facility, orders 60).", min=0.01)
+        float | None,
+        typer.Option(
+            help="Seconds of search (default: the kind's; routing 5, task day and scenario 10, others 60).", min=0.01
+        ),
     ] = None,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
     rounding: RoundingOpt = None,

@@ -47,7 +47,7 @@ from optiops.closed_loop.policies import (
 from optiops.closed_loop.routing import territory_plan
 from optiops.exceptions import InfeasibleError, InstanceError, OptiopsError
 from optiops.model.orders import OrderAllocationPlan
-from optiops.model.scenario import Scenario
+from optiops.model.scenario import Costs, Scenario
 from optiops.parallel import make_executor
 from optiops.plan.allocation_step import (
     LATE_SUFFIX,
@@ -120,6 +120,7 @@ class PlanState:
     pending: list[Pending] = dataclasses.field(default_factory=list)
     other_minutes: np.ndarray | None = None  # (W,) receipts and returns work carried
     open_orders: dict[str, list[Any]] = dataclasses.field(default_factory=dict)  # order -> [parcels left, late, day]
+    refused: np.ndarray | None = None  # (N,) bool: the item's last purchase-order line was refused
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -138,11 +139,13 @@ class Context:
     returns_rows: dict[int, pd.DataFrame]
     processing_days: np.ndarray  # (S,) days of inspection
     lead_noise: np.ndarray  # (days + PAD_DAYS, N) standard normal draws (common to both plans)
+    supplier_out: np.ndarray  # (days + PAD_DAYS, N) bool: the item's supplier cannot ship that day
     wage: np.ndarray  # (W,)
     seconds: dict[str, float]
     lines_per_order: float
     units_per_order: float
     stocked: np.ndarray  # (N,) bool: items that sold in the last eight history weeks
+    stocked_skus: np.ndarray  # (S,) bool: SKUs with a stocked item
     promise_order: np.ndarray  # promises.csv rows by increasing max_transit_days
     promise_rank: dict[str, int]  # promise -> its rank in that order
     keepable: np.ndarray  # (Z,) rank of the fastest promise each zone's nearest warehouse keeps
@@ -175,6 +178,8 @@ def replay(scenario: Scenario, options: ReplayOptions | None = None,
     ctx = _context(scenario, options)
     timings: dict[str, float] = {}
     opening = _warm_up(ctx)
+    opening_s = time.perf_counter() - t0
+    day_seconds: list[float] = []
     states = {p: _copy_state(opening, p) for p in options.plans}
     n_days = min(options.days or scenario.holdout_days, scenario.holdout_days)
     rows: list[dict[str, Any]] = []
@@ -186,7 +191,7 @@ def replay(scenario: Scenario, options: ReplayOptions | None = None,
     with make_executor(options.executor, options.workers, address=options.address) as pool:
         for k in range(n_days):
             d = ctx.history_days + k
-            tic = time.perf_counter()
+            tic = day_start = time.perf_counter()
             orders = _day_orders(ctx, d)
             _tick(timings, "orders", tic)
             base_route: dict[str, float] | None = None
@@ -197,6 +202,7 @@ def replay(scenario: Scenario, options: ReplayOptions | None = None,
                     base_route = route
                 rows.append(row)
                 ledgers.append(ledger)
+            day_seconds.append(round(time.perf_counter() - day_start, 2))
             if progress:
                 progress(k + 1, n_days)
     daily = pd.DataFrame(rows)
@@ -204,7 +210,8 @@ def replay(scenario: Scenario, options: ReplayOptions | None = None,
     kpis, breakdown = replay_kpis(daily, states, ctx)
     stats = {"days": n_days, "items": ctx.grid.n, "plans": list(options.plans), "time_limit": options.time_limit,
              "seed": options.seed, "reforecast": options.reforecast,
-             "step_seconds": {k: round(v, 2) for k, v in timings.items()}}  # fmt: skip
+             "step_seconds": {k: round(v, 2) for k, v in timings.items()}, "opening_seconds": round(opening_s, 2),
+             "day_seconds": day_seconds}  # fmt: skip
     return ReplayResult(scenario.name, kpis, breakdown, daily, ledger, stats, _dedupe(notes),
                         round(time.perf_counter() - t0, 2))  # fmt: skip
 
@@ -252,6 +259,8 @@ def _context(scenario: Scenario, options: ReplayOptions) -> Context:
     processing = np.array([proc.get(c, 3) for c in grid.category], dtype=np.int64)
     rng = np.random.default_rng([options.seed, 7])
     lead_noise = rng.standard_normal((scenario.days + PAD_DAYS, grid.n))
+    supplier_out = np.repeat(supplier_outages(scenario.costs, len(grid.skus), scenario.days + PAD_DAYS,
+                                              np.random.default_rng([options.seed, 13])), n_w, axis=1)  # fmt: skip
     wage = np.array([float(scenario.staff.loc[scenario.staff["warehouse"] == w, "hourly_wage"].mean())
                      if (scenario.staff["warehouse"] == w).any() else 25.0 for w in grid.warehouses])  # fmt: skip
     lines, upo = units_per_order(cfg) if cfg else (1.4, 1.6)
@@ -262,9 +271,30 @@ def _context(scenario: Scenario, options: ReplayOptions) -> Context:
     transit = carrier_matrices(scenario).transit_days[home, np.arange(len(zones))]
     kept = transit[:, None] <= days_needed[promise_order][None, :]
     keepable = np.where(kept.any(axis=1), kept.argmax(axis=1), len(promise_order) - 1).astype(np.int64)
+    stocked = recent > 0
     return Context(scenario, grid, options, history_days, start + pd.Timedelta(days=history_days), home,
-                   zone_index, sku_index, true_demand, returns_rows, processing, lead_noise, wage,
-                   _seconds(scenario), lines, upo, recent > 0, promise_order, rank, keepable)  # fmt: skip
+                   zone_index, sku_index, true_demand, returns_rows, processing, lead_noise, supplier_out, wage,
+                   _seconds(scenario), lines, upo, stocked, stocked.reshape(len(grid.skus), n_w).any(axis=1),
+                   promise_order, rank, keepable)  # fmt: skip
+
+
+def supplier_outages(costs: Costs, n_skus: int, days: int, rng: np.random.Generator) -> np.ndarray:
+    """(days, S) bool: the days each SKU's supplier cannot ship, a two-state Markov chain per SKU.
+
+    Outages last ``supplier_outage_days`` on average (geometric) and cover ``supplier_outage_share``
+    of the days in the long run; the first day is drawn from that long-run share.
+    """
+    share = costs.supplier_outage_share
+    out = np.zeros((days, n_skus), dtype=bool)
+    if share <= 0 or days == 0:
+        return out
+    end = 1.0 / max(costs.supplier_outage_days, 1.0)  # P(an outage ends on a day)
+    start = end * share / (1.0 - share)  # P(one starts), so that start / (start + end) = share
+    u = rng.random((days, n_skus))
+    out[0] = u[0] < share
+    for t in range(1, days):
+        out[t] = np.where(out[t - 1], u[t] >= end, u[t] < start)
+    return out
 
 
 def _item_days(table: pd.DataFrame, days: int, start: pd.Timestamp, sku_index: dict[str, int],
@@ -290,7 +320,8 @@ def _seconds(scenario: Scenario) -> dict[str, float]:
 def _copy_state(state: PlanState, name: str) -> PlanState:
     return PlanState(name, state.on_hand.copy(), state.arrivals.copy(), state.restock.copy(), state.writeoff.copy(),
                      state.seen.copy(), state.inbound.copy(), state.returned.copy(),
-                     other_minutes=np.zeros(state.inbound.shape[1]))  # fmt: skip
+                     other_minutes=np.zeros(state.inbound.shape[1]),
+                     refused=None if state.refused is None else state.refused.copy())  # fmt: skip
 
 
 def _stock_start(ctx: Context) -> np.ndarray:
@@ -345,15 +376,21 @@ def _position(ctx: Context, state: PlanState, d: int) -> np.ndarray:
     return state.on_hand + state.arrivals[d + 1 :].sum(axis=0) + (state.restock - state.writeoff)[d + 1 :].sum(axis=0)
 
 
-def _order(ctx: Context, state: PlanState, d: int, due: np.ndarray) -> tuple[int, int, np.ndarray]:
-    """Place the day's purchase orders; (purchase orders, lines, units per item)."""
+def _order(ctx: Context, state: PlanState, d: int, due: np.ndarray) -> tuple[int, int, int]:
+    """Place the day's purchase orders; (purchase orders, lines, lines the suppliers refused)."""
     g = ctx.grid
     q = order_quantities(state.policy, _position(ctx, state, d), g.pack, due)
+    refused = (q > 0) & ctx.supplier_out[d]
+    q[refused] = 0.0  # refused at confirmation: nothing on order
     lines = np.flatnonzero(q > 0)
+    if state.refused is None:
+        state.refused = np.zeros(g.n, dtype=bool)
+    state.refused[lines] = False
+    state.refused |= refused
     lead = lead_times(g.lt_mean, g.lt_sd, ctx.lead_noise[d])
     arrive = np.minimum(d + lead[lines], state.arrivals.shape[0] - 1)
     np.add.at(state.arrivals, (arrive, lines), q[lines])
-    return len(np.unique(g.group[lines])), len(lines), q
+    return len(np.unique(g.group[lines])), len(lines), int(refused.sum())
 
 
 def lead_times(mean: np.ndarray, sd: np.ndarray, z: np.ndarray) -> np.ndarray:
@@ -459,8 +496,11 @@ def _play_day(
     if state.name == "baseline":
         due = np.full(g.n, k % REVIEW_DAYS == 0)
     else:
-        due = (k % REVIEW_DAYS == 0) | (state.policy.review <= 1)  # weekly rules on the week's first day
-    purchase_orders, po_lines, _ = _order(ctx, state, d, due)
+        # weekly rules on the week's first day; a line a supplier refused is asked for again every day
+        due = (k % REVIEW_DAYS == 0) | (state.policy.review <= 1)
+        if state.refused is not None:
+            due = due | state.refused
+    purchase_orders, po_lines, refused = _order(ctx, state, d, due)
     tic = _tick(timings, "replenishment", tic)
     alloc = _allocate(ctx, state, orders, plan_options, notes)
     tic = _tick(timings, f"allocation_{state.name}", tic)
@@ -478,6 +518,7 @@ def _play_day(
     wh_fixed = float(sc.warehouses["fixed_cost_per_day"].sum())
     holding = float((state.on_hand * g.unit_cost).sum() * costs.holding_rate / 365.0)
     lost_units = float(alloc["lost_items"].sum())
+    network = state.on_hand.reshape(len(g.skus), -1).sum(axis=1)
     row = {
         "day": orders.day.date().isoformat(), "plan": state.name,
         "orders": float(len(orders.orders)), "units": float(orders.units), "lost_orders": float(alloc["lost_orders"]),
@@ -488,7 +529,10 @@ def _play_day(
         "on_hand_units": float(state.on_hand.sum()),
         "stocked_items_empty": float((state.on_hand[ctx.stocked] <= 0).sum()),
         "stocked_items": float(ctx.stocked.sum()),
+        "stocked_skus_empty": float((network[ctx.stocked_skus] <= 0).sum()),
+        "stocked_skus": float(ctx.stocked_skus.sum()),
         "receipts": float(receipts.sum()), "purchase_orders": float(purchase_orders), "po_lines": float(po_lines),
+        "po_lines_refused": float(refused),
         "returned_units": returned_units, "rostered_hours": work["rostered_hours"],
         "overtime_hours": work["overtime_hours"], "fleet_stops": route["stops"],
         "fleet_on_time_rate": route["on_time_rate"], "carrier_units": route["carrier_units"],
@@ -716,6 +760,9 @@ def replay_kpis(daily: pd.DataFrame, states: dict[str, PlanState], ctx: Context)
             "fulfilment_cost_per_order": round(fulfilment, 4),
             "days_of_inventory": round(float(rows["on_hand_units"].mean()) / (units / len(rows)), 3),
             "stockout_rate": round(float(rows["stocked_items_empty"].sum() / max(rows["stocked_items"].sum(), 1)), 5),
+            "network_stockout_rate": round(
+                float(rows["stocked_skus_empty"].sum() / max(rows["stocked_skus"].sum(), 1)), 5
+            ),
             "fill_rate": round(float(rows["shipped_units"].sum()) / units, 5),
             "units_per_labour_hour": round(float(rows["shipped_units"].sum()) / hours, 4) if hours else 0.0,
             "split_rate": round(float(rows["split_orders"].sum()) / not_lost, 5),

@@ -141,7 +141,8 @@ def auto_forecast(grid: Grid, history: np.ndarray, start: pd.Timestamp) -> np.nd
     hist = history[:, active].T
     n, days = hist.shape
     offsets = np.arange(0, (n + 1) * days, days, dtype=np.int64)
-    ids = tuple(grid.ids[i] for i in active)
+    all_ids = grid.ids
+    ids = tuple(all_ids[i] for i in active)
     dh = DemandHistory(ids, hist.ravel().copy(), offsets, np.zeros(n, dtype=np.int64), start, "D")
     level[active] = forecast_frame(dh, 1, model="auto_class", levels=())["forecast"].to_numpy()
     return np.maximum(level, 0.0)

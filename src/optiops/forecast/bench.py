@@ -19,7 +19,7 @@ import pandas as pd
 
 from optiops.forecast.base import Backtest
 from optiops.forecast.evaluation import DEFAULT_MODELS, coverage_floor, evaluate_models, score
-from optiops.forecast.peers import PEER, peer_version, run_peers
+from optiops.forecast.peers import PEER, chosen_peers, peer_version, run_peers
 from optiops.forecast.registry import season_length_of
 from optiops.io.demand import read_demand
 from optiops.kernels import warmup
@@ -36,7 +36,7 @@ def run_carparts(
     n_series: int | None = None,
     backtest: Backtest | None = None,
     zero_reference: bool = True,
-    peers: bool = False,
+    peers: bool | Sequence[str] = False,
     conformal_windows: int = 2,
 ) -> pd.DataFrame:
     """Score every model on the last ``horizon`` months of the car-parts data.
@@ -61,7 +61,8 @@ def run_carparts(
         rows of :func:`~optiops.forecast.evaluation.coverage_floor`, the least coverage intervals
         containing zero can have on the hold-out.
     peers
-        Also score statsforecast's models (:mod:`optiops.forecast.peers`) on the same split.
+        Also score statsforecast's models (:mod:`optiops.forecast.peers`) on the same split: all of
+        them (``True``) or those named.
     conformal_windows
         Windows of the peers' conformal intervals.
 
@@ -77,7 +78,8 @@ def run_carparts(
     table = evaluate_models(history, horizon, models, levels, backtest)
     train, test = history.split(horizon)
     if peers:
-        peer_table = peer_rows(train, test, horizon, levels, season_length_of(history.freq), False, conformal_windows)
+        peer_table = peer_rows(train, test, horizon, levels, season_length_of(history.freq), False, conformal_windows,
+                               chosen_peers(peers))  # fmt: skip
         table = pd.concat([table, peer_table], ignore_index=True)
     if zero_reference:
         zero = {"mean": np.zeros_like(test)}
@@ -94,10 +96,12 @@ def peer_rows(
     season_length: int,
     daily: bool,
     conformal_windows: int,
+    only: Sequence[str] | None = None,
 ) -> pd.DataFrame:
-    """Score rows of statsforecast's models on one split, each with ``peer`` and ``peer_version``."""
+    """Score rows of statsforecast's models (all, or ``only`` those named) on one split, each with ``peer``
+    and ``peer_version``."""
     rows = []
-    for fc in run_peers(train, horizon, levels, season_length, daily, conformal_windows):
+    for fc in run_peers(train, horizon, levels, season_length, daily, conformal_windows, only):
         rows += score(fc.name, train, test, fc.prediction, levels, fc.seconds)
     table = pd.DataFrame(rows)
     table["peer"], table["peer_version"] = PEER, peer_version()

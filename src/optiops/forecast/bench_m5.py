@@ -65,7 +65,7 @@ def run_m5(
     levels: Sequence[float] = M5_LEVELS,
     models: Sequence[str] = ("naive", "seasonal_naive", "moving_average", "tsb", "adida", "imapa", "ses", "auto"),
     backtest: Backtest | None = None,
-    peers: bool = False,
+    peers: bool | Sequence[str] = False,
     boosting: bool = True,
     conformal_windows: int = 2,
 ) -> pd.DataFrame:
@@ -84,7 +84,8 @@ def run_m5(
     backtest
         Origins of ``auto``'s choice and of the backtest intervals.
     peers
-        Also score statsforecast's models, AutoARIMA and AutoTheta included.
+        Also score statsforecast's models: all of them (``True``, AutoARIMA and AutoTheta included) or
+        those named (:func:`optiops.forecast.peers.peer_name`).
     boosting
         Run the global gradient-boosted model (skipped, with a row saying so, without LightGBM).
     conformal_windows
@@ -96,6 +97,7 @@ def run_m5(
         One row per model x group (see :func:`optiops.forecast.evaluation.score`).
     """
     from optiops.forecast.bench import peer_rows
+    from optiops.forecast.peers import chosen_peers
     from optiops.kernels import warmup
 
     data = read_m5(folder)
@@ -111,7 +113,7 @@ def run_m5(
         parts.append(pd.DataFrame([{"model": "GlobalBoosting (skipped: pip install 'optiops[boosting]')",
                                     "group": "all", "n_series": history.n_series}]))  # fmt: skip
     if peers:
-        parts.append(peer_rows(train, test, horizon, levels, 7, True, conformal_windows))
+        parts.append(peer_rows(train, test, horizon, levels, 7, True, conformal_windows, chosen_peers(peers)))
     return pd.concat(parts, ignore_index=True)
 
 

@@ -93,6 +93,31 @@ def peer_models(h: int, season_length: int, daily: bool, conformal_windows: int)
     return models
 
 
+def peer_name(alias: str) -> str:
+    """A peer's name as ``--peer-models`` takes it: its alias without parameters (``WindowAverage(28)``)."""
+    return alias.split("(")[0]
+
+
+def chosen_peers(peers: bool | Sequence[str]) -> tuple[str, ...] | None:
+    """The peers a run asks for: ``None`` for every one (``peers=True``), else the given names, checked.
+
+    Raises
+    ------
+    InstanceError
+        When a name is no peer's alias or name (the message lists the known names).
+    """
+    require_peers()
+    if peers is True:
+        return None
+    names = tuple(peers) if not isinstance(peers, bool) else ()
+    aliases = [m.alias for m in peer_models(h=1, season_length=1, daily=True, conformal_windows=2)]
+    unknown = [n for n in names if n not in aliases and n not in map(peer_name, aliases)]
+    if unknown:
+        known = ", ".join(peer_name(a) for a in aliases)
+        raise InstanceError(f"unknown peer model(s) {', '.join(map(repr, unknown))}; the peers are {known}")
+    return names
+
+
 def run_peers(
     train: DemandHistory,
     h: int,
@@ -119,7 +144,7 @@ def run_peers(
     conformal_windows
         Windows of the conformal intervals.
     only
-        Aliases to run (all when None).
+        Aliases or names (:func:`peer_name`) to run (all when None).
 
     Returns
     -------
@@ -135,7 +160,7 @@ def run_peers(
     })  # fmt: skip
     out = []
     for model in peer_models(h, season_length, daily, conformal_windows):
-        if only is not None and model.alias not in only:
+        if only is not None and model.alias not in only and peer_name(model.alias) not in only:
             continue
         t0 = time.perf_counter()
         levels_arg: Any = list(levels)  # statsforecast annotates int; any percentage works

@@ -4,9 +4,9 @@ Where the analytic safety stock misses (lumpy, intermittent or skewed demand, wh
 approximation of the protection-interval demand is poor), the simulation decides: for every item,
 integer bisection on a shift ``delta`` of ``s`` and ``S`` (order quantities unchanged) finds the
 smallest level whose simulated cycle service level (or fill rate) reaches the item's target. All
-items are searched at once, one kernel call per bisection step, with common random numbers (each
-item's demand paths do not change between steps), so service is monotone in the level up to the
-lead-time draws.
+items are searched at once, one kernel call per bisection step on the items still searching, with
+common random numbers (each item keeps its random streams between steps), so service is monotone
+in the level up to the lead-time draws.
 """
 
 from __future__ import annotations
@@ -17,9 +17,16 @@ from optiops.inventory.policy import Items, Policy
 from optiops.inventory.simulate import DemandPool, SimulationOptions, metrics, simulate_stats
 
 
-def achieved(items: Items, policy: Policy, pool: DemandPool, opts: SimulationOptions) -> np.ndarray:
-    """Simulated service per item in the sense of ``items.target_kind``."""
-    frame = metrics(items, simulate_stats(items, policy, pool, opts))
+def achieved(items: Items, policy: Policy, pool: DemandPool, opts: SimulationOptions,
+             only: np.ndarray | None = None) -> np.ndarray:  # fmt: skip
+    """Simulated service per item in the sense of ``items.target_kind``.
+
+    ``only``: simulate just these item positions (each keeps its random streams) and return their
+    service in that order.
+    """
+    if only is not None:
+        items, policy, pool = items.take(only), policy.take(only), pool.take(only)
+    frame = metrics(items, simulate_stats(items, policy, pool, opts, index=only))
     column = "fill_rate" if items.target_kind == "fill_rate" else "achieved_csl"
     return frame[column].to_numpy()
 
@@ -63,13 +70,16 @@ def correct_policy(
         lo = np.where(meets, lo, hi)
         hi = np.where(meets, hi, hi + step)
         step = np.where(meets, step, step * 2.0)
-        meets = meets | (achieved(items, policy.shifted(hi), pool, opts) >= target)
+        missing = np.flatnonzero(~meets)
+        meets[missing] = achieved(items, policy.shifted(hi), pool, opts, missing) >= target[missing]
     while True:
-        active = (hi - lo) > 1.0
-        if not active.any():
+        active = np.flatnonzero((hi - lo) > 1.0)
+        if not len(active):
             break
-        mid = np.where(active, np.floor(0.5 * (lo + hi)), hi)
-        ok = achieved(items, policy.shifted(mid), pool, opts) >= target
-        hi = np.where(active & ok, mid, hi)
-        lo = np.where(active & ~ok, mid, lo)
+        mid = np.floor(0.5 * (lo[active] + hi[active]))
+        trial = hi.copy()
+        trial[active] = mid
+        ok = achieved(items, policy.shifted(trial), pool, opts, active) >= target[active]
+        hi[active] = np.where(ok, mid, hi[active])
+        lo[active] = np.where(ok, lo[active], mid)
     return policy.shifted(hi, name="corrected")

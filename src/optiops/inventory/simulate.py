@@ -79,6 +79,10 @@ class DemandPool:
         """A pool of every series weighed by :func:`recency_weighted` (uniform when ``half_life`` is None)."""
         return cls.from_lists([recency_weighted(s, half_life, copies) for s in series])
 
+    def take(self, idx: np.ndarray) -> DemandPool:
+        """The series of the items at positions ``idx``, in that order."""
+        return DemandPool.from_lists([self.values[self.offsets[i] : self.offsets[i + 1]] for i in idx])
+
 
 def recency_weighted(history: ArrayLike, half_life: float | None, copies: int = 32) -> np.ndarray:
     """A history to bootstrap from in which a period ``half_life`` periods older is drawn half as often.
@@ -103,11 +107,16 @@ NO_GROUPS = (np.zeros(0, dtype=np.int64), np.zeros((0, 0, 0), dtype=np.uint8))  
 
 
 def _kernel_args(
-    items: Items, policy: Policy, pool: DemandPool, opts: SimulationOptions, initial: np.ndarray | None
-) -> tuple[Any, ...]:
-    """Positional arguments of :func:`simulate_policies` (without the trace); start at ``S`` by default."""
+    items: Items, policy: Policy, pool: DemandPool, opts: SimulationOptions, initial: np.ndarray | None,
+    index: np.ndarray | None = None,
+) -> tuple[Any, ...]:  # fmt: skip
+    """Positional arguments of :func:`simulate_policies` (without the trace); start at ``S`` by default.
+
+    ``index``: the items' positions in a larger set whose random streams they keep (default ``0..n-1``).
+    """
     start = policy.order_up_to if initial is None else initial
-    seeds = np.int64(opts.seed) * 1_000_003 + np.arange(items.n, dtype=np.int64)
+    position = np.arange(items.n, dtype=np.int64) if index is None else np.asarray(index, dtype=np.int64)
+    seeds = np.int64(opts.seed) * 1_000_003 + position
     return (
         np.ascontiguousarray(pool.values, dtype=np.float64), np.ascontiguousarray(pool.offsets, dtype=np.int64),
         bool(opts.bootstrap), np.ascontiguousarray(policy.review, dtype=np.int64),
@@ -122,10 +131,15 @@ def _kernel_args(
 
 
 def simulate_stats(
-    items: Items, policy: Policy, pool: DemandPool, opts: SimulationOptions, initial: np.ndarray | None = None
-) -> np.ndarray:
-    """Raw ``(n_items, N_STATS)`` kernel statistics; scenarios start with net stock ``initial`` (default ``S``)."""
-    args = (*_kernel_args(items, policy, pool, opts, initial), np.zeros((0, 0, N_TRACE)), *NO_GROUPS)
+    items: Items, policy: Policy, pool: DemandPool, opts: SimulationOptions, initial: np.ndarray | None = None,
+    index: np.ndarray | None = None,
+) -> np.ndarray:  # fmt: skip
+    """Raw ``(n_items, N_STATS)`` kernel statistics; scenarios start with net stock ``initial`` (default ``S``).
+
+    ``index``: positions of the items in a larger set, whose random streams they keep (see
+    :func:`optiops.inventory.correct.correct_policy`).
+    """
+    args = (*_kernel_args(items, policy, pool, opts, initial, index), np.zeros((0, 0, N_TRACE)), *NO_GROUPS)
     return kernel.simulate_policies(*args)
 
 

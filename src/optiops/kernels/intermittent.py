@@ -3,7 +3,7 @@
 Every kernel reads one flat float64 array ``values`` and int64 ``offsets`` (series ``i`` is
 ``values[offsets[i]:offsets[i + 1]]``) and returns one flat forecast level per series: these methods
 forecast the same value for every future step. Plain Python references of the same rules live in
-``_reference.py``; tests check that the two agree.
+``tests/kernels/reference_intermittent.py``; tests check that the two agree.
 
 Conventions shared with the references (and with statsforecast's implementations):
 
@@ -118,34 +118,53 @@ def tsb_levels(values: np.ndarray, offsets: np.ndarray, alpha_d: float, alpha_p:
 
 
 @njit(cache=True)
+def _bucket_scratch(offsets: np.ndarray) -> np.ndarray:
+    """A buffer for the bucket sums of the longest series."""
+    longest = 0
+    for i in range(offsets.shape[0] - 1):
+        longest = max(longest, offsets[i + 1] - offsets[i])
+    return np.zeros(max(longest, 1))
+
+
+@njit(cache=True)
+def _mean_interval(values: np.ndarray, a: int, b: int) -> int:
+    """Mean interval between demands of ``values[a:b]``, rounded half up (0 for a series without demand)."""
+    count = 0
+    last = -1
+    for t in range(a, b):
+        if values[t] > 0.0:
+            count += 1
+            last = t - a
+    if count == 0:
+        return 0
+    return max(1, int(np.floor((last + 1) / count + 0.5)))
+
+
+@njit(cache=True)
+def _bucket_level(values: np.ndarray, a: int, b: int, k: int, alphas: np.ndarray, buckets: np.ndarray) -> float:
+    """SES level per period on the sums of the most recent whole buckets of ``k`` periods of ``values[a:b]``."""
+    m = (b - a) // k
+    start = b - m * k
+    for j in range(m):
+        total = 0.0
+        for t in range(start + j * k, start + (j + 1) * k):
+            total += values[t]
+        buckets[j] = total
+    level, _ = _ses_best(buckets, 0, m, alphas)
+    return level / k
+
+
+@njit(cache=True)
 def adida_levels(values: np.ndarray, offsets: np.ndarray, alphas: np.ndarray) -> np.ndarray:
     """ADIDA forecast per period of every series (SES on bucket sums, alpha from the grid)."""
     n = offsets.shape[0] - 1
     out = np.zeros(n)
-    longest = 0
-    for i in range(n):
-        longest = max(longest, offsets[i + 1] - offsets[i])
-    buckets = np.zeros(max(longest, 1))
+    buckets = _bucket_scratch(offsets)
     for i in range(n):
         a, b = offsets[i], offsets[i + 1]
-        count = 0
-        last = -1
-        for t in range(a, b):
-            if values[t] > 0.0:
-                count += 1
-                last = t - a
-        if count == 0:
-            continue
-        k = max(1, int(np.floor((last + 1) / count + 0.5)))
-        m = (b - a) // k
-        start = b - m * k
-        for j in range(m):
-            total = 0.0
-            for t in range(start + j * k, start + (j + 1) * k):
-                total += values[t]
-            buckets[j] = total
-        level, _ = _ses_best(buckets, 0, m, alphas)
-        out[i] = level / k
+        k = _mean_interval(values, a, b)
+        if k > 0:
+            out[i] = _bucket_level(values, a, b, k, alphas, buckets)
     return out
 
 
@@ -154,37 +173,15 @@ def imapa_levels(values: np.ndarray, offsets: np.ndarray, alphas: np.ndarray) ->
     """IMAPA forecast per period of every series: the mean over ``k = 1..K`` of ADIDA with buckets of ``k``."""
     n = offsets.shape[0] - 1
     out = np.zeros(n)
-    longest = 0
-    for i in range(n):
-        longest = max(longest, offsets[i + 1] - offsets[i])
-    buckets = np.zeros(max(longest, 1))
+    buckets = _bucket_scratch(offsets)
     for i in range(n):
         a, b = offsets[i], offsets[i + 1]
-        count = 0
-        last = -1
-        for t in range(a, b):
-            if values[t] > 0.0:
-                count += 1
-                last = t - a
-        if count == 0:
-            continue
-        top = max(1, int(np.floor((last + 1) / count + 0.5)))
+        top = _mean_interval(values, a, b)
         total_level = 0.0
-        used = 0
-        for k in range(1, top + 1):
-            m = (b - a) // k
-            if m < 1:
-                break
-            start = b - m * k
-            for j in range(m):
-                total = 0.0
-                for t in range(start + j * k, start + (j + 1) * k):
-                    total += values[t]
-                buckets[j] = total
-            level, _ = _ses_best(buckets, 0, m, alphas)
-            total_level += level / k
-            used += 1
-        out[i] = total_level / used
+        for k in range(1, top + 1):  # top <= b - a: every size holds a whole bucket
+            total_level += _bucket_level(values, a, b, k, alphas, buckets)
+        if top > 0:
+            out[i] = total_level / top
     return out
 
 

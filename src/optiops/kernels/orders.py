@@ -10,7 +10,7 @@ than their union, so a partition into parts is exact).  An order of more than ``
 a weaker but valid value: its cheapest parcel plus each line's cheapest price.
 
 Ties break towards the lowest warehouse index and the lowest subset bit mask, as in the pure-Python
-reference (:mod:`optiops.kernels._reference_orders`).  Prices arrive SKU-major, ``lam[sku, w]``, so
+reference (``tests/kernels/reference_orders.py``).  Prices arrive SKU-major, ``lam[sku, w]``, so
 that one line reads one contiguous row.
 """
 

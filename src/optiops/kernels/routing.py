@@ -1,6 +1,6 @@
 """Route evaluation kernels: arrays in, arrays out, no pydantic.
 
-Schedule rule (shared with the pure-Python reference in ``_reference.py``): from a departure time,
+Schedule rule (shared with the pure-Python reference in ``tests/kernels/reference_routing.py``): from a departure time,
 a vehicle drives, waits for the first time window whose end it can still meet, serves, and moves
 on; lateness past every window is counted as a violation and the route continues from the arrival
 time. The departure is the one with the least violation, then the shortest route duration:

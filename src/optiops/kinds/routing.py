@@ -13,6 +13,7 @@ from optiops.kinds.base import Check, LoadOptions, Options, ProblemKind, Result,
 from optiops.kinds.registry import register_kind
 from optiops.model.plan import RoutingPlan
 from optiops.model.routing import RoutingInstance
+from optiops.routing.common import DEFAULT_TIME_LIMIT
 
 
 class RoutingKind(ProblemKind):
@@ -21,7 +22,7 @@ class RoutingKind(ProblemKind):
     name = "routing"
     instance_type = RoutingInstance
     plan_type = RoutingPlan
-    default_time_limit = 5.0
+    default_time_limit = DEFAULT_TIME_LIMIT
     uses_profiles = True
     outputs = ("plan.json", "routes.csv", "solution.sol", "route_map.png", "route_schedule.png")
     fallback = True

@@ -299,6 +299,10 @@ class Costs:
         Most overtime a warehouse can work in a day, as a share of the hours rostered that day.
     returns_unsellable_share : float
         Share of returned units written off at inspection instead of going back into stock.
+    supplier_outage_share, supplier_outage_days : float
+        Supply reliability (not a cost; read by the replay): the share of days a SKU's supplier cannot
+        ship it, in outages of this mean length (days). A purchase-order line placed during an outage
+        is refused at confirmation and the planner orders again at a later review.
     """
 
     currency: str = "CNY"
@@ -320,6 +324,8 @@ class Costs:
     temp_labour_cost_per_hour: float = 38.0
     overtime_cap_share: float = 0.25
     returns_unsellable_share: float = 0.1
+    supplier_outage_share: float = 0.0
+    supplier_outage_days: float = 14.0
 
     def as_dict(self) -> dict[str, Any]:
         """The parameters as a plain mapping (for ``costs.yaml``)."""

@@ -13,6 +13,9 @@ from optiops.exceptions import InstanceError
 from optiops.model.routing import Rounding, RoutingInstance
 from optiops.model.routing_arrays import RoutingArrays
 
+DEFAULT_TIME_LIMIT = 5.0
+"""Seconds of search when none is given: ``optiops solve``, ``optiops.solve`` and :class:`SolveOptions` alike."""
+
 Progress = Callable[[float, float], None]
 """Called as ``progress(elapsed_s, best_cost)`` whenever a backend improves its best solution."""
 
@@ -22,7 +25,7 @@ class SolveOptions:
     """How to solve: one frozen object passed down instead of many keywords."""
 
     backend: str = "auto"
-    time_limit: float = 10.0
+    time_limit: float = DEFAULT_TIME_LIMIT
     seed: int = 1
     rounding: Rounding | None = None
     params: dict[str, Any] = field(default_factory=dict)

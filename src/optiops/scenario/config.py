@@ -16,9 +16,17 @@ from optiops.exceptions import InstanceError
 from optiops.model.scenario import Costs
 
 
+def report_costs() -> Costs:
+    """The generator's default costs: ``Costs()`` with suppliers that cannot ship a SKU on about 10 % of
+    days, in outages of three weeks (a supplier line fill near 90 %, see docs/scenario.md)."""
+    return Costs(supplier_outage_share=0.10, supplier_outage_days=21.0)
+
+
 def legacy_costs(costs: Costs) -> Costs:
-    """``costs`` with the carrier and reverse-logistics prices before the calibration to the report."""
-    return dataclasses.replace(costs, parcel_base_cost=3.5, returns_pickup_cost=3.0, returns_processing_cost=1.8)
+    """``costs`` with the carrier and reverse-logistics prices and the always-shipping suppliers before
+    the calibration to the report."""
+    return dataclasses.replace(costs, parcel_base_cost=3.5, returns_pickup_cost=3.0, returns_processing_cost=1.8,
+                               supplier_outage_share=0.0)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -123,6 +131,10 @@ class Demand:
         The days just before the festival demand falls to ``dip_factor`` (shoppers wait for the deals).
     lines_probs, quantity_probs : tuple of float
         Probabilities of 1, 2, ... lines per order and 1, 2, ... units per line: how units group into orders.
+    level_sd, level_half_life_days : float
+        Every SKU's demand level drifts: its log follows a mean-reverting random walk (AR(1) by day)
+        with this stationary sd and half-life, so items rise and fade for weeks at a time as real
+        assortments do (a moving average lags them). ``level_sd = 0``: a stationary level.
     """
 
     units_per_sku_day: float = 1.5
@@ -144,6 +156,8 @@ class Demand:
     dip_factor: float = 0.75
     lines_probs: tuple[float, ...] = (0.70, 0.20, 0.07, 0.03)
     quantity_probs: tuple[float, ...] = (0.90, 0.08, 0.02)
+    level_sd: float = 0.5
+    level_half_life_days: float = 60.0
 
 
 @dataclass(frozen=True)
@@ -349,12 +363,13 @@ class ScenarioConfig:
     staff: Staff = field(default_factory=Staff)
     labour: tuple[LabourStandard, ...] = DEFAULT_STANDARDS
     stock: Stock = field(default_factory=Stock)
-    costs: Costs = field(default_factory=Costs)
+    costs: Costs = field(default_factory=report_costs)
 
     def legacy(self) -> ScenarioConfig:
         """This configuration with the defaults before the calibration to the report (docs/replay.md)."""
         return dataclasses.replace(
             self, categories=LEGACY_CATEGORIES, fleet=LEGACY_FLEET, costs=legacy_costs(self.costs),
+            demand=dataclasses.replace(self.demand, level_sd=0.0),
             geography=dataclasses.replace(self.geography, fleet_min_orders_per_day=0.0, handling_cost_range=(1.5, 2.5)),
         )  # fmt: skip
 
@@ -384,6 +399,8 @@ def _problems(c: ScenarioConfig) -> list[str]:
                         ("fleet.share", [v.share for v in c.fleet])):  # fmt: skip
         if not probs or abs(sum(probs) - 1.0) > 1e-9 or min(probs) < 0:
             problems.append(f"{what} must be non-negative and sum to 1")
+    if d.level_sd < 0 or d.level_half_life_days <= 0:
+        problems.append("demand.level_sd must be >= 0 and demand.level_half_life_days > 0")
     if len(d.weekly) != 7:
         problems.append("demand.weekly needs 7 values, Monday to Sunday")
     if not len(g.promise_ids) == len(g.promise_days) == len(g.promise_shares):

@@ -109,15 +109,36 @@ def draw_demand(c: ScenarioConfig, base: np.ndarray, cat: np.ndarray, zone_share
     """Non-zero demand as an (N, 4) int array of (sku, zone, day, units), sorted by day, sku, zone."""
     day_mult = category_day_multiplier(c, calendar, multiplier)
     shape = c.demand.dispersion
+    level = sku_levels(c, len(base), rng)
     rows = []
     for t0 in range(0, c.days, DAY_CHUNK):
         t1 = min(t0 + DAY_CHUNK, c.days)
         mean_st = base[:, None] * day_mult[cat, t0:t1] * rng.gamma(shape, 1.0 / shape, size=(len(base), t1 - t0))
+        if level is not None:
+            mean_st *= level[:, t0:t1]
         units = rng.poisson(mean_st[:, None, :] * zone_share[None, :, None])  # (S, Z, chunk)
         s, z, t = np.nonzero(units)
         rows.append(np.column_stack([s, z, t + t0, units[s, z, t]]))
     out = np.concatenate(rows).astype(np.int64)
     return out[np.lexsort((out[:, 1], out[:, 0], out[:, 2]))]
+
+
+def sku_levels(c: ScenarioConfig, n: int, rng: np.random.Generator) -> np.ndarray | None:
+    """(S, T) demand level of every SKU and day, log-normal AR(1) of mean one; None when ``level_sd`` is 0.
+
+    Drawn only when drifting, so configurations without drift keep their draws.
+    """
+    d = c.demand
+    if d.level_sd <= 0:
+        return None
+    phi = 0.5 ** (1.0 / d.level_half_life_days)
+    shocks = rng.standard_normal((n, c.days))
+    log_level = np.empty((n, c.days))
+    log_level[:, 0] = d.level_sd * shocks[:, 0]
+    step = d.level_sd * np.sqrt(1.0 - phi**2)
+    for t in range(1, c.days):
+        log_level[:, t] = phi * log_level[:, t - 1] + step * shocks[:, t]
+    return np.exp(log_level - 0.5 * d.level_sd**2)
 
 
 def draw_returns(c: ScenarioConfig, demand: np.ndarray, rate: np.ndarray, cat: np.ndarray,

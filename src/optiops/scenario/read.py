@@ -86,6 +86,10 @@ def _costs(data: dict[str, Any], source: str) -> Costs:
             problems.append(f"{key}: {value!r} is not a number")
         elif key in known and key != "currency" and value < 0:
             problems.append(f"{key}: negative value {value}")
+    if not problems and data.get("supplier_outage_share", 0.0) >= 1.0:
+        problems.append("supplier_outage_share: must be below 1 (a supplier that never ships)")
+    if not problems and data.get("supplier_outage_days", 1.0) < 1.0:
+        problems.append("supplier_outage_days: an outage lasts at least one day")
     _raise(problems, source)
     return Costs(**data)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -59,13 +59,39 @@ class SuiteFamily:
         raise NotImplementedError
 
     def run(
-        self, suite: Suite, root: Path, backends: list[str] | None, on_row: OnRow, peers: bool = False
+        self, suite: Suite, root: Path, backends: list[str] | None, on_row: OnRow, peers: bool | Sequence[str] = False
     ) -> list[Row] | None:
         """Run the whole suite at once and return its rows, or ``None`` to run :meth:`tasks` instead.
 
-        ``peers``: also score the ecosystem's models on the same split (forecast suites).
+        ``peers``: also score the ecosystem's models on the same split, all or those named (forecast suites).
         """
         return None
+
+    def row_line(self, row: Row) -> str | None:
+        """The line ``optiops bench run`` prints for a row as it finishes (``None``: none); by default a
+        solve's status, objective and gap to the best known (or, without one, to the bound)."""
+        gap = "n/a" if row["gap_pct"] is None else f"{row['gap_pct']:.2f}%"
+        if row["gap_pct"] is None and row.get("mip_gap_pct") is not None:  # generated days: no best known
+            gap = f"{row['mip_gap_pct']:.3f}% to the bound"
+        extra = f" {row.get('error', '')}" if row["status"] == "error" else ""
+        return (f"{row['instance']:>14} {row['backend']:>8} seed {row['seed']}: {row['status']:<11} "
+                f"obj {row['objective']} gap {gap} ({row['runtime_s']:.1f} s){extra}")  # fmt: skip
+
+    def closing_lines(self, rows: list[Row]) -> list[str]:
+        """The suite's headline figures, printed by ``optiops bench run`` after every row; by default, per
+        backend, the feasible rows and the mean gap (when every row has one)."""
+        by_backend: dict[str, list[Row]] = {}
+        for r in rows:
+            by_backend.setdefault(r["backend"], []).append(r)
+        lines = []
+        for name, rs in by_backend.items():
+            key = "gap_pct" if any(r["gap_pct"] is not None for r in rs) else "mip_gap_pct"
+            gaps = [r[key] for r in rs if r.get(key) is not None]
+            feasible = sum(bool(r["feasible"]) for r in rs)
+            mean_gap = f"{sum(gaps) / len(gaps):.3f}%" if len(gaps) == len(rs) and gaps else "n/a (not all feasible)"
+            mean_gap += " to the bound" if key == "mip_gap_pct" and gaps else ""
+            lines.append(f"[bold]{rows[0]['suite']} {name}[/bold]: feasible {feasible}/{len(rs)}, mean gap {mean_gap}")
+        return lines
 
 
 _FAMILIES: dict[str, SuiteFamily] = {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,19 +16,20 @@ class ForecastFamily(SuiteFamily):
     kind = "forecast"
 
     def run(
-        self, suite: Suite, root: Path, backends: list[str] | None, on_row: OnRow, peers: bool = False
+        self, suite: Suite, root: Path, backends: list[str] | None, on_row: OnRow, peers: bool | Sequence[str] = False
     ) -> list[Row] | None:
         """``settings.dataset`` names the data: ``carparts`` (a long-format history file) or ``m5`` (the M5
-        folder with its calendar and prices); ``peers`` adds statsforecast's models on the same split."""
+        folder with its calendar and prices); ``peers`` adds statsforecast's models (all, or those named)
+        on the same split."""
         from optiops.bench.runner import table_rows
         from optiops.exceptions import InstanceError
         from optiops.forecast import Backtest
         from optiops.forecast.bench import run_carparts
         from optiops.forecast.bench_m5 import run_m5
-        from optiops.forecast.peers import require_peers
+        from optiops.forecast.peers import chosen_peers
 
         if peers:
-            require_peers()  # before the long run, not after it
+            chosen_peers(peers)  # installed and known names: before the long run, not after it
         s = suite.settings
         h = int(s["horizon"])
         backtest = Backtest(h=h, n_windows=int(s["backtest_windows"]), step=int(s.get("backtest_step", 1)))
@@ -43,6 +45,18 @@ class ForecastFamily(SuiteFamily):
         else:
             raise InstanceError(f"suite {suite.name}: settings.dataset must be 'carparts' or 'm5', got {dataset!r}")
         return table_rows(table, suite, on_row)
+
+    def row_line(self, row: Row) -> str | None:
+        """Rows over all series: the model's RMSSE, MASE and pinball loss (n/a where a row has none)."""
+        if row.get("group") != "all":
+            return None
+        num = {k: "n/a" if row.get(k) is None else f"{row[k]:.3f}" for k in ("rmsse", "mase", "pinball")}
+        peer = f" ({row['peer']} {row.get('peer_version')})" if row.get("peer") else ""
+        return f"{row['model']:>36}: RMSSE {num['rmsse']}  MASE {num['mase']}  pinball {num['pinball']}{peer}"
+
+    def closing_lines(self, rows: list[Row]) -> list[str]:
+        """None: the table of every model is the result (``optiops bench report``)."""
+        return []
 
 
 register_family(ForecastFamily())
