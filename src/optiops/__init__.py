@@ -8,6 +8,8 @@ roster, task-day, inventory, scenario; :mod:`optiops.kinds`)::
     res = optiops.solve(inst, backend="auto", time_limit=10, seed=1)
     check = optiops.evaluate(inst, res.plan)
     optiops.save(res.plan, "plan.json")
+
+``optiops.Client(url)`` submits jobs to an ``optiops serve`` server (:mod:`optiops.service`).
 """
 
 from __future__ import annotations
@@ -91,8 +93,18 @@ def replay(scenario: Any, options: Any = None, progress: Any = None) -> Any:
     return run_replay(scenario, options, progress)
 
 
+def __getattr__(name: str) -> Any:
+    # the service client is imported on first use, so ``import optiops`` stays as light as it was
+    if name == "Client":
+        from optiops.service.client import Client
+
+        return Client
+    raise AttributeError(f"module 'optiops' has no attribute {name!r}")
+
+
 __all__ = [
     "Check",
+    "Client",
     "Evaluation",
     "InfeasibleError",
     "InstanceError",

@@ -20,6 +20,7 @@ from optiops.cli.inventory import simulate as simulate_command
 from optiops.cli.plan import plan as plan_command
 from optiops.cli.replay import replay as replay_command
 from optiops.cli.roster import reroster as reroster_command
+from optiops.cli.serve import serve as serve_command
 from optiops.cli.solve import solve as solve_command
 from optiops.cli.validate import schema as schema_command
 from optiops.cli.validate import validate as validate_command
@@ -55,6 +56,7 @@ app.command("simulate")(simulate_command)
 app.command("plan")(plan_command)
 app.command("replay")(replay_command)
 app.command("reroster")(reroster_command)
+app.command("serve")(serve_command)
 
 
 def main() -> None:

@@ -48,6 +48,7 @@ class RoutingKind(ProblemKind):
         opts = SolveOptions(
             backend=options.backend, time_limit=self.time_limit(options), seed=options.seed,
             rounding=options.rounding, params=dict(options.params), progress=options.progress,  # type: ignore[arg-type]
+            stop=options.stop,
         )  # fmt: skip
         res = solve_routing(instance, opts)
         plan = res.plan

@@ -30,6 +30,7 @@ class SolveOptions:
     rounding: Rounding | None = None
     params: dict[str, Any] = field(default_factory=dict)
     progress: Progress | None = None
+    stop: Callable[[], bool] | None = None  # true: end the search now and keep the best plan found
 
 
 @dataclass(frozen=True)

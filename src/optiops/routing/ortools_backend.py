@@ -224,6 +224,10 @@ class OrToolsBackend:
             routing.AddAtSolutionCallback(
                 lambda: cb(time.perf_counter() - t0, routing.CostVar().Value() / model.divisor)
             )
+        if opts.stop is not None:
+            halt = opts.stop
+            # ends the search as a limit does: the best solution found so far is returned
+            routing.AddAtSolutionCallback(lambda: routing.CancelSearch() if halt() else None)
         strategies = tuple(opts.params.get("first_solution_strategies", DEFAULT_STRATEGIES))
         share = float(opts.params.get("first_solution_share", 0.15))
         build_s = time.perf_counter() - t0
@@ -231,13 +235,13 @@ class OrToolsBackend:
         for strategy in strategies:
             left = opts.time_limit - (time.perf_counter() - t0)
             budget = min(left, max(0.05, share * opts.time_limit / len(strategies)))
-            if budget <= 0.01:
+            if budget <= 0.01 or (best is not None and opts.stop is not None and opts.stop()):
                 break
             sol = routing.SolveWithParameters(_params(strategy, budget, opts, improve=False))
             if sol is not None and (best is None or sol.ObjectiveValue() < best.ObjectiveValue()):
                 best, best_strategy = sol, strategy
         left = opts.time_limit - (time.perf_counter() - t0)
-        if best is not None and left > 0.05:
+        if best is not None and left > 0.05 and not (opts.stop is not None and opts.stop()):
             improved = routing.SolveFromAssignmentWithParameters(best, _params(best_strategy, left, opts, improve=True))
             if improved is not None and improved.ObjectiveValue() <= best.ObjectiveValue():
                 best = improved

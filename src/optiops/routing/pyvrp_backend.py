@@ -11,6 +11,7 @@ several depots, shift windows, maximum durations, fixed and per-distance/per-tim
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -24,9 +25,19 @@ from optiops.routing.common import BackendResult, Progress, SolveOptions, fleet_
 
 
 class _Stop:
-    """A PyVRP stopping criterion that also reports improvements to a progress callback."""
+    """A PyVRP stopping criterion that also reports improvements to a progress callback.
 
-    def __init__(self, seconds: float, divisor: float, progress: Progress | None, iterations: int | None) -> None:
+    ``halt()`` returning true ends the search at once; PyVRP then returns the best solution found.
+    """
+
+    def __init__(
+        self,
+        seconds: float,
+        divisor: float,
+        progress: Progress | None,
+        iterations: int | None,
+        halt: Callable[[], bool] | None = None,
+    ) -> None:
         runtime = pyvrp_stop.MaxRuntime(seconds)
         # an iteration limit makes a run reproducible from its seed whatever the machine's speed
         self._inner = (
@@ -36,6 +47,7 @@ class _Stop:
         )
         self._divisor = divisor
         self._progress = progress
+        self._halt = halt
         self._best = float("inf")
         self._t0 = time.perf_counter()
 
@@ -43,6 +55,8 @@ class _Stop:
         if self._progress is not None and best_cost < self._best:
             self._best = best_cost
             self._progress(time.perf_counter() - self._t0, best_cost / self._divisor)
+        if self._halt is not None and self._halt():
+            return True
         return bool(self._inner(int(best_cost)))
 
 
@@ -133,7 +147,8 @@ class PyVrpBackend:
         unknown = sorted(set(opts.params) - {"max_iterations"})
         if unknown:
             raise InstanceError(f"params: unknown PyVRP parameters {unknown}; known: ['max_iterations']")
-        stop = _Stop(max(0.01, opts.time_limit - build_s), divisor, opts.progress, opts.params.get("max_iterations"))
+        seconds = max(0.01, opts.time_limit - build_s)
+        stop = _Stop(seconds, divisor, opts.progress, opts.params.get("max_iterations"), opts.stop)
         # PyVRP caps its penalty per unit of excess load / time warp (default 1e5 cost units); with
         # scaled decimal costs that can be a fraction of a currency unit, and the search then
         # settles for infeasible plans. Keep the cap at >= 1000 currency units.
