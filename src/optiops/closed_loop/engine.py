@@ -114,13 +114,13 @@ class PlanState:
     seen: np.ndarray  # (days, N) demand each item met (shipped + lost at the home warehouse)
     inbound: np.ndarray  # (days, W) units received per warehouse
     returned: np.ndarray  # (days, W) returned units processed per warehouse
+    refused: np.ndarray  # (N,) bool: the item's last purchase-order line was refused
     policy: Any = None
     rosters: dict[str, Roster] = dataclasses.field(default_factory=dict)
     roster_day: int = 0
     pending: list[Pending] = dataclasses.field(default_factory=list)
     other_minutes: np.ndarray | None = None  # (W,) receipts and returns work carried
     open_orders: dict[str, list[Any]] = dataclasses.field(default_factory=dict)  # order -> [parcels left, late, day]
-    refused: np.ndarray | None = None  # (N,) bool: the item's last purchase-order line was refused
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -319,9 +319,8 @@ def _seconds(scenario: Scenario) -> dict[str, float]:
 
 def _copy_state(state: PlanState, name: str) -> PlanState:
     return PlanState(name, state.on_hand.copy(), state.arrivals.copy(), state.restock.copy(), state.writeoff.copy(),
-                     state.seen.copy(), state.inbound.copy(), state.returned.copy(),
-                     other_minutes=np.zeros(state.inbound.shape[1]),
-                     refused=None if state.refused is None else state.refused.copy())  # fmt: skip
+                     state.seen.copy(), state.inbound.copy(), state.returned.copy(), state.refused.copy(),
+                     other_minutes=np.zeros(state.inbound.shape[1]))  # fmt: skip
 
 
 def _stock_start(ctx: Context) -> np.ndarray:
@@ -349,7 +348,7 @@ def _warm_up(ctx: Context) -> PlanState:
     g, n_w, days = ctx.grid, len(ctx.grid.warehouses), ctx.scenario.days
     state = PlanState("opening", _stock_start(ctx), np.zeros((days + PAD_DAYS, g.n)), np.zeros((days + PAD_DAYS, g.n)),
                       np.zeros((days + PAD_DAYS, g.n)), np.zeros((days, g.n)), np.zeros((days, n_w)),
-                      np.zeros((days, n_w)))  # fmt: skip
+                      np.zeros((days, n_w)), np.zeros(g.n, dtype=bool))  # fmt: skip
     state.seen[: ctx.history_days] = ctx.true_demand[: ctx.history_days]
     for d in range(ctx.history_days):
         _morning(ctx, state, d)
@@ -383,8 +382,6 @@ def _order(ctx: Context, state: PlanState, d: int, due: np.ndarray) -> tuple[int
     refused = (q > 0) & ctx.supplier_out[d]
     q[refused] = 0.0  # refused at confirmation: nothing on order
     lines = np.flatnonzero(q > 0)
-    if state.refused is None:
-        state.refused = np.zeros(g.n, dtype=bool)
     state.refused[lines] = False
     state.refused |= refused
     lead = lead_times(g.lt_mean, g.lt_sd, ctx.lead_noise[d])
@@ -497,9 +494,7 @@ def _play_day(
         due = np.full(g.n, k % REVIEW_DAYS == 0)
     else:
         # weekly rules on the week's first day; a line a supplier refused is asked for again every day
-        due = (k % REVIEW_DAYS == 0) | (state.policy.review <= 1)
-        if state.refused is not None:
-            due = due | state.refused
+        due = (k % REVIEW_DAYS == 0) | (state.policy.review <= 1) | state.refused
     purchase_orders, po_lines, refused = _order(ctx, state, d, due)
     tic = _tick(timings, "replenishment", tic)
     alloc = _allocate(ctx, state, orders, plan_options, notes)

@@ -52,7 +52,7 @@ from optiops.model.demand import DemandHistory
 from optiops.model.scenario import Scenario
 from optiops.plan.base import PlanOptions, StepResult
 
-BASELINE_REVIEW = 7  # weekly replenishment
+WEEKLY_REVIEW = ERP_REVIEW  # the joint policy's weekly review, the ERP's period
 TARGET_FILL = 0.98  # a common e-commerce fill-rate target (units served from stock)
 SEARCH_DAYS = 56
 
@@ -200,8 +200,8 @@ def joint_policy(
 
 
 def _weekly(items: Items) -> Items:
-    """The items reviewed every ``BASELINE_REVIEW`` days, all on the same day."""
-    return dataclasses.replace(items, review=np.full(items.n, BASELINE_REVIEW, dtype=np.int64))
+    """The items reviewed every ``WEEKLY_REVIEW`` days, all on the same day."""
+    return dataclasses.replace(items, review=np.full(items.n, WEEKLY_REVIEW, dtype=np.int64))
 
 
 def _pick(first: np.ndarray, a: Policy, b: Policy, name: str = "cheapest") -> Policy:
