@@ -25,6 +25,11 @@ EXIT_SOLVER, EXIT_INPUT, EXIT_INFEASIBLE = 1, 2, 3
 ROUNDINGS = ("none", "round", "dimacs", "exact")
 
 
+SchedulerOpt = Annotated[
+    str | None, typer.Option(help="Dask scheduler address (tcp://HOST:PORT) or 'local' for a LocalCluster.")
+]
+
+
 def where_to_run(workers: int | None, scheduler: str | None) -> tuple[ExecutorKind, str | None]:
     """The executor and Dask address that ``--workers`` and ``--scheduler`` name.
 

@@ -8,6 +8,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from optiops.cli.common import SchedulerOpt
+
 out = Console()
 
 
@@ -24,9 +26,7 @@ def plan(
             help="Processes for the fan-out steps (default: the cores available; 1 runs them in this process).", min=1
         ),
     ] = None,
-    scheduler: Annotated[
-        str | None, typer.Option(help="Dask scheduler address (tcp://HOST:PORT) or 'local' for a LocalCluster.")
-    ] = None,
+    scheduler: SchedulerOpt = None,
 ) -> None:
     """Forecast, inventory, allocation, routing and staffing for the scenario; baseline vs optimised."""
     from optiops.cli.common import user_errors, where_to_run

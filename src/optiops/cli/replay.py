@@ -8,6 +8,8 @@ from typing import Annotated, cast
 import typer
 from rich.console import Console
 
+from optiops.cli.common import SchedulerOpt
+
 out = Console()
 
 
@@ -26,9 +28,7 @@ def replay(
         int | None,
         typer.Option(help="Processes for the routing solves (default: the cores; 1 runs them in this process).", min=1),
     ] = None,
-    scheduler: Annotated[
-        str | None, typer.Option(help="Dask scheduler address (tcp://HOST:PORT) or 'local' for a LocalCluster.")
-    ] = None,
+    scheduler: SchedulerOpt = None,
 ) -> None:
     """Replay the hold-out day by day, closed loop: both plans from the same opening state, one ledger each."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
