@@ -155,3 +155,17 @@ def test_example_network_places_every_online_retail_country(tmp_path: Path) -> N
     from optiops.importing.network import read_network
 
     assert all_countries <= set(read_network(EXAMPLE_NETWORK).regions)
+
+
+@pytest.mark.parametrize(("costs", "message"), [
+    ("{supplier_outage_share: 1.0}", r"costs\.supplier_outage_share: must be below 1"),
+    ("{holding_rate: -0.1}", r"costs\.holding_rate: negative value"),
+    ("{holding_rte: 0.2}", r"costs\.holding_rte: unknown key"),
+])  # fmt: skip
+def test_network_costs_obey_the_rules_of_costs_yaml(network: Path, costs: str, message: str) -> None:
+    """A network's cost block is checked by the same rules as a scenario's costs.yaml."""
+    from optiops.importing.network import read_network
+
+    network.write_text(network.read_text().replace("costs: {currency: GBP}", f"costs: {costs}"))
+    with pytest.raises(InstanceError, match=message):
+        read_network(network)

@@ -20,6 +20,7 @@ import yaml
 from optiops.exceptions import InstanceError
 from optiops.model.scenario import Costs
 from optiops.scenario.config import ScenarioConfig, config_from_dict
+from optiops.scenario.read import cost_problems
 
 EARTH_KM = 6371.0
 
@@ -149,7 +150,11 @@ def _network(data: Any) -> Network:
         str(k): _build(Region, v, f"regions.{k}") for k, v in _mapping(data.pop("regions", {}), "regions").items()
     }
     warehouses = tuple(_build(WarehouseSpec, v, f"warehouses[{i}]") for i, v in enumerate(data.pop("warehouses", [])))
-    costs = _build(Costs, data.pop("costs", {}), "costs")
+    cost_data = _mapping(data.pop("costs", {}), "costs")
+    problems = cost_problems(cost_data, "costs.")
+    if problems:
+        raise ValueError("; ".join(problems))
+    costs = Costs(**cost_data)
     skus = _build(SkuDefaults, data.pop("skus", {}), "skus")
     cleaning = _build(Cleaning, data.pop("cleaning", {}), "cleaning")
     if cleaning.credit_without_sale not in ("error", "drop"):

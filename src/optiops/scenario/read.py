@@ -86,19 +86,24 @@ def _read_yaml(path: Path) -> dict[str, Any]:
 
 
 def _costs(data: dict[str, Any], source: str) -> Costs:
+    _raise(cost_problems(data), source)
+    return Costs(**data)
+
+
+def cost_problems(data: dict[str, Any], prefix: str = "") -> list[str]:
+    """Every broken rule of a ``costs.yaml`` mapping (or a ``costs`` block elsewhere, keys shown after ``prefix``)."""
     known = {f.name: f for f in fields(Costs)}
-    problems = [f"{key}: unknown key" for key in data if key not in known]
+    problems = [f"{prefix}{key}: unknown key" for key in data if key not in known]
     for key, value in data.items():
         if key in known and key != "currency" and (not isinstance(value, int | float) or isinstance(value, bool)):
-            problems.append(f"{key}: {value!r} is not a number")
+            problems.append(f"{prefix}{key}: {value!r} is not a number")
         elif key in known and key != "currency" and value < 0:
-            problems.append(f"{key}: negative value {value}")
+            problems.append(f"{prefix}{key}: negative value {value}")
     if not problems and data.get("supplier_outage_share", 0.0) >= 1.0:
-        problems.append("supplier_outage_share: must be below 1 (a supplier that never ships)")
+        problems.append(f"{prefix}supplier_outage_share: must be below 1 (a supplier that never ships)")
     if not problems and data.get("supplier_outage_days", 1.0) < 1.0:
-        problems.append("supplier_outage_days: an outage lasts at least one day")
-    _raise(problems, source)
-    return Costs(**data)
+        problems.append(f"{prefix}supplier_outage_days: an outage lasts at least one day")
+    return problems
 
 
 def _read_table(path: Path, spec: TableSpec) -> pd.DataFrame:
