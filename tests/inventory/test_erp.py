@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 from scipy import stats
@@ -18,10 +20,16 @@ def test_moving_average_and_its_error_spread() -> None:
 
 
 def test_order_up_to_is_the_textbook_level_on_the_moving_average() -> None:
-    """S = mu (R + L) + z sigma sqrt(R + L) in whole units, R = 7, z of 95 %, whatever forecast the items carried."""
+    """S = mu (R + L) + z sigma sqrt(R + L) in whole units, R = 7, z of 95 %, whatever forecast the items carried.
+
+    The ERP plans with the supplier's planned lead time and forecasts sales, not returns: the level
+    ignores the lead-time spread and the return rate, which the items keep for the simulation.
+    """
     history = np.tile(np.array([[2.0, 10.0], [4.0, 10.0]]), (20, 1))
-    items = make_items([50.0, 50.0], [9.0, 9.0], target=0.5, lt=3.0)
+    items = dataclasses.replace(make_items([50.0, 50.0], [9.0, 9.0], target=0.5, lt=3.0), lt_sd=np.array([1.5, 0.0]),
+                                return_rate=np.array([0.0, 0.3]), return_delay=np.array([2, 2]))  # fmt: skip
     erp, policy = erp_policy(items, history)
+    assert erp.lt_sd.tolist() == [1.5, 0.0] and erp.return_rate.tolist() == [0.0, 0.3]
     mean, sd = moving_average(history)
     z = stats.norm.ppf(ERP_CSL)
     assert (erp.review == 7).all() and erp.target_kind == "csl"

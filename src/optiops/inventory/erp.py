@@ -2,7 +2,9 @@
 
 A 28-day moving average per item, and a weekly order-up-to ``S = mu (R + L) + z sigma sqrt(R + L)``
 at a 95 % cycle service level, sigma the spread of the moving average's one-day errors (Silver,
-Pyke & Thomas 2017, ch. 6). ``optiops plan`` and ``optiops replay`` judge their optimised
+Pyke & Thomas 2017, ch. 6). ``L`` is the supplier's planned lead time (its mean: an ERP plans with
+a fixed planned delivery time, not its spread) and ``mu`` forecasts sales, not the customer returns
+that will come back (an ERP counts a return when it is received). ``optiops plan`` and ``optiops replay`` judge their optimised
 replenishment against it (docs/replay.md says why it is the competent baseline).
 """
 
@@ -39,8 +41,14 @@ def moving_average(history: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def erp_policy(items: Items, history: np.ndarray) -> tuple[Items, Policy]:
     """``items`` reviewed weekly at a 95 % cycle service level on the moving average of ``history``
-    ((days, items)), and their order-up-to policy."""
+    ((days, items)), and their order-up-to policy.
+
+    The returned items keep their true lead-time spread and return rate (what a simulation of the
+    policy needs); the levels are set without them.
+    """
     mean, sd = moving_average(history)
     erp = dataclasses.replace(items, mean=mean, sd=sd, review=np.full(items.n, ERP_REVIEW, dtype=np.int64),
                               target=np.full(items.n, ERP_CSL), target_kind="csl")  # fmt: skip
-    return erp, analytic_policy(erp, "RS", name="baseline")
+    zero = np.zeros(items.n)
+    planned = dataclasses.replace(erp, lt_sd=zero, return_rate=zero)
+    return erp, analytic_policy(planned, "RS", name="baseline")
