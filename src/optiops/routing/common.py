@@ -31,6 +31,9 @@ class SolveOptions:
     params: dict[str, Any] = field(default_factory=dict)
     progress: Progress | None = None
     stop: Callable[[], bool] | None = None  # true: end the search now and keep the best plan found
+    # warm start: (vehicle type, vehicle, stop nodes) routes the search starts from; stops they leave
+    # out are inserted by the search
+    initial: tuple[tuple[int, int, tuple[int, ...]], ...] | None = None
 
 
 @dataclass(frozen=True)

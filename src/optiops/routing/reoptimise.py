@@ -1,0 +1,167 @@
+"""Re-plan the rest of a routing day from its current state, warm-started from the current routes.
+
+The remaining problem (:mod:`optiops.routing.remaining`) is solved by a routing backend starting
+from the routes being driven, less what is served; the stops of a broken vehicle and late orders
+are left for the search to insert. The served part and the re-planned part are joined into one
+plan of the day and checked by :func:`~optiops.routing.replan_check.check_replan`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from optiops.evaluate import build_plan, evaluate_sequences
+from optiops.kernels.routing import warmup
+from optiops.kinds.base import Check
+from optiops.model.plan import RoutingPlan
+from optiops.model.routing import RoutingInstance
+from optiops.model.routing_arrays import RoutingArrays, routing_arrays
+from optiops.model.routing_state import RoutingState
+from optiops.routing.common import SolveOptions
+from optiops.routing.remaining import Remaining, excused, remaining_problem
+from optiops.routing.replan_check import check_replan
+from optiops.routing.solve import SolveResult, diagnose, solve
+
+REPLAN_TIME_LIMIT = 0.7
+"""Seconds of search of a re-plan when none is given; building and checking come on top."""
+
+
+@dataclass(frozen=True)
+class ReplanResult:
+    """The day's combined plan, its check, and the remaining problem with its solve."""
+
+    plan: RoutingPlan
+    check: Check
+    remaining: Remaining
+    solved: SolveResult | None  # None: nothing was left to plan
+    stats: dict[str, Any] = field(default_factory=dict)
+
+
+def reoptimise(
+    instance: RoutingInstance,
+    plan: RoutingPlan,
+    state: RoutingState,
+    opts: SolveOptions | None = None,
+    source: str = "state",
+) -> ReplanResult:
+    """Re-plan the rest of the day after ``state``; served stops keep their vehicle and order.
+
+    Parameters
+    ----------
+    instance, plan
+        The day's instance and the plan being driven.
+    state
+        The time, vehicle positions and breakdowns, stops served and late orders.
+    opts
+        Backend, time limit (default :data:`REPLAN_TIME_LIMIT`) and seed; ``initial`` is set here.
+    source
+        What error messages call the state (its file name).
+
+    Raises
+    ------
+    InstanceError
+        The state contradicts the instance or the plan (the message names the field).
+    InfeasibleError
+        A stop left cannot be served by any vehicle from where the day stands.
+    """
+    opts = opts or SolveOptions(time_limit=REPLAN_TIME_LIMIT)
+    warmup()  # loading compiled kernels is start-up, not re-plan time
+    t0 = time.perf_counter()
+    rem = remaining_problem(instance, plan, state, source)
+    solved, rest = None, {}
+    # stops no vehicle can reach in their window any more are left out, as the checker excuses them
+    unservable = _unservable(rem.instance) if rem.instance is not None else set()
+    if unservable:
+        kept = [s for s in rem.instance.stops if s.id not in unservable]  # type: ignore[union-attr]
+        rem = dataclasses.replace(
+            rem,
+            instance=rem.instance.model_copy(update={"stops": kept}) if kept else None,  # type: ignore[union-attr]
+        )
+    if rem.instance is not None:
+        arrays = routing_arrays(rem.instance)
+        index, types = arrays.index(), {vt: k for k, vt in enumerate(arrays.vt_ids)}
+        initial = tuple(
+            (types[t], k, on_time(arrays, types[t], [index[s] for s in stops if s in index]))
+            for t, k, stops in rem.warm
+        )
+        solved = solve(rem.instance, dataclasses.replace(opts, initial=initial))
+        for route in solved.plan.routes:
+            rest[rem.vehicle_of[(route.vehicle_type, route.vehicle)]] = route
+    full = routing_arrays(excused(rem.full, unservable), plan.rounding or None)
+    index, types = full.index(), {vt: k for k, vt in enumerate(full.vt_ids)}
+    seqs = []
+    for v in dict.fromkeys([*rem.served, *rest]):
+        stops = rem.served.get(v, []) + [x.node for x in rest[v].visits[1:-1]] if v in rest else rem.served[v]
+        seqs.append((types[v[0]], v[1], [index[s] for s in stops]))
+    ev = evaluate_sequences(full, seqs)
+    combined = build_plan(
+        full, seqs, ev, instance=rem.full.name, backend=solved.plan.backend if solved else "",
+        seed=opts.seed, time_limit_s=opts.time_limit, runtime_s=time.perf_counter() - t0,
+    )  # fmt: skip
+    combined = _rest_on_its_clock(combined, rest)
+    check = check_replan(instance, plan, state, combined)
+    combined = combined.model_copy(
+        update={"status": "feasible" if check.feasible else "infeasible", "violations": check.violations,
+                "runtime_s": time.perf_counter() - t0}
+    )  # fmt: skip
+    stats = {
+        "replan_s": combined.runtime_s, "remaining_stops": len(rem.instance.stops) if rem.instance else 0,
+        "remaining_objective": solved.plan.objective if solved else 0.0,
+        "warm_routes": len(rem.warm), "unservable": sorted(unservable), **(solved.stats if solved else {}),
+    }  # fmt: skip
+    return ReplanResult(combined, check, rem, solved, stats)
+
+
+def on_time(a: RoutingArrays, t: int, nodes: list[int]) -> tuple[int, ...]:
+    """The stops of a warm route that vehicle type ``t`` still reaches in a window, in order.
+
+    A vehicle that had not left when the state was taken starts later than planned; stops it can no
+    longer keep are left to the search, so the warm start every backend reads stays feasible.
+    """
+    kept, clock, at = _walk(a, t, nodes)
+    while kept and clock + int(a.time_int[at, a.vt_end[t]]) > a.vt_shift_hi_int[t]:
+        kept, clock, at = _walk(a, t, kept[:-1])  # too late back: shed stops from the end
+    return tuple(kept)
+
+
+def _walk(a: RoutingArrays, t: int, nodes: list[int]) -> tuple[list[int], int, int]:
+    """(stops reached in a window, when the vehicle leaves the last, the last node), skipping the others."""
+    kept: list[int] = []
+    at, clock = int(a.vt_start[t]), int(a.vt_shift_lo_int[t])
+    for n in nodes:
+        arrive = clock + int(a.time_int[at, n])
+        lo, hi = a.tw_lo_int[a.tw_ptr[n] : a.tw_ptr[n + 1]], a.tw_hi_int[a.tw_ptr[n] : a.tw_ptr[n + 1]]
+        fits = np.flatnonzero(hi >= arrive)
+        if len(lo) and not len(fits):
+            continue
+        clock, at = (max(arrive, int(lo[fits[0]])) if len(lo) else arrive) + int(a.service_int[n]), n
+        kept.append(n)
+    return kept, clock, at
+
+
+def _unservable(rest: RoutingInstance) -> set[str]:
+    """Required stops of the remaining problem that no vehicle can serve in a window from where it stands."""
+    return {node for node, _ in diagnose(routing_arrays(rest))}
+
+
+def _rest_on_its_clock(plan: RoutingPlan, rest: dict[tuple[str, int], Any]) -> RoutingPlan:
+    """The combined plan with the re-planned visits timed as the re-plan drives them (from the state's time)."""
+    routes = []
+    for route in plan.routes:
+        new = rest.get((route.vehicle_type, route.vehicle))
+        if new is None:
+            routes.append(route)
+            continue
+        tail = new.visits[1:]  # its stops and the end depot
+        visits = list(route.visits)
+        for k, timed in enumerate(tail, start=len(visits) - len(tail)):
+            visits[k] = visits[k].model_copy(
+                update={"arrival": timed.arrival, "start": timed.start, "departure": timed.departure}
+            )
+        routes.append(route.model_copy(update={"visits": visits}))
+    return plan.model_copy(update={"routes": routes})
