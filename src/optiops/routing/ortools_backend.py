@@ -178,6 +178,7 @@ class _Model:
         return out
 
 
+WARM_LNS_MS = 10  # time limit of each LNS sub-search from a warm start (OR-Tools' default: 100 ms)
 KNOWN_PARAMS = {"metaheuristic", "first_solution_strategies", "first_solution_share"}
 
 
@@ -256,7 +257,10 @@ class OrToolsBackend:
                 best, best_strategy = sol, strategy
         left = opts.time_limit - (time.perf_counter() - t0)
         if best is not None and left > 0.05 and not (opts.stop is not None and opts.stop()):
-            improved = routing.SolveFromAssignmentWithParameters(best, _params(best_strategy, left, opts, improve=True))
+            params = _params(best_strategy, left, opts, improve=True)
+            if warm:  # a sub-second re-plan: short LNS sub-searches keep the search near its time limit
+                params.lns_time_limit.FromMilliseconds(WARM_LNS_MS)
+            improved = routing.SolveFromAssignmentWithParameters(best, params)
             # a warm start read from routes carries no objective value to compare with
             if improved is not None and (warm or improved.ObjectiveValue() <= best.ObjectiveValue()):
                 best = improved

@@ -13,22 +13,22 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
-
 from optiops.evaluate import build_plan, evaluate_sequences
 from optiops.kernels.routing import warmup
 from optiops.kinds.base import Check
 from optiops.model.plan import RoutingPlan
 from optiops.model.routing import RoutingInstance
-from optiops.model.routing_arrays import RoutingArrays, routing_arrays
+from optiops.model.routing_arrays import routing_arrays
 from optiops.model.routing_state import RoutingState
 from optiops.routing.common import SolveOptions
 from optiops.routing.remaining import Remaining, excused, remaining_problem
 from optiops.routing.replan_check import check_replan
 from optiops.routing.solve import SolveResult, diagnose, solve
+from optiops.routing.warm import warm_start
 
-REPLAN_TIME_LIMIT = 0.7
-"""Seconds of search of a re-plan when none is given; building and checking come on top."""
+REPLAN_TIME_LIMIT = 0.9
+"""Wall seconds of a whole re-plan (building, search, joining and checking) when none is given."""
+CHECK_RESERVE = 0.1  # seconds kept back from the search for joining and checking the plan
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,8 @@ def reoptimise(
     state
         The time, vehicle positions and breakdowns, stops served and late orders.
     opts
-        Backend, time limit (default :data:`REPLAN_TIME_LIMIT`) and seed; ``initial`` is set here.
+        Backend, seed and the time limit of the whole re-plan (default :data:`REPLAN_TIME_LIMIT`): the
+        search gets what building the remaining problem and warm start leave, less :data:`CHECK_RESERVE`.
     source
         What error messages call the state (its file name).
 
@@ -85,11 +86,10 @@ def reoptimise(
     if rem.instance is not None:
         arrays = routing_arrays(rem.instance)
         index, types = arrays.index(), {vt: k for k, vt in enumerate(arrays.vt_ids)}
-        initial = tuple(
-            (types[t], k, on_time(arrays, types[t], [index[s] for s in stops if s in index]))
-            for t, k, stops in rem.warm
-        )
-        solved = solve(rem.instance, dataclasses.replace(opts, initial=initial))
+        current = [(types[t], k, [index[s] for s in stops if s in index]) for t, k, stops in rem.warm]
+        initial = warm_start(arrays, current)
+        search = max(0.05, opts.time_limit - (time.perf_counter() - t0) - CHECK_RESERVE)
+        solved = solve(rem.instance, dataclasses.replace(opts, time_limit=search, initial=initial))
         for route in solved.plan.routes:
             rest[rem.vehicle_of[(route.vehicle_type, route.vehicle)]] = route
     full = routing_arrays(excused(rem.full, unservable), plan.rounding or None)
@@ -115,33 +115,6 @@ def reoptimise(
         "warm_routes": len(rem.warm), "unservable": sorted(unservable), **(solved.stats if solved else {}),
     }  # fmt: skip
     return ReplanResult(combined, check, rem, solved, stats)
-
-
-def on_time(a: RoutingArrays, t: int, nodes: list[int]) -> tuple[int, ...]:
-    """The stops of a warm route that vehicle type ``t`` still reaches in a window, in order.
-
-    A vehicle that had not left when the state was taken starts later than planned; stops it can no
-    longer keep are left to the search, so the warm start every backend reads stays feasible.
-    """
-    kept, clock, at = _walk(a, t, nodes)
-    while kept and clock + int(a.time_int[at, a.vt_end[t]]) > a.vt_shift_hi_int[t]:
-        kept, clock, at = _walk(a, t, kept[:-1])  # too late back: shed stops from the end
-    return tuple(kept)
-
-
-def _walk(a: RoutingArrays, t: int, nodes: list[int]) -> tuple[list[int], int, int]:
-    """(stops reached in a window, when the vehicle leaves the last, the last node), skipping the others."""
-    kept: list[int] = []
-    at, clock = int(a.vt_start[t]), int(a.vt_shift_lo_int[t])
-    for n in nodes:
-        arrive = clock + int(a.time_int[at, n])
-        lo, hi = a.tw_lo_int[a.tw_ptr[n] : a.tw_ptr[n + 1]], a.tw_hi_int[a.tw_ptr[n] : a.tw_ptr[n + 1]]
-        fits = np.flatnonzero(hi >= arrive)
-        if len(lo) and not len(fits):
-            continue
-        clock, at = (max(arrive, int(lo[fits[0]])) if len(lo) else arrive) + int(a.service_int[n]), n
-        kept.append(n)
-    return kept, clock, at
 
 
 def _unservable(rest: RoutingInstance) -> set[str]:
