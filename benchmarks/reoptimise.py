@@ -3,7 +3,9 @@
 For each bundled breakdown day (``instances/routing/breakdown``, made by ``breakdown_days.py``) and
 each backend: ``optiops.reoptimise`` with its default time limit (wall seconds from the call to the
 checked plan), then a cold solve of the same remaining problem with the same backend. The gap is
-(re-plan cost - cold cost) / cold cost on the remaining problem, the only part a re-plan can change.
+(re-plan cost - cold cost) / cold cost on the rest of the day (the remaining problem's cost plus the
+return trips of the vehicles already out, which it counts as negative fixed costs), the only part
+a re-plan can change.
 One JSON line per day x backend goes to benchmarks/results/reoptimise.jsonl.
 
     python benchmarks/reoptimise.py [--backend pyvrp --backend ortools] [--cold 10] [--no-record]
@@ -41,7 +43,8 @@ def run(folder: Path, backend: str, cold_s: float, seed: int) -> dict[str, objec
     replan_s = time.perf_counter() - t0
     rest = res.detail.remaining.instance
     cold = solve(rest, SolveOptions(backend=backend, time_limit=cold_s, seed=seed)).plan
-    replan_cost, cold_cost = float(res.stats["remaining_objective"]), float(cold.objective or 0.0)
+    returns = float(res.stats["rest_cost"]) - float(res.stats["remaining_objective"])
+    replan_cost, cold_cost = float(res.stats["rest_cost"]), float(cold.objective or 0.0) + returns
     return {
         "instance": folder.name, "backend": backend, "seed": seed, "stops": len(inst.stops),
         "served": len(state.served), "late_orders": len(state.new_stops), "remaining_stops": len(rest.stops),

@@ -92,7 +92,7 @@ def reoptimise(
     time, each vehicle's position and availability, stops served (kept as they are) and late orders.
     The result's plan is the whole day, served part and re-plan, checked by
     :func:`optiops.routing.replan_check.check_replan`; ``detail`` is the
-    :class:`~optiops.routing.reoptimise.ReplanResult`. Defaults: ``auto`` backend, 0.9 s for the whole re-plan, seed 1.
+    :class:`~optiops.routing.reoptimise.ReplanResult`. Defaults: ``auto`` backend, 0.85 s for the whole re-plan, seed 1.
     """
     from optiops.model.routing_state import RoutingState
     from optiops.routing.reoptimise import REPLAN_TIME_LIMIT

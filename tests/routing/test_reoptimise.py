@@ -138,3 +138,13 @@ def test_warm_start_on_every_backend(tiny: RoutingInstance) -> None:
         res = solve(tiny, SolveOptions(backend=backend, time_limit=0.3, initial=initial))
         assert res.plan.status == "feasible"
         assert {"a", "b", "c", "d"} <= {v.node for r in res.plan.routes for v in r.visits}
+
+
+def test_remaining_cost_ranks_re_plans_as_the_day_does(r1: tuple) -> None:
+    """Two re-plans of one state differ in day cost exactly as in remaining-problem cost (return trips count)."""
+    inst, plan, state = r1
+    a = reoptimise(inst, plan, state, SolveOptions(backend="pyvrp", time_limit=0.3))
+    b = reoptimise(inst, plan, state, SolveOptions(backend="ortools", time_limit=0.3))
+    day = a.plan.objective - b.plan.objective
+    rest = a.stats["remaining_objective"] - b.stats["remaining_objective"]
+    assert day == pytest.approx(rest, abs=1e-6)

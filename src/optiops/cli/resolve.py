@@ -19,7 +19,7 @@ def resolve(
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for the day's new plan.json and routes.csv.")],
     backend: Annotated[str, typer.Option(help="auto|pyvrp|ortools.")] = "auto",
     time_limit: Annotated[
-        float | None, typer.Option(help="Seconds for the whole re-plan, search included (default 0.9).", min=0.01)
+        float | None, typer.Option(help="Seconds for the whole re-plan, search included (default 0.85).", min=0.01)
     ] = None,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
 ) -> None:

@@ -67,8 +67,8 @@ def cost_scale(arrays: RoutingArrays) -> int:
 
     Raises :class:`InstanceError` when no such C keeps the objective inside 64-bit integers.
     """
-    coeffs = np.concatenate([arrays.vt_cd, arrays.vt_ct, arrays.vt_fixed, arrays.penalty])
-    coeffs = coeffs[coeffs > 0]
+    coeffs = np.abs(np.concatenate([arrays.vt_cd, arrays.vt_ct, arrays.vt_fixed, arrays.penalty]))
+    coeffs = coeffs[coeffs > 0]  # fixed costs may be negative (a re-plan's vehicles already out)
     n_veh = int(arrays.vt_count.sum())
     for k in range(7):
         c = 10**k
@@ -78,7 +78,7 @@ def cost_scale(arrays: RoutingArrays) -> int:
     bound = c * (
         float(arrays.vt_cd.max()) * float(arrays.dist_int.max()) * (arrays.n_nodes + n_veh)
         + float(arrays.vt_ct.max()) * float(arrays.horizon_int) * n_veh
-        + arrays.scale * (float(arrays.vt_fixed.max()) * n_veh + float(arrays.penalty.sum()))
+        + arrays.scale * (float(np.abs(arrays.vt_fixed).max()) * n_veh + float(arrays.penalty.sum()))
     )
     if bound >= 2.0**62:
         raise InstanceError(

@@ -54,13 +54,20 @@ class _Model:
 
     def _arc_costs(self, costs: dict[str, np.ndarray]) -> None:
         routing, a = self.routing, self.a
+        self.offset = 0  # the solver's objective less this is the model's cost
         cache: dict[int, int] = {}
         for v, t in enumerate(self.vehicle_type):
             cd = int(costs["cd"][t])
             if cd not in cache:
                 cache[cd] = routing.RegisterTransitMatrix((a.dist_int * cd).tolist())
             routing.SetArcCostEvaluatorOfVehicle(cache[cd], v)
-            routing.SetFixedCostOfVehicle(int(costs["fixed"][t]), v)
+            fixed = int(costs["fixed"][t])
+            if fixed < 0:
+                # minus the empty route's cost (a re-plan's vehicle that must drive home anyway): OR-Tools
+                # wants costs >= 0, so it counts the empty route instead, a constant more in all
+                routing.SetVehicleUsedWhenEmpty(True, v)
+                self.offset -= fixed
+            routing.SetFixedCostOfVehicle(max(fixed, 0), v)
         self.ct = costs["ct"]
 
     def _time(self) -> None:
@@ -270,7 +277,7 @@ class OrToolsBackend:
         logger.info("ortools: %s start, objective %s", best_strategy, best.ObjectiveValue())
         return BackendResult(
             model.sequences(best),
-            best.ObjectiveValue() / model.divisor,
+            (best.ObjectiveValue() - model.offset) / model.divisor,
             "solution",
             runtime,
             {

@@ -5,7 +5,10 @@ Given the instance, the plan being driven and a :class:`RoutingState`, the remai
 - the stops not yet served, plus the state's late orders;
 - one vehicle type per vehicle that has served stops and still works: it starts at its position
   (a depot placed on its last served stop) when it leaves there, no earlier than the state's time,
-  with the capacity its served stops left and no fixed cost (already paid);
+  with the capacity its served stops left and, as fixed cost, minus the cost of driving home from
+  there: it drives home whether or not it gets more stops, so more stops cost it only the detour
+  (its fixed cost is paid already). The remaining problem's cost is the rest of the day's cost less
+  these return trips, a constant, so both rank re-plans alike (the solvers take negative fixed costs);
 - per vehicle type, the working vehicles still at the depot, starting no earlier than the state's time.
 
 A broken vehicle gets nothing more. Capacity left is the capacity minus the highest load its served
@@ -203,11 +206,18 @@ class _Builder:
         self.types.append(
             vt.model_copy(update={
                 "id": rid, "count": 1, "capacity": capacity if len(capacity) > 1 else capacity[0],
-                "fixed_cost": 0.0, "start_depot": depot_id, "end_depot": vt.end_depot or vt.start_depot,
-                "shift": (min(leave, shift_end), shift_end), "max_duration": max_duration,
+                "fixed_cost": -self.way_home(t, here), "start_depot": depot_id,
+                "end_depot": vt.end_depot or vt.start_depot, "shift": (min(leave, shift_end), shift_end),
+                "max_duration": max_duration,
             })
         )  # fmt: skip
         self.vehicle_of[(rid, 0)] = (vt.id, veh)
+
+    def way_home(self, t: int, stop: str) -> float:
+        """Cost of vehicle type ``t`` driving from ``stop`` straight to its end depot."""
+        a = self.a
+        at, end = self.stop_node[stop], int(a.vt_end[t])
+        return float(a.vt_cd[t] * a.floats(a.dist_int[at, end]) + a.vt_ct[t] * a.floats(a.time_int[at, end]))
 
     def add_idle(self, t: int, vehicles: list[int]) -> None:
         if not vehicles:

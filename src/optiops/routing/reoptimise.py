@@ -26,7 +26,7 @@ from optiops.routing.replan_check import check_replan
 from optiops.routing.solve import SolveResult, diagnose, solve
 from optiops.routing.warm import warm_start
 
-REPLAN_TIME_LIMIT = 0.9
+REPLAN_TIME_LIMIT = 0.85
 """Wall seconds of a whole re-plan (building, search, joining and checking) when none is given."""
 CHECK_RESERVE = 0.1  # seconds kept back from the search for joining and checking the plan
 
@@ -112,9 +112,16 @@ def reoptimise(
     stats = {
         "replan_s": combined.runtime_s, "remaining_stops": len(rem.instance.stops) if rem.instance else 0,
         "remaining_objective": solved.plan.objective if solved else 0.0,
+        # the rest of the day's cost: the remaining problem's plus the return trips it leaves out
+        "rest_cost": (solved.plan.objective or 0.0) + _returns(rem.instance) if solved else 0.0,
         "warm_routes": len(rem.warm), "unservable": sorted(unservable), **(solved.stats if solved else {}),
     }  # fmt: skip
     return ReplanResult(combined, check, rem, solved, stats)
+
+
+def _returns(rest: RoutingInstance | None) -> float:
+    """The return trips of the vehicles already out, which the remaining problem counts as negative fixed costs."""
+    return -sum(vt.fixed_cost for vt in rest.vehicle_types if vt.fixed_cost < 0) if rest is not None else 0.0
 
 
 def _unservable(rest: RoutingInstance) -> set[str]:
