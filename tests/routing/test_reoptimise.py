@@ -148,3 +148,23 @@ def test_remaining_cost_ranks_re_plans_as_the_day_does(r1: tuple) -> None:
     day = a.plan.objective - b.plan.objective
     rest = a.stats["remaining_objective"] - b.stats["remaining_objective"]
     assert day == pytest.approx(rest, abs=1e-6)
+
+
+def test_a_stop_nobody_can_reach_is_left_out_and_excused(r1: tuple) -> None:
+    """A stop whose window closes before any vehicle can get there is listed, and only that one is excused."""
+    inst, plan, state = r1
+    lost = next(v for v in state.vehicles if not v.available)
+    route = next(r for r in plan.routes if (r.vehicle_type, r.vehicle) == (lost.vehicle_type, lost.vehicle))
+    target = next(v.node for v in route.visits if v.kind == "stop" and v.node not in state.served)
+    stops = [s.model_copy(update={"time_windows": [(0.0, state.time + 0.1)]}) if s.id == target else s
+             for s in inst.stops]  # fmt: skip
+    tight = inst.model_copy(update={"stops": stops})
+    res = reoptimise(tight, plan, state, SolveOptions(backend="pyvrp", time_limit=0.3))
+    assert res.stats["unservable"] == [target]
+    assert res.check.figures["unreachable"] == [target]
+    assert res.plan.status == "feasible", res.plan.violations
+    dropped = next(r for r in res.plan.routes if r.visits[-2].node not in state.served)
+    short = [r.model_copy(update={"visits": [*r.visits[:-2], r.visits[-1]]}) if r is dropped else r
+             for r in res.plan.routes]  # fmt: skip
+    check = check_replan(tight, plan, state, res.plan.model_copy(update={"routes": short}))
+    assert f"required {dropped.visits[-2].node!r} is not served" in check.violations

@@ -13,7 +13,7 @@ A released pick leads a batch: the next unplaced picks of its zone and class who
 through the zone serves them all).
 
 Slack to a fixed ``now`` orders tasks as their keys do, so the queue keeps its tasks sorted by key
-once (``by_key``, ties by index) and each re-ordering is two linear passes. The pure-Python
+once (``by_key``, ties by index) and each re-ordering is a few linear passes. The pure-Python
 reference is ``tests/kernels/reference_dispatch.py``.
 """
 

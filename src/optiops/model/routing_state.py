@@ -20,7 +20,7 @@ class _Frozen(BaseModel):
 
 
 class VehicleState(_Frozen):
-    """One vehicle at the state's time; vehicles a state does not list are at their depot and working."""
+    """One vehicle at the state's time; a vehicle a state does not list works, at its last served stop or depot."""
 
     vehicle_type: str
     vehicle: int = Field(0, ge=0, description="Index of the vehicle within its type, as in the plan.")

@@ -63,12 +63,16 @@ def reoptimise(
     source
         What error messages call the state (its file name).
 
+    Returns
+    -------
+    ReplanResult
+        The whole day's plan and its check; stops no vehicle can reach in a window any more are left
+        out and listed in ``stats["unservable"]``.
+
     Raises
     ------
     InstanceError
         The state contradicts the instance or the plan (the message names the field).
-    InfeasibleError
-        A stop left cannot be served by any vehicle from where the day stands.
     """
     opts = opts or SolveOptions(time_limit=REPLAN_TIME_LIMIT)
     warmup()  # loading compiled kernels is start-up, not re-plan time
