@@ -78,6 +78,37 @@ def evaluate(instance: Any, plan: Any, rounding: str | None = None) -> Check:
     return kinds.check(instance, plan, Options(rounding=rounding))
 
 
+def reoptimise(
+    instance: RoutingInstance,
+    plan: RoutingPlan,
+    state: Any,
+    backend: str | None = None,
+    time_limit: float | None = None,
+    seed: int | None = None,
+) -> Result:
+    """Re-plan the rest of a routing day from its current state, warm-started from ``plan``'s routes.
+
+    ``state`` is a :class:`~optiops.model.routing_state.RoutingState` (or a path to its JSON): the
+    time, each vehicle's position and availability, stops served (kept as they are) and late orders.
+    The result's plan is the whole day, served part and re-plan, checked by
+    :func:`optiops.routing.replan_check.check_replan`; ``detail`` is the
+    :class:`~optiops.routing.reoptimise.ReplanResult`. Defaults: ``auto`` backend, 0.85 s for the whole re-plan, seed 1.
+    """
+    from optiops.model.routing_state import RoutingState
+    from optiops.routing.reoptimise import REPLAN_TIME_LIMIT
+    from optiops.routing.reoptimise import reoptimise as replan
+
+    if isinstance(state, str | Path):
+        from optiops.io.documents import read_as
+
+        state = read_as(state, RoutingState)
+    opts = SolveOptions(backend=backend or "auto", time_limit=REPLAN_TIME_LIMIT if time_limit is None else time_limit,
+                        seed=1 if seed is None else seed)  # fmt: skip
+    res = replan(instance, plan, state, opts)
+    return Result(kind="routing", plan=res.plan, status=res.plan.status, objective=res.plan.objective,
+                  runtime_s=res.plan.runtime_s, stats=res.stats, detail=res)  # fmt: skip
+
+
 def replay(scenario: Any, options: Any = None, progress: Any = None) -> Any:
     """Play a scenario's hold-out day by day, closed loop, with the baseline and the optimised plan.
 
@@ -121,6 +152,7 @@ __all__ = [
     "load",
     "load_plan",
     "logger",
+    "reoptimise",
     "replay",
     "save",
     "solve",

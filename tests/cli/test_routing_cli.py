@@ -151,3 +151,32 @@ def test_vrplib_solve_writes_solution_file(tmp_path: Path) -> None:
     assert sorted(
         int(c) for line in text.splitlines() if line.startswith("Route") for c in line.split(":")[1].split()
     ) == [1, 2, 3, 4, 5]
+
+
+def test_resolve_writes_the_day_and_keeps_served_stops(tmp_path: Path) -> None:
+    """resolve writes plan.json and routes.csv; the served stops open their vehicles' routes."""
+    day = Path(__file__).resolve().parents[2] / "instances" / "routing" / "breakdown" / "gh200-r1"
+    out = tmp_path / "out"
+    args = ["resolve", str(day / "instance.yaml"), str(day / "plan.json"), "--state", str(day / "state.json")]
+    result = runner.invoke(app, [*args, "--out", str(out), "--backend", "ortools", "--time-limit", "0.3"])
+    assert result.exit_code == 0, result.output
+    assert {p.name for p in out.iterdir()} == {"plan.json", "routes.csv"}
+    served = json.loads((day / "state.json").read_text())["served"]
+    plan = json.loads((out / "plan.json").read_text())
+    assert plan["status"] == "feasible"
+    assert sorted(v["node"] for r in plan["routes"] for v in r["visits"] if v["node"] in served) == sorted(served)
+
+
+def test_resolve_bad_state_exit_2_nothing_written(tmp_path: Path) -> None:
+    """A state after the day ends exits 2 naming the file, the field and the reason, and writes nothing."""
+    day = Path(__file__).resolve().parents[2] / "instances" / "routing" / "breakdown" / "gh200-r1"
+    state = json.loads((day / "state.json").read_text())
+    state["time"] = 99999
+    bad = tmp_path / "bad-state.json"
+    bad.write_text(json.dumps(state))
+    out = tmp_path / "out"
+    args = ["resolve", str(day / "instance.yaml"), str(day / "plan.json"), "--state", str(bad), "--out", str(out)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert "bad-state.json: time: 99999 is after the day ends" in " ".join(result.output.split())
+    assert not out.exists()

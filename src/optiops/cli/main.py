@@ -19,6 +19,7 @@ from optiops.cli.importing import import_app
 from optiops.cli.inventory import simulate as simulate_command
 from optiops.cli.plan import plan as plan_command
 from optiops.cli.replay import replay as replay_command
+from optiops.cli.resolve import resolve as resolve_command
 from optiops.cli.roster import reroster as reroster_command
 from optiops.cli.serve import serve as serve_command
 from optiops.cli.solve import solve as solve_command
@@ -56,6 +57,7 @@ app.command("simulate")(simulate_command)
 app.command("plan")(plan_command)
 app.command("replay")(replay_command)
 app.command("reroster")(reroster_command)
+app.command("resolve")(resolve_command)
 app.command("serve")(serve_command)
 
 

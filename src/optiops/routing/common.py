@@ -31,6 +31,9 @@ class SolveOptions:
     params: dict[str, Any] = field(default_factory=dict)
     progress: Progress | None = None
     stop: Callable[[], bool] | None = None  # true: end the search now and keep the best plan found
+    # warm start: (vehicle type, vehicle, stop nodes) routes the search starts from; stops they leave
+    # out are inserted by the search
+    initial: tuple[tuple[int, int, tuple[int, ...]], ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -64,8 +67,8 @@ def cost_scale(arrays: RoutingArrays) -> int:
 
     Raises :class:`InstanceError` when no such C keeps the objective inside 64-bit integers.
     """
-    coeffs = np.concatenate([arrays.vt_cd, arrays.vt_ct, arrays.vt_fixed, arrays.penalty])
-    coeffs = coeffs[coeffs > 0]
+    coeffs = np.abs(np.concatenate([arrays.vt_cd, arrays.vt_ct, arrays.vt_fixed, arrays.penalty]))
+    coeffs = coeffs[coeffs > 0]  # fixed costs may be negative (a re-plan's vehicles already out)
     n_veh = int(arrays.vt_count.sum())
     for k in range(7):
         c = 10**k
@@ -75,7 +78,7 @@ def cost_scale(arrays: RoutingArrays) -> int:
     bound = c * (
         float(arrays.vt_cd.max()) * float(arrays.dist_int.max()) * (arrays.n_nodes + n_veh)
         + float(arrays.vt_ct.max()) * float(arrays.horizon_int) * n_veh
-        + arrays.scale * (float(arrays.vt_fixed.max()) * n_veh + float(arrays.penalty.sum()))
+        + arrays.scale * (float(np.abs(arrays.vt_fixed).max()) * n_veh + float(arrays.penalty.sum()))
     )
     if bound >= 2.0**62:
         raise InstanceError(

@@ -54,13 +54,20 @@ class _Model:
 
     def _arc_costs(self, costs: dict[str, np.ndarray]) -> None:
         routing, a = self.routing, self.a
+        self.offset = 0  # the solver's objective less this is the model's cost
         cache: dict[int, int] = {}
         for v, t in enumerate(self.vehicle_type):
             cd = int(costs["cd"][t])
             if cd not in cache:
                 cache[cd] = routing.RegisterTransitMatrix((a.dist_int * cd).tolist())
             routing.SetArcCostEvaluatorOfVehicle(cache[cd], v)
-            routing.SetFixedCostOfVehicle(int(costs["fixed"][t]), v)
+            fixed = int(costs["fixed"][t])
+            if fixed < 0:
+                # minus the empty route's cost (a re-plan's vehicle that must drive home anyway): OR-Tools
+                # wants costs >= 0, so it counts the empty route instead, a constant more in all
+                routing.SetVehicleUsedWhenEmpty(True, v)
+                self.offset -= fixed
+            routing.SetFixedCostOfVehicle(max(fixed, 0), v)
         self.ct = costs["ct"]
 
     def _time(self) -> None:
@@ -153,6 +160,17 @@ class _Model:
                 solver.Add(routing.VehicleVar(i) == routing.VehicleVar(j))
                 solver.Add(self.time_dim.CumulVar(i) <= self.time_dim.CumulVar(j))
 
+    def warm_start(self, routes: tuple[tuple[int, int, tuple[int, ...]], ...], params: Any) -> Any:
+        """The routes as an assignment of the closed model (``None`` if OR-Tools rejects them); stops they
+        leave out are unperformed at their penalty until the search inserts them."""
+        slot = {(int(t), int(k)): v for v, (t, k) in enumerate(zip(self.vehicle_type, self.vehicle_index, strict=True))}
+        paths: list[list[int]] = [[] for _ in self.vehicle_type]
+        for t, veh, nodes in routes:
+            if (t, veh) in slot:  # a vehicle beyond the fleet offered: the search re-inserts its stops
+                paths[slot[(t, veh)]] = [self.idx(n) for n in nodes]
+        self.routing.CloseModelWithParameters(params)
+        return self.routing.ReadAssignmentFromRoutes(paths, True)
+
     def sequences(self, solution: Any) -> list[tuple[int, int, list[int]]]:
         routing, out = self.routing, []
         for v in range(len(self.vehicle_type)):
@@ -167,6 +185,7 @@ class _Model:
         return out
 
 
+WARM_LNS_MS = 10  # time limit of each LNS sub-search from a warm start (OR-Tools' default: 100 ms)
 KNOWN_PARAMS = {"metaheuristic", "first_solution_strategies", "first_solution_share"}
 
 
@@ -231,8 +250,11 @@ class OrToolsBackend:
         strategies = tuple(opts.params.get("first_solution_strategies", DEFAULT_STRATEGIES))
         share = float(opts.params.get("first_solution_share", 0.15))
         build_s = time.perf_counter() - t0
-        best, best_strategy = None, strategies[0]
-        for strategy in strategies:
+        best, best_strategy, warm = None, strategies[0], False
+        if opts.initial is not None:
+            best = model.warm_start(opts.initial, _params(best_strategy, opts.time_limit, opts, improve=True))
+            warm = best is not None
+        for strategy in () if warm else strategies:
             left = opts.time_limit - (time.perf_counter() - t0)
             budget = min(left, max(0.05, share * opts.time_limit / len(strategies)))
             if budget <= 0.01 or (best is not None and opts.stop is not None and opts.stop()):
@@ -242,8 +264,12 @@ class OrToolsBackend:
                 best, best_strategy = sol, strategy
         left = opts.time_limit - (time.perf_counter() - t0)
         if best is not None and left > 0.05 and not (opts.stop is not None and opts.stop()):
-            improved = routing.SolveFromAssignmentWithParameters(best, _params(best_strategy, left, opts, improve=True))
-            if improved is not None and improved.ObjectiveValue() <= best.ObjectiveValue():
+            params = _params(best_strategy, left, opts, improve=True)
+            if warm:  # a sub-second re-plan: short LNS sub-searches keep the search near its time limit
+                params.lns_time_limit.FromMilliseconds(WARM_LNS_MS)
+            improved = routing.SolveFromAssignmentWithParameters(best, params)
+            # a warm start read from routes carries no objective value to compare with
+            if improved is not None and (warm or improved.ObjectiveValue() <= best.ObjectiveValue()):
                 best = improved
         runtime = time.perf_counter() - t0
         if best is None:
@@ -251,12 +277,12 @@ class OrToolsBackend:
         logger.info("ortools: %s start, objective %s", best_strategy, best.ObjectiveValue())
         return BackendResult(
             model.sequences(best),
-            best.ObjectiveValue() / model.divisor,
+            (best.ObjectiveValue() - model.offset) / model.divisor,
             "solution",
             runtime,
             {
                 "build_s": build_s,
-                "first_solution": best_strategy,
+                "first_solution": "warm start" if warm else best_strategy,
                 "vehicles_offered": len(model.vehicle_type),
             },
         )
