@@ -1,8 +1,7 @@
 """Micro-benchmark of the inventory simulation kernel against its pure-Python reference.
 
-Measures simulated SKU-days per second on one core (numba kernel, warm, one thread), the speed-up
-over the reference on the same case and mode, and the kernel on all of numba's threads (items run in
-parallel), and appends one JSON line per case to
+Measures simulated SKU-days per second on one core (numba kernel, warm) and the speed-up over the
+reference on the same case and mode, and appends one JSON line per case to
 benchmarks/results/micro-inventory.jsonl. The case is a daily e-commerce catalogue: 2,000 SKUs with a
 year of history (a third intermittent, the rest Poisson at rates up to 40 a day), daily or weekly
 review, stochastic lead times (mean 3 days, sd 1), 25 % returns back after 5 days, demand bootstrapped
@@ -19,7 +18,6 @@ import json
 import sys
 from pathlib import Path
 
-import numba
 import numpy as np
 
 from optiops.bench.runner import append_rows, best_of, git_commit, machine, versions
@@ -56,9 +54,6 @@ def measure(review: int, args: argparse.Namespace) -> dict[str, object]:
     a = case(n_sku, review, seed=1)
     no_trace = np.zeros((0, 0, N_TRACE))
     run = (args.days, 0, args.scenarios)
-    threads = numba.get_num_threads()
-    t_all = best_of(lambda: simulate_policies(*a, *run, no_trace, *NO_GROUPS), args.repeats)
-    numba.set_num_threads(1)
     t_kernel = best_of(lambda: simulate_policies(*a, *run, no_trace, *NO_GROUPS), args.repeats)
     sku_days = n_sku * args.days * args.scenarios
     # reference on the first 20 SKUs x 10 scenarios (it is slow), kernel on the same slice for the ratio
@@ -67,7 +62,6 @@ def measure(review: int, args: argparse.Namespace) -> dict[str, object]:
     sub = (a[0][: 365 * k], a[1][: k + 1], *sub[2:])
     t_ref = best_of(lambda: simulate_policies_reference(*sub, args.days, 0, sc), 1)
     t_same = best_of(lambda: simulate_policies(*sub, args.days, 0, sc, no_trace, *NO_GROUPS), args.repeats)
-    numba.set_num_threads(threads)
     return {
         "suite": "micro-inventory",
         "instance": f"simulate_policies-review-{review}",
@@ -82,9 +76,6 @@ def measure(review: int, args: argparse.Namespace) -> dict[str, object]:
         "reference_s": round(t_ref, 4),
         "reference_sku_days_per_s": round(k * args.days * sc / t_ref),
         "speedup_vs_reference": round(t_ref / t_same, 1),
-        "threads": threads,
-        "kernel_s_all_threads": round(t_all, 4),
-        "parallel_speedup": round(t_kernel / t_all, 2),
     }
 
 

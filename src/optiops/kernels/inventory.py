@@ -39,7 +39,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 # Columns of the statistics array (sums over the scored periods of all scenarios).
 ST_CYCLES = 0  # review cycles started in the scored window
@@ -154,7 +154,7 @@ def _draw_index(cdf: np.ndarray, u: float) -> int:
     return k
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True)
 def simulate_policies(
     pool: np.ndarray,
     pool_offsets: np.ndarray,
@@ -225,15 +225,13 @@ def simulate_policies(
     for i in range(n_sku):
         span = int(np.ceil(lt_mean[i] + 4.0 * lt_sd[i])) + 1
         ring = max(ring, span, int(return_delay[i]) + 1)
+    arriving = np.zeros(ring)
     tracing = trace.shape[0] == n_sku
     no_trace = np.zeros((0, N_TRACE))
     joint = order_days.shape[0] > 0
     no_days = np.zeros(0, dtype=np.uint8)
-    # items are independent (own streams, own row of stats) and run on all threads; a group's order
-    # days are only ever set to 1, so items of one group may mark them concurrently
-    for i in prange(n_sku):
-        arriving = np.zeros(ring)
-        state = np.zeros(2, dtype=np.uint64)  # demand stream, lead-time stream
+    state = np.zeros(2, dtype=np.uint64)  # demand stream, lead-time stream
+    for i in range(n_sku):
         state[0] = np.uint64(seeds[i])
         state[1] = np.uint64(seeds[i]) ^ _LEAD_STREAM_KEY
         cdf = _lead_time_cdf(lt_mean[i], lt_sd[i], ring)
