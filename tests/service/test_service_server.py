@@ -4,6 +4,7 @@ the page in headless Chromium uploads an instance, shows progress, KPIs and the 
 from __future__ import annotations
 
 import json
+import re
 import os
 import shutil
 from pathlib import Path
@@ -42,7 +43,10 @@ def test_client_round_trip_of_a_routing_instance_and_a_scenario(server: Server) 
 
 
 def test_the_page_uploads_watches_and_downloads(server: Server, tmp_path: Path) -> None:
-    """Upload in Chromium, the status reaches done, KPIs and the route map show, routes.csv downloads."""
+    """Upload in Chromium, the status reaches done, KPIs and the route map show, routes.csv downloads.
+
+    The page follows the job's progress events instead of polling its status.
+    """
     from playwright.sync_api import sync_playwright
 
     errors: list[str] = []
@@ -51,6 +55,8 @@ def test_the_page_uploads_watches_and_downloads(server: Server, tmp_path: Path) 
         page = browser.new_page()
         page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
         page.on("pageerror", lambda exc: errors.append(str(exc)))
+        urls: list[str] = []
+        page.on("request", lambda request: urls.append(request.url))
         try:
             page.goto(server.url + "/")
             page.set_input_files("#file", str(ROUTING))
@@ -60,6 +66,8 @@ def test_the_page_uploads_watches_and_downloads(server: Server, tmp_path: Path) 
             page.wait_for_function("document.getElementById('status').textContent === 'done'", timeout=90_000)
             assert page.locator("#best").inner_text() not in ("", "\u2013")  # the page's dash for none
             assert page.locator("#kpis tbody tr").count() > 3
+            assert any(url.endswith("/events") for url in urls), urls
+            assert not [url for url in urls if re.search(r"/v1/jobs/[^/?]+$", url)], urls  # no status polls
             page.wait_for_function(
                 "[...document.querySelectorAll('img.route-map')].some(i => i.complete && i.naturalWidth > 0)",
                 timeout=30_000,

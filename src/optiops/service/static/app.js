@@ -1,4 +1,4 @@
-// The optiops page: submit a job, poll its status, draw the best cost, show KPIs and outputs.
+// The optiops page: submit a job, follow its progress events, draw the best cost, show KPIs and outputs.
 "use strict";
 
 const $ = (id) => document.getElementById(id);
@@ -64,7 +64,52 @@ function show(id) {
   $("files").replaceChildren();
   $("report").hidden = true;
   clearTimeout(timer);
-  poll();
+  watch();
+}
+
+// Follows /events (read through fetch, so the API key goes in a header as everywhere); polls instead
+// when the browser cannot stream or the stream ends before the job does.
+async function watch() {
+  const id = current;
+  let response;
+  try {
+    response = await api(`/v1/jobs/${id}/events`);
+  } catch (e) {
+    return poll();
+  }
+  if (!response.body || !response.body.getReader) return poll();
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = "";
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      if (id !== current) { reader.cancel(); return; }
+      buffer += decoder.decode(value, { stream: true });
+      let cut;
+      while ((cut = buffer.indexOf("\n\n")) >= 0) {
+        const event = parseEvent(buffer.slice(0, cut));
+        buffer = buffer.slice(cut + 2);
+        if (event.event === "progress" && await render(id, JSON.parse(event.data))) {
+          reader.cancel();
+          return;
+        }
+      }
+    }
+  } catch (e) { /* the connection dropped: poll below */ }
+  if (id === current) poll();
+}
+
+function parseEvent(block) {
+  const fields = { event: "message", data: "" };
+  for (const line of block.split("\n")) {
+    const colon = line.indexOf(":");
+    if (colon <= 0) continue;
+    const key = line.slice(0, colon), value = line.slice(colon + 1).replace(/^ /, "");
+    fields[key] = key === "data" && fields.data ? `${fields.data}\n${value}` : value;
+  }
+  return fields;
 }
 
 async function poll() {
@@ -76,7 +121,12 @@ async function poll() {
     $("job-error").textContent = e.message;
     return;
   }
-  if (id !== current) return;
+  if (!(await render(id, job)) && id === current) timer = setTimeout(poll, 500);
+}
+
+// Shows ``job`` if it is still the one on the page; true once it has finished.
+async function render(id, job) {
+  if (id !== current) return true;
   const p = job.progress || {};
   $("status").textContent = job.status;
   $("elapsed").textContent = p.elapsed_s == null ? "–" : `${p.elapsed_s.toFixed(1)} s`;
@@ -85,13 +135,11 @@ async function poll() {
   $("message").textContent = p.message || "";
   $("stop").hidden = FINISHED.includes(job.status);
   draw(p.history || []);
-  if (FINISHED.includes(job.status)) {
-    $("job-error").textContent = job.error || "";
-    await results(job);
-    listJobs();
-  } else {
-    timer = setTimeout(poll, 500);
-  }
+  if (!FINISHED.includes(job.status)) return false;
+  $("job-error").textContent = job.error || "";
+  await results(job);
+  listJobs();
+  return true;
 }
 
 function draw(history) {
