@@ -709,8 +709,9 @@ def _warehouse_work(ctx: Context, state: PlanState, d: int, alloc: dict[str, Any
     other = np.minimum(state.other_minutes, np.maximum(reach - used, 0.0))
     used += other
     state.other_minutes = state.other_minutes - other
-    temp = np.zeros(n_w) if temps is None else np.maximum(used - limit, 0.0) / 60.0 / UTILISATION
-    overtime = np.maximum(used - temp * 60.0 * UTILISATION - regular, 0.0) / 60.0 / UTILISATION
+    temp_minutes = np.zeros(n_w) if temps is None else np.where(temps > 0, np.maximum(used - limit, 0.0), 0.0)
+    temp = temp_minutes / 60.0 / UTILISATION
+    overtime = np.maximum(used - temp_minutes - regular, 0.0) / 60.0 / UTILISATION
     labour_cost = float((rostered * ctx.wage).sum() + (overtime * ctx.wage).sum() * costs.overtime_factor)
     labour_cost += float(temp.sum()) * costs.temp_labour_cost_per_hour
     return {"dispatched": dispatched, "rostered_hours": float(rostered.sum()), "overtime_hours": float(overtime.sum()),

@@ -106,6 +106,9 @@ def event_problems(event: Any, scenario: Scenario, where: str) -> list[str]:
         if event.head_count > len(staff):
             problems.append(f"{where}.people: {event.head_count} absent, but {wh} has {len(staff)} employees")
     elif isinstance(event, DemandSurge):
+        if scenario.orders is not None:
+            problems.append(f"{where}.type: the scenario ships its recorded orders (orders.csv); a demand surge "
+                            "cannot change them")  # fmt: skip
         if event.sku is not None and event.sku not in set(scenario.skus["sku"].astype(str)):
             problems.append(f"{where}.sku: unknown SKU {event.sku!r} (not in skus.csv)")
         if event.category is not None and event.category not in categories:
