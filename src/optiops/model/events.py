@@ -46,6 +46,14 @@ class VehicleBreakdown(_Event):
     day: dt.date
     time: str = Field(description="HH:MM.")
 
+    @field_validator("time", mode="before")
+    @classmethod
+    def _sexagesimal(cls, value: object) -> object:
+        # YAML 1.1 reads an unquoted 13:55 as the base-60 number 835: the minutes from midnight
+        if isinstance(value, int) and not isinstance(value, bool):
+            return f"{value // 60:02d}:{value % 60:02d}"
+        return value
+
     @field_validator("time")
     @classmethod
     def _clock(cls, value: str) -> str:

@@ -218,14 +218,14 @@ def _absence(s: Scenario, days: list[dt.date], rng: np.random.Generator) -> Staf
     if sizes.empty:
         return None
     wh = _pick(rng, sorted(sizes.index.astype(str)))
-    people = int(rng.integers(1, max(2, min(4, int(sizes[wh]) // 3 + 1))))
-    return StaffAbsence(warehouse=wh, day=_pick(rng, days), people=min(people, int(sizes[wh])))
+    people = min(int(rng.integers(1, 4)), int(sizes[wh]))
+    return StaffAbsence(warehouse=wh, day=_pick(rng, days), people=people)
 
 
 def _surge(s: Scenario, days: list[dt.date], rng: np.random.Generator) -> DemandSurge:
     k = int(rng.integers(len(days)))
     end = days[min(k + int(rng.integers(0, 3)), len(days) - 1)]
-    announced = days[max(k - int(rng.integers(0, 4)), 0)]
+    announced = days[max(k - int(rng.integers(1, 8)), 0)]  # a sale is announced a few days ahead
     factor = round(float(rng.uniform(1.5, 3.0)), 2)
     if rng.random() < 0.5:
         return DemandSurge(category=_pick(rng, sorted(set(s.skus["category"].astype(str)))), start=days[k], end=end,
