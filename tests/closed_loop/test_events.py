@@ -195,3 +195,29 @@ def test_replay_with_bad_events_exits_2_and_writes_nothing(tmp_path: Path) -> No
     res = CliRunner().invoke(app, ["replay", str(SMALL), "--out", str(out), "--events", str(path), "--days", "1"])
     assert res.exit_code == 2 and "events[0].warehouse: unknown warehouse 'W09'" in res.output
     assert "Traceback" not in res.output and not out.exists()
+
+
+def test_an_unquoted_time_is_read_as_the_time_it_says(small, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "events.yaml"
+    path.write_text("events:\n- {type: vehicle_breakdown, warehouse: W01, vehicle: van, day: 2024-12-05, "
+                    "time: 13:55}\n")  # fmt: skip
+    assert read_events(path, small).events[0].time == "13:55"
+
+
+def test_a_surge_of_recorded_orders_is_refused(small, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "events.yaml"
+    path.write_text("events:\n- {type: demand_surge, sku: SKU01, from: 2024-12-05, to: 2024-12-05, factor: 2}\n")
+    recorded = dataclasses.replace(small, orders=small.demand.head(0))
+    with pytest.raises(InstanceError, match=r"events\[0\].type: the scenario ships its recorded orders"):
+        read_events(path, recorded)
+
+
+def test_cli_replay_with_events_shows_them_in_daily_csv_and_the_report(events_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    args = ["replay", str(SMALL), "--out", str(out), "--events", str(events_file), "--days", "1", "--plans",
+            "baseline", "--time-limit", "0.3", "--workers", "1"]  # fmt: skip
+    res = CliRunner().invoke(app, args)
+    assert res.exit_code == 0, res.output
+    daily = (out / "daily.csv").read_text()
+    assert "late_orders 30%" in daily and "breakdown_stops" in daily.splitlines()[0]
+    assert 'id="events"' in (out / "report.html").read_text()
