@@ -22,12 +22,11 @@ from pathlib import Path
 
 from plan_scenarios import MEDIUM, scenario_for  # this folder's script: the same scenarios
 
-from optiops.bench.runner import append_rows, git_commit, machine, versions
+from optiops.bench.runner import append_rows, git_commit, machine, results_file, versions
 from optiops.closed_loop import ReplayOptions, replay
 from optiops.scenario.events import generate_events
 
-ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "benchmarks" / "results" / "replay-events.jsonl"
+RESULTS = results_file("replay-events")
 
 
 def main() -> None:

@@ -32,21 +32,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from optiops.model.events import (
-    DemandSurge,
-    LateOrders,
-    StaffAbsence,
-    SupplierDelay,
-    VehicleBreakdown,
-    WarehouseOutage,
-    minute_of,
-)
+from optiops.model.events import DemandSurge, minute_of
 from optiops.model.scenario import Scenario
 from optiops.plan.fleet import stop_units
 from optiops.scenario.events import vehicle_of
 
 if TYPE_CHECKING:
     from optiops.closed_loop.engine import Context, PlanState
+    from optiops.model.events import LateOrders, StaffAbsence, SupplierDelay, VehicleBreakdown, WarehouseOutage
     from optiops.plan.orders import DayOrders
     from optiops.plan.routing_step import ScoredPlan
 
