@@ -2,9 +2,9 @@
 
 For each seed the medium scenario is that of ``replay_scenarios.py`` (the shipped folder for seed 1,
 generated afresh with the same configuration for the others); ``generate_events(scenario, N, seed)``
-draws the event mix over its hold-out. Both plans are replayed with and without the events (same
-options, same seed); one JSON line per seed x plan (KPIs without, with, and with minus without) goes
-to benchmarks/results/replay-events.jsonl.
+draws the event mix over the replayed days of its hold-out (``--days``: the first N). Both plans are
+replayed with and without the events (same options, same seed); one JSON line per seed x plan (KPIs
+without, with, and with minus without) goes to benchmarks/results/replay-events.jsonl.
 
     python benchmarks/replay_events.py [--seed 1 --seed 2 --seed 3] [--events 12] [--time-limit 5]
                                        [--workers 1] [--days N] [--daily DIR] [--no-record]
@@ -48,7 +48,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for seed in args.seed or [1, 2, 3]:
             plain = scenario_for(seed, Path(tmp))
-            disrupted = dataclasses.replace(plain, events=generate_events(plain, args.events, seed))
+            replayed = min(args.days or plain.holdout_days, plain.holdout_days)  # the events fall on these days
+            window = dataclasses.replace(plain, days=plain.days - plain.holdout_days + replayed, holdout_days=replayed)
+            disrupted = dataclasses.replace(plain, events=generate_events(window, args.events, seed))
             t0 = time.perf_counter()
             without, with_events = replay(plain, options), replay(disrupted, options)
             wall = time.perf_counter() - t0
