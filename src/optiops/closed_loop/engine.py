@@ -18,8 +18,10 @@ every day, for each plan:
 4. the day's returns are picked up and inspected (the category's processing days) at the zone's
    nearest warehouse.
 
-Every cost of a day is booked on that day (``daily.csv``); every stock movement of every item goes to
-the ledger, which balances: opening + receipts + returns received - written off - shipped = closing.
+The scenario's events (``events.yaml``) apply at their time in both plans
+(:mod:`optiops.closed_loop.events`). Every cost of a day is booked on that day (``daily.csv``); every
+stock movement of every item goes to the ledger, which balances: opening + receipts + returns
+received - written off - shipped = closing.
 """
 
 from __future__ import annotations
