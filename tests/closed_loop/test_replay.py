@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from tests.closed_loop.checks import assert_orders_conserved, assert_stock_balances
 from typer.testing import CliRunner
 
 import optiops
@@ -35,24 +36,11 @@ def result(small):  # type: ignore[no-untyped-def]
 
 
 def test_stock_balances_for_every_item_and_day(result) -> None:  # type: ignore[no-untyped-def]
-    led = result.ledger
-    flow = led["opening"] + led["receipts"] + led["returns_received"] - led["written_off"] - led["shipped"]
-    assert np.allclose(flow, led["closing"])
-    assert (led["closing"] >= 0).all() and (led["written_off"] <= led["returns_received"]).all()
-    # yesterday's closing is today's opening
-    for _, g in led.groupby(["plan", "sku", "warehouse"]):
-        g = g.sort_values("day")
-        assert np.allclose(g["opening"].to_numpy()[1:], g["closing"].to_numpy()[:-1])
+    assert_stock_balances(result.ledger)
 
 
 def test_orders_are_shipped_in_backlog_or_lost(result) -> None:  # type: ignore[no-untyped-def]
-    for _, rows in result.daily.groupby("plan"):
-        orders_in = rows["orders"].sum()
-        shipped = rows["orders_completed"].sum()
-        lost = rows["lost_orders"].sum()
-        backlog = rows["backlog_orders"].iloc[-1]
-        assert shipped + lost + backlog == orders_in
-        assert (rows["orders_on_time"] + rows["late_orders"] == rows["orders_completed"]).all()
+    assert_orders_conserved(result.daily)
 
 
 def test_both_plans_start_from_the_same_state_and_see_the_same_orders(result) -> None:  # type: ignore[no-untyped-def]

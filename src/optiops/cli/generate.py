@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Annotated
 
@@ -28,10 +29,14 @@ def scenario(
         str,
         typer.Option(help="Default prices and mix: 'report' (calibrated to the report, docs/replay.md) or 'legacy'."),
     ] = "report",
+    events: Annotated[
+        int, typer.Option("--events", help="Disruptions drawn into events.yaml (docs/events.md).", min=0)
+    ] = 0,
 ) -> None:
     """Write a realistic e-commerce operation (SKUs, demand, returns, warehouses, fleet, staff, costs) to OUT."""
     from optiops.cli.common import user_errors
     from optiops.scenario import ScenarioConfig, baseline_cost, generate_scenario, write_scenario
+    from optiops.scenario.events import generate_events
 
     if holdout >= days:
         raise typer.BadParameter(f"must be below --days ({days})", param_hint="--holdout")
@@ -42,6 +47,8 @@ def scenario(
         if calibration == "legacy":
             config = config.legacy()
         result = generate_scenario(config, seed)
+        if events:
+            result = dataclasses.replace(result, events=generate_events(result, events, seed))
         written = write_scenario(result, out_dir, compress=gzip)
     size = sum(p.stat().st_size for p in written)
     cost = baseline_cost(result)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Annotated, cast
 
@@ -29,6 +30,9 @@ def replay(
         typer.Option(help="Processes for the routing solves (default: the cores; 1 runs them in this process).", min=1),
     ] = None,
     scheduler: SchedulerOpt = None,
+    events: Annotated[
+        Path | None, typer.Option("--events", help="Events file for both plans (default: the folder's events.yaml).")
+    ] = None,
 ) -> None:
     """Replay the hold-out day by day, closed loop: both plans from the same opening state, one ledger each."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -39,6 +43,7 @@ def replay(
     from optiops.closed_loop.options import Reforecast
     from optiops.closed_loop.write import replay_files, target_checks
     from optiops.io.atomic import write_all
+    from optiops.scenario.events import read_events
     from optiops.scenario.read import read_scenario
 
     executor, address = where_to_run(workers, scheduler)
@@ -49,6 +54,8 @@ def replay(
                                 workers=workers, address=address,
                                 routing_iterations=routing_iterations or None)  # fmt: skip
         scenario = read_scenario(folder)
+        if events is not None:
+            scenario = dataclasses.replace(scenario, events=read_events(events, scenario))
         with Progress(TextColumn("replay"), BarColumn(), TextColumn("{task.completed}/{task.total} days"),
                       TimeElapsedColumn(), console=Console(stderr=True), transient=True) as bar:  # fmt: skip
             task = bar.add_task("days", total=None)

@@ -18,8 +18,10 @@ every day, for each plan:
 4. the day's returns are picked up and inspected (the category's processing days) at the zone's
    nearest warehouse.
 
-Every cost of a day is booked on that day (``daily.csv``); every stock movement of every item goes to
-the ledger, which balances: opening + receipts + returns received - written off - shipped = closing.
+The scenario's events (``events.yaml``) apply at their time in both plans
+(:mod:`optiops.closed_loop.events`). Every cost of a day is booked on that day (``daily.csv``); every
+stock movement of every item goes to the ledger, which balances: opening + receipts + returns
+received - written off - shipped = closing.
 """
 
 from __future__ import annotations
@@ -33,6 +35,17 @@ import numpy as np
 import pandas as pd
 
 from optiops.allocation import check_orders
+from optiops.closed_loop.events import (
+    DayEvents,
+    broken_routes,
+    capacity_scenario,
+    day_events,
+    delay_arrivals,
+    event_columns,
+    late_arrivals,
+    surge_lift,
+    surged,
+)
 from optiops.closed_loop.options import ReplayOptions
 from optiops.closed_loop.policies import (
     REVIEW_DAYS,
@@ -175,6 +188,8 @@ def replay(scenario: Scenario, options: ReplayOptions | None = None,
     """
     options = options or ReplayOptions()
     t0 = time.perf_counter()
+    events = scenario.events.events if scenario.events else ()
+    scenario, surge_units = surged(scenario, options.seed)
     ctx = _context(scenario, options)
     timings: dict[str, float] = {}
     opening = _warm_up(ctx)
@@ -182,6 +197,12 @@ def replay(scenario: Scenario, options: ReplayOptions | None = None,
     day_seconds: list[float] = []
     states = {p: _copy_state(opening, p) for p in options.plans}
     n_days = min(options.days or scenario.holdout_days, scenario.holdout_days)
+    dates = pd.date_range(ctx.first_day, periods=n_days)
+    effects: list[DayEvents | None] = (
+        list(day_events(ctx, events, n_days, surge_units.reindex(dates, fill_value=0.0).to_numpy()))
+        if events
+        else [None] * n_days
+    )
     rows: list[dict[str, Any]] = []
     ledgers: list[pd.DataFrame] = []
     notes: list[str] = []
@@ -193,11 +214,14 @@ def replay(scenario: Scenario, options: ReplayOptions | None = None,
             d = ctx.history_days + k
             tic = day_start = time.perf_counter()
             orders = _day_orders(ctx, d)
+            ev = effects[k]
+            if ev is not None:
+                ev.late_orders = late_arrivals(ctx, d, orders, ev.late_share)
             _tick(timings, "orders", tic)
             base_route: dict[str, float] | None = None
             for p in options.plans:
                 row, ledger, route = _play_day(ctx, states[p], d, k, orders, plan_options, pool, base_route,
-                                               timings, notes)  # fmt: skip
+                                               timings, notes, ev)  # fmt: skip
                 if p == "baseline":
                     base_route = route
                 rows.append(row)
@@ -212,6 +236,8 @@ def replay(scenario: Scenario, options: ReplayOptions | None = None,
              "seed": options.seed, "reforecast": options.reforecast,
              "step_seconds": {k: round(v, 2) for k, v in timings.items()}, "opening_seconds": round(opening_s, 2),
              "day_seconds": day_seconds}  # fmt: skip
+    if events:
+        stats["events"] = len(events)
     return ReplayResult(scenario.name, kpis, breakdown, daily, ledger, stats, _dedupe(notes),
                         round(time.perf_counter() - t0, 2))  # fmt: skip
 
@@ -375,10 +401,12 @@ def _position(ctx: Context, state: PlanState, d: int) -> np.ndarray:
     return state.on_hand + state.arrivals[d + 1 :].sum(axis=0) + (state.restock - state.writeoff)[d + 1 :].sum(axis=0)
 
 
-def _order(ctx: Context, state: PlanState, d: int, due: np.ndarray) -> tuple[int, int, int]:
-    """Place the day's purchase orders; (purchase orders, lines, lines the suppliers refused)."""
+def _order(ctx: Context, state: PlanState, d: int, due: np.ndarray,
+           lift: np.ndarray | None = None) -> tuple[int, int, int]:  # fmt: skip
+    """Place the day's purchase orders, ``s`` and ``S`` raised by ``lift``; (purchase orders, lines, refused lines)."""
     g = ctx.grid
-    q = order_quantities(state.policy, _position(ctx, state, d), g.pack, due)
+    policy = state.policy if lift is None else state.policy.shifted(lift)
+    q = order_quantities(policy, _position(ctx, state, d), g.pack, due)
     refused = (q > 0) & ctx.supplier_out[d]
     q[refused] = 0.0  # refused at confirmation: nothing on order
     lines = np.flatnonzero(q > 0)
@@ -482,11 +510,12 @@ def _level(series: np.ndarray) -> float:
 
 def _play_day(
     ctx: Context, state: PlanState, d: int, k: int, orders: DayOrders, plan_options: PlanOptions, pool: Any,
-    base_route: dict[str, float] | None, timings: dict[str, float], notes: list[str],
+    base_route: dict[str, float] | None, timings: dict[str, float], notes: list[str], ev: DayEvents | None = None,
 ) -> tuple[dict[str, Any], pd.DataFrame, dict[str, float]]:  # fmt: skip
-    """One day of one plan: morning, planning, orders, warehouse work, routing, returns, costs."""
+    """One day of one plan: morning, planning, orders, warehouse work, routing, returns, costs; ``ev`` its events."""
     g, sc, costs = ctx.grid, ctx.scenario, ctx.scenario.costs
     opening = state.on_hand.copy()
+    delayed = delay_arrivals(state, d, ev.delays) if ev is not None else 0.0
     receipts, back, written_off = _morning(ctx, state, d)
     _plan_week(ctx, state, d, k, timings)
     tic = time.perf_counter()
@@ -495,9 +524,12 @@ def _play_day(
     else:
         # weekly rules on the week's first day; a line a supplier refused is asked for again every day
         due = (k % REVIEW_DAYS == 0) | (state.policy.review <= 1) | state.refused
-    purchase_orders, po_lines, refused = _order(ctx, state, d, due)
+    lift = surge_lift(ctx, state, d, k, ev) if ev is not None and state.name == "optimised" else None
+    if lift is not None:
+        due = due | (lift > 0)  # a surge announced: the items it lifts are reviewed today
+    purchase_orders, po_lines, refused = _order(ctx, state, d, due, lift)
     tic = _tick(timings, "replenishment", tic)
-    alloc = _allocate(ctx, state, orders, plan_options, notes)
+    alloc = _allocate(ctx, state, orders, plan_options, notes, ev)
     tic = _tick(timings, f"allocation_{state.name}", tic)
     shipped = alloc["shipped_items"]
     state.on_hand -= shipped
@@ -505,9 +537,9 @@ def _play_day(
         raise OptiopsError(f"{state.name}: allocation shipped more than on hand on day {d}")
     state.seen[d] = shipped + alloc["lost_items"]
     returned_units, carrier_returns = _returns(ctx, state, d)
-    work = _warehouse_work(ctx, state, d, alloc, returned_units)
+    work = _warehouse_work(ctx, state, d, alloc, returned_units, ev)
     tic = _tick(timings, "warehouse_work", tic)
-    route, on_time_stops = _route(ctx, state, orders, work["dispatched"], plan_options, pool, base_route)
+    route, on_time_stops = _route(ctx, state, orders, work["dispatched"], plan_options, pool, base_route, ev)
     _tick(timings, f"routing_{state.name}", tic)
     late, on_time, completed = _close_orders(ctx, state, d, orders, work["dispatched"], alloc, on_time_stops)
     wh_fixed = float(sc.warehouses["fixed_cost_per_day"].sum())
@@ -541,6 +573,8 @@ def _play_day(
         "cost_labour": work["labour_cost"], "cost_warehouse_fixed": wh_fixed,
         "lost_sales_value": float((alloc["lost_items"] * g.price).sum() * costs.shortage_cost_share),
     }  # fmt: skip
+    if ev is not None:
+        row.update(event_columns(ctx, ev, work["temp_hours"], int(route["breakdown_stops"]), delayed))
     row["cost_total"] = sum(row[f"cost_{p}"] for p in COST_PARTS)
     ledger = _ledger(ctx, state, d, opening, receipts, back, written_off, shipped)
     return row, ledger, route
@@ -571,10 +605,15 @@ def _stock_frame(ctx: Context, on_hand: np.ndarray) -> pd.DataFrame:
 
 
 def _allocate(ctx: Context, state: PlanState, orders: DayOrders, plan_options: PlanOptions,
-              notes: list[str]) -> dict[str, Any]:  # fmt: skip
-    """Allocate the day's lines from stock on hand by the plan's rule; what ships, what is lost, at what cost."""
+              notes: list[str], ev: DayEvents | None = None) -> dict[str, Any]:  # fmt: skip
+    """Allocate the day's lines from stock on hand by the plan's rule; what ships, what is lost, at what cost.
+
+    On a day of a warehouse outage both rules see the reduced capacity (:func:`capacity_scenario`).
+    """
     g, n_w = ctx.grid, len(ctx.grid.warehouses)
     sc = dataclasses.replace(ctx.scenario, stock=_stock_frame(ctx, state.on_hand))
+    if ev is not None:
+        sc = capacity_scenario(ctx, sc, ev)
     carrier = carrier_matrices(sc)
     arr = day_order_arrays(sc, orders, carrier)
     line_wh = baseline_allocation(arr, carrier.road_km, lose_unheld=True)  # the stock on hand rations the day
@@ -623,10 +662,14 @@ def _allocate(ctx: Context, state: PlanState, orders: DayOrders, plan_options: P
     return out
 
 
-def _warehouse_work(ctx: Context, state: PlanState, d: int, alloc: dict[str, Any], returned: float) -> dict[str, Any]:
+def _warehouse_work(ctx: Context, state: PlanState, d: int, alloc: dict[str, Any], returned: float,
+                    ev: DayEvents | None = None) -> dict[str, Any]:  # fmt: skip
     """Do the day's work in every warehouse within its roster, then overtime; carry the rest.
 
     Parcels go first in order of arrival (yesterday's backlog, then today's), then receipts and returns.
+    Events (``ev``): absent people's hours are not worked, an outage removes its share of the hours,
+    parcels of orders that came after the cut-off wait for tomorrow; the optimised plan calls in
+    temporary staff for the absent hours when work would otherwise wait.
     """
     g, costs = ctx.grid, ctx.scenario.costs
     n_w = len(g.warehouses)
@@ -642,31 +685,48 @@ def _warehouse_work(ctx: Context, state: PlanState, d: int, alloc: dict[str, Any
     state.other_minutes += state.inbound[d] * sec["inbound"] / 60.0 + state.returned[d] * sec["return"] / 60.0
     day_of_week = d - state.roster_day
     rostered = np.array([state.rosters[w].hours_per_day[min(day_of_week, 6)] for w in g.warehouses])
+    late: frozenset[str] = frozenset()
+    if ev is not None:
+        rostered = np.maximum(rostered - ev.absent_hours, 0.0)
+        late = ev.late_orders
     regular = rostered * 60.0 * UTILISATION
+    if ev is not None:
+        regular = regular * (1.0 - ev.capacity_lost)
     limit = regular * (1.0 + costs.overtime_cap_share)
+    temps = ev.absent_hours * 60.0 * UTILISATION if ev is not None and state.name == "optimised" else None
+    reach = limit if temps is None else limit + temps
     used = np.zeros(n_w)
     blocked = np.zeros(n_w, dtype=bool)  # first in, first out: nothing after a parcel that waits ships today
     dispatched, waiting = [], []
     for p in state.pending:
-        if not blocked[p.warehouse] and used[p.warehouse] + p.minutes <= limit[p.warehouse] + 1e-9:
+        if p.day == d and p.order in late:
+            waiting.append(p)  # came after the cut-off: packed for tomorrow's dispatch
+        elif not blocked[p.warehouse] and used[p.warehouse] + p.minutes <= reach[p.warehouse] + 1e-9:
             used[p.warehouse] += p.minutes
             dispatched.append(p)
         else:
             blocked[p.warehouse] = True
             waiting.append(p)
     state.pending = waiting
-    other = np.minimum(state.other_minutes, np.maximum(limit - used, 0.0))
+    other = np.minimum(state.other_minutes, np.maximum(reach - used, 0.0))
     used += other
     state.other_minutes = state.other_minutes - other
-    overtime = np.maximum(used - regular, 0.0) / 60.0 / UTILISATION
+    temp_minutes = np.zeros(n_w) if temps is None else np.where(temps > 0, np.maximum(used - limit, 0.0), 0.0)
+    temp = temp_minutes / 60.0 / UTILISATION
+    overtime = np.maximum(used - temp_minutes - regular, 0.0) / 60.0 / UTILISATION
     labour_cost = float((rostered * ctx.wage).sum() + (overtime * ctx.wage).sum() * costs.overtime_factor)
+    labour_cost += float(temp.sum()) * costs.temp_labour_cost_per_hour
     return {"dispatched": dispatched, "rostered_hours": float(rostered.sum()), "overtime_hours": float(overtime.sum()),
-            "labour_cost": labour_cost}  # fmt: skip
+            "labour_cost": labour_cost, "temp_hours": float(temp.sum())}  # fmt: skip
 
 
 def _route(ctx: Context, state: PlanState, orders: DayOrders, dispatched: list[Pending], plan_options: PlanOptions,
-           pool: Any, base_route: dict[str, float] | None) -> tuple[dict[str, float], set[str]]:  # fmt: skip
-    """Route the parcels dispatched today and the day's pickups; the KPI parts and the on-time customer points."""
+           pool: Any, base_route: dict[str, float] | None,
+           ev: DayEvents | None = None) -> tuple[dict[str, float], set[str]]:  # fmt: skip
+    """Route the parcels dispatched today and the day's pickups; the KPI parts and the on-time customer points.
+
+    A vehicle that breaks down (``ev``) leaves the stops it had not started to the carrier, late.
+    """
     sc = ctx.scenario
     price = skip_price(sc.costs)
     all_orders = _known_orders(state, orders)
@@ -691,6 +751,13 @@ def _route(ctx: Context, state: PlanState, orders: DayOrders, dispatched: list[P
                     and any(lo - 1e-6 <= v.start <= hi + 1e-6 for lo, hi in windows[v.node])
                 ):
                     on_time.add(v.node)
+    if ev is not None:
+        moved, units = broken_routes(instances, scored, ev.breakdowns)
+        stops = kpis["stops"]
+        kpis["on_time_rate"] -= len(moved & on_time) / stops if stops else 0.0
+        kpis["carrier_units"] += units
+        kpis["breakdown_stops"] = float(len(moved))
+        on_time -= moved
     return kpis, on_time
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from optiops.closed_loop.engine import COST_PARTS, KPI_KEYS, ReplayResult
+from optiops.closed_loop.events import EVENT_COLUMNS
 from optiops.plan.pipeline import target_checks as plan_target_checks
 
 
@@ -123,6 +124,7 @@ def replay_report(result: ReplayResult, figures: dict[str, bytes]) -> str:
     cost_table = _table(["part (per order)", *plans], cost_rows)
     stats = _table(["statistic", "value"], [[k, json.dumps(v, default=str)] for k, v in result.stats.items()])
     notes = "".join(f'<p class="note">{html.escape(n)}</p>' for n in result.notes[:30])
+    events = _events_section(result.daily)
     charts = "".join(_img(k, v) for k, v in figures.items())
     title = f"optiops replay: {html.escape(result.scenario)}"
     return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
@@ -130,5 +132,17 @@ def replay_report(result: ReplayResult, figures: dict[str, bytes]) -> str:
             f'<p class="note">{result.stats.get("days")} days replayed in {result.runtime_s:.1f} s.</p>'
             f'<section id="kpis"><h2>KPIs over the replayed days</h2>{kpi_table}</section>'
             f'<section id="costs"><h2>Cost per order by part</h2>{cost_table}</section>'
-            f'<section id="days"><h2>Day by day</h2>{charts}</section>'
+            f'<section id="days"><h2>Day by day</h2>{charts}</section>{events}'
             f'<section id="stats"><h2>Statistics</h2>{stats}{notes}</section></body></html>')  # fmt: skip
+
+
+def _events_section(daily: pd.DataFrame) -> str:
+    """The days with events and what they did to each plan (empty without events)."""
+    from optiops.report.html import _table
+
+    if "events" not in daily.columns:
+        return ""
+    hit = daily[daily["events"].fillna("") != ""]
+    cols = [c for c in EVENT_COLUMNS if c != "events"]
+    rows = [[r["day"], r["plan"], str(r["events"]), *[r[c] for c in cols]] for _, r in hit.iterrows()]
+    return f'<section id="events"><h2>Events</h2>{_table(["day", "plan", "events", *cols], rows)}</section>'

@@ -19,6 +19,8 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from optiops.model.events import Events
+
 ColumnKind = Literal["str", "int", "float", "date"]
 
 
@@ -354,7 +356,8 @@ class Scenario:
 
     Every table attribute is a pandas frame with the columns of its :data:`TABLES` spec, in that order;
     ``config`` is the generator configuration (a plain mapping; empty for a hand-made folder);
-    ``orders`` the recorded order lines of :data:`ORDERS_TABLE` (``time`` as ``datetime64``), or ``None``.
+    ``orders`` the recorded order lines of :data:`ORDERS_TABLE` (``time`` as ``datetime64``), or ``None``;
+    ``events`` the disruptions of the hold-out (``events.yaml``), or ``None``.
     """
 
     name: str
@@ -378,6 +381,7 @@ class Scenario:
     staff: pd.DataFrame
     labour_standards: pd.DataFrame
     orders: pd.DataFrame | None = None
+    events: Events | None = None
 
     @property
     def end(self) -> dt.date:

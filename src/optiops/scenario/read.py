@@ -21,6 +21,7 @@ import yaml
 
 from optiops.exceptions import InstanceError
 from optiops.model.scenario import DRIVERS, ORDERS_TABLE, TABLE_BY_NAME, TABLES, Column, Costs, Scenario, TableSpec
+from optiops.scenario.events import EVENTS_FILE, read_events
 from optiops.scenario.orders import recorded_orders
 from optiops.scenario.write import COSTS_FILE, HISTORY_FILE, SCENARIO_FILE, history_frame
 
@@ -33,8 +34,8 @@ def read_scenario(folder: str | Path) -> Scenario:
     Parameters
     ----------
     folder : str or Path
-        Folder holding ``scenario.yaml``, ``costs.yaml`` and the CSV tables (``history.csv`` and
-        ``orders.csv`` are optional); any CSV may be gzipped instead (``demand.csv.gz``).
+        Folder holding ``scenario.yaml``, ``costs.yaml`` and the CSV tables (``history.csv``,
+        ``orders.csv`` and ``events.yaml`` are optional); any CSV may be gzipped instead (``demand.csv.gz``).
 
     Returns
     -------
@@ -64,6 +65,8 @@ def read_scenario(folder: str | Path) -> Scenario:
         orders = _read_table(orders_path, ORDERS_TABLE)
         _raise(_references(ORDERS_TABLE, {**tables, ORDERS_TABLE.name: orders}), orders_path)
         scenario = dataclasses.replace(scenario, orders=recorded_orders(scenario, orders, orders_path))
+    if (folder / EVENTS_FILE).is_file():
+        scenario = dataclasses.replace(scenario, events=read_events(folder / EVENTS_FILE, scenario))
     return scenario
 
 
@@ -187,7 +190,7 @@ def _text(value: Any) -> str:
     return value.date().isoformat() if isinstance(value, pd.Timestamp) else str(value)
 
 
-def _scenario(meta: dict[str, Any], costs: Costs, tables: dict[str, pd.DataFrame], source: str) -> Scenario:
+def _scenario(meta: dict[str, Any], costs: Costs, tables: dict[str, Any], source: str) -> Scenario:
     """The Scenario from the metadata of ``scenario.yaml`` and the parsed tables."""
     problems = [f"{key}: missing" for key in ("name", "start", "days", "holdout_days") if key not in meta]
     _raise(problems, source)

@@ -18,6 +18,7 @@ import yaml
 
 from optiops.io.atomic import write_all
 from optiops.model.scenario import ORDERS_TABLE, TABLES, Scenario
+from optiops.scenario.events import EVENTS_FILE, events_yaml
 
 SCENARIO_FILE, COSTS_FILE, HISTORY_FILE = "scenario.yaml", "costs.yaml", "history.csv"
 FOLDER_FILES = (SCENARIO_FILE, COSTS_FILE, HISTORY_FILE, *(t.file for t in TABLES))
@@ -38,7 +39,8 @@ def scenario_files(scenario: Scenario, compress: bool = False) -> dict[str, byte
     Returns
     -------
     dict of str to bytes
-        ``scenario.yaml``, ``costs.yaml``, one CSV per table and ``history.csv``.
+        ``scenario.yaml``, ``costs.yaml``, one CSV per table and ``history.csv``; ``orders.csv`` and
+        ``events.yaml`` when the scenario has them.
     """
     header = "".join(f"#   {name}: {_DESCRIPTIONS[name]}\n" for name in FOLDER_FILES)
     files = {
@@ -51,6 +53,8 @@ def scenario_files(scenario: Scenario, compress: bool = False) -> dict[str, byte
     files[HISTORY_FILE] = _csv(history_frame(scenario))
     if scenario.orders is not None:
         files[ORDERS_TABLE.file] = orders_csv(scenario.orders)
+    if scenario.events is not None and scenario.events.events:
+        files[EVENTS_FILE] = events_yaml(scenario.events)
     if compress:
         return {f"{name}.gz" if name in DAILY_FILES else name: _gzip(name, data) if name in DAILY_FILES
                 else data for name, data in files.items()}  # fmt: skip
@@ -79,7 +83,8 @@ def write_scenario(scenario: Scenario, folder: str | Path, compress: bool = Fals
     folder = Path(folder)
     files = {folder / name: data for name, data in scenario_files(scenario, compress).items()}
     names = (*FOLDER_FILES, ORDERS_TABLE.file)
-    write_all(files, stale=tuple(folder / name for name in (*names, *(f"{n}.gz" for n in names))))
+    stale = (*names, *(f"{n}.gz" for n in names), EVENTS_FILE)
+    write_all(files, stale=tuple(folder / name for name in stale))
     return list(files)
 
 
