@@ -79,7 +79,7 @@ def run_plan(scenario: Scenario, options: PlanOptions | None = None, horizon: in
     horizon
         Hold-out days to judge (default: all of them).
     """
-    from optiops.plan.allocation_step import allocation_step
+    from optiops.plan.allocation_step import allocation_step, ration_to_stock
     from optiops.plan.forecast_step import forecast_step
     from optiops.plan.inventory_step import inventory_step
     from optiops.plan.labour_step import labour_step
@@ -90,8 +90,8 @@ def run_plan(scenario: Scenario, options: PlanOptions | None = None, horizon: in
     t0 = time.perf_counter()
     scenario = with_horizon(scenario, horizon)
     steps = [forecast_step(scenario, options), inventory_step(scenario, options)]
-    orders = next_day_orders(scenario, options)
-    allocation = allocation_step(scenario, options, orders)
+    orders, short = ration_to_stock(scenario, next_day_orders(scenario, options))
+    allocation = allocation_step(scenario, options, orders, short)
     steps += [allocation, routing_step(scenario, options, orders, allocation), labour_step(scenario, options)]
     kpis, breakdown = scenario_kpis(scenario, {s.name: s for s in steps})
     return PlanResult(scenario.name, tuple(steps), kpis, breakdown, round(time.perf_counter() - t0, 2))
