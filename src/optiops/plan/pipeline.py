@@ -26,6 +26,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from optiops.exceptions import InstanceError
 from optiops.model.scenario import Scenario
 from optiops.plan.base import PlanOptions, StepResult
 from optiops.scenario.config import config_from_dict
@@ -60,10 +61,19 @@ class PlanResult:
 
 
 def with_horizon(scenario: Scenario, horizon: int | None) -> Scenario:
-    """The scenario judged on its first ``horizon`` hold-out days only (later days dropped)."""
-    if horizon is None or horizon >= scenario.holdout_days:
+    """The scenario judged on its first ``horizon`` hold-out days only (later days dropped).
+
+    Raises
+    ------
+    InstanceError
+        A horizon below one day or beyond the scenario's hold-out (there is nothing to judge it on).
+    """
+    if horizon is None:
         return scenario
-    cut = scenario.holdout_days - max(1, horizon)
+    if not 1 <= horizon <= scenario.holdout_days:
+        raise InstanceError(f"{horizon} days: the scenario {scenario.name!r} holds {scenario.holdout_days} hold-out "
+                            f"day(s) to judge a plan on; choose 1 to {scenario.holdout_days}", "--horizon")  # fmt: skip
+    cut = scenario.holdout_days - horizon
     return dataclasses.replace(scenario, days=scenario.days - cut, holdout_days=scenario.holdout_days - cut)
 
 
