@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 from pathlib import Path
@@ -126,6 +127,26 @@ def test_orders_that_disagree_with_demand_are_rejected(export: Path, network: Pa
     orders.to_csv(tmp_path / "s" / "orders.csv", index=False)
     with pytest.raises(InstanceError, match=r"orders.csv: column 'quantity': .* but demand.csv has"):
         read_scenario(tmp_path / "s")
+
+
+def _stock_csv(lines: pd.DataFrame, network: Path, folder: Path) -> str:
+    write_import(import_orders([write_export(lines, folder.with_suffix(".csv"))], ImportOptions(network=network,
+                                                                                                holdout=5)),
+                 folder, compress=False)  # fmt: skip
+    return (folder / "stock.csv").read_text()
+
+
+@pytest.mark.parametrize("leaks", [False, True], ids=["hold-out", "history"])
+def test_opening_stock_reads_no_hold_out_line(network: Path, tmp_path: Path, leaks: bool) -> None:
+    """A large line on the last hold-out day leaves stock.csv as it was; the same line in the history raises it."""
+    lines = export_lines()
+    day = lines["InvoiceDate"].min() if leaks else lines["InvoiceDate"].max()
+    big = pd.DataFrame([["999999", "10007", "item", 600, day, 2.5, "17850", "United Kingdom"]], columns=HEADER)
+    plain = _stock_csv(lines, network, tmp_path / "plain")
+    with_big = _stock_csv(pd.concat([lines, big], ignore_index=True), network, tmp_path / "big")
+    assert (with_big != plain) is leaks
+    stock = pd.read_csv(io.StringIO(with_big), dtype={"sku": str})
+    assert (stock.loc[(stock["sku"] == "10007") & (stock["warehouse"] == "UK1"), "on_hand"].item() >= 600) is leaks
 
 
 def test_intermittent_share_counts_from_first_sale() -> None:

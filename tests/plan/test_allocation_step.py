@@ -8,8 +8,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from optiops.exceptions import InfeasibleError
 from optiops.model.scenario import Scenario
-from optiops.plan.allocation_step import baseline_allocation, carrier_matrices, day_order_arrays
+from optiops.plan.allocation_step import (
+    allocation_step,
+    baseline_allocation,
+    carrier_matrices,
+    day_order_arrays,
+    ration_to_stock,
+)
 from optiops.plan.base import PlanOptions, StepResult
 from optiops.plan.orders import DayOrders, next_day, next_day_orders
 
@@ -68,6 +75,25 @@ def test_both_plans_ship_every_line_once(small_allocation: StepResult, small_ord
         assert rows["warehouse"].notna().all()
         assert not rows.duplicated(["order", "line"]).any()
     assert not [n for n in small_allocation.notes if "breaks a rule" in n]
+
+
+def test_lines_beyond_the_stock_are_short_in_both_plans(small: Scenario, small_orders: DayOrders,
+                                                       plan_options: PlanOptions) -> None:  # fmt: skip
+    """A SKU out of stock everywhere: its lines are short, the rest ship, instead of an infeasible day."""
+    sku = small_orders.lines["sku"].value_counts().index[0]
+    empty = dataclasses.replace(small, stock=small.stock.assign(
+        on_hand=small.stock["on_hand"].where(small.stock["sku"] != sku, 0)))  # fmt: skip
+    with pytest.raises(InfeasibleError):
+        allocation_step(empty, plan_options, small_orders)
+    kept, short = ration_to_stock(empty, small_orders)
+    assert set(short["sku"]) == {sku} and len(short) == (small_orders.lines["sku"] == sku).sum()
+    assert len(kept.lines) + len(short) == len(small_orders.lines)
+    assert set(kept.orders["order"]) == set(kept.lines["order"])
+    result = allocation_step(empty, plan_options, kept, short)
+    assert result.stats["short_lines"] == len(short) and any("short" in n for n in result.notes)
+    table = result.tables["allocation.csv"]
+    assert (table["plan"] == "optimised").sum() == len(kept.lines) and table["warehouse"].notna().all()
+    assert ration_to_stock(small, small_orders)[0] is small_orders
 
 
 def test_mip_costs_no_more_than_the_baseline(small_allocation: StepResult) -> None:

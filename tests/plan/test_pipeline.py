@@ -25,7 +25,7 @@ from optiops.plan.inventory_step import (
     supplier_groups,
 )
 from optiops.plan.labour_step import labour_step
-from optiops.plan.pipeline import EXTRA_KPI_KEYS, KPI_KEYS, combine_kpis, target_checks
+from optiops.plan.pipeline import EXTRA_KPI_KEYS, KPI_KEYS, combine_kpis, target_checks, with_horizon
 from optiops.scenario.read import read_scenario
 
 SMALL = Path(__file__).resolve().parents[2] / "instances" / "scenarios" / "small"
@@ -92,6 +92,30 @@ def test_flexible_shifts_never_pay_more_than_fixed_ones(small) -> None:  # type:
     assert r.optimised["labour_hours"] <= r.baseline["labour_hours"] + 1e-9
     assert r.optimised["units_shipped"] == r.baseline["units_shipped"] > 0
     assert r.optimised["units_per_labour_hour"] >= r.baseline["units_per_labour_hour"]
+
+
+@pytest.mark.parametrize("horizon", [1, 2])
+def test_staffing_of_a_horizon_shorter_than_a_week_is_judged_on_its_days(small, horizon: int) -> None:  # type: ignore[no-untyped-def]
+    """--horizon 1 or 2: the week's roster judged on those days, paid hours and units of those days only."""
+    short = with_horizon(small, horizon)
+    r = labour_step(short, PlanOptions(time_limit=2.0))
+    first = small.calendar.loc[small.calendar["holdout"] == 1, "ds"].sort_values().iloc[:horizon]
+    assert r.optimised["units_shipped"] == pytest.approx(small.demand.loc[small.demand["ds"].isin(first), "y"].sum())
+    assert r.optimised["labour_hours"] > 0 and r.baseline["labour_hours"] > 0  # per-day head counts may differ
+    assert 0 <= r.optimised["hour_coverage"] <= 1 and 0 <= r.optimised["service_within_target"] <= 1
+    week = labour_step(with_horizon(small, 7), PlanOptions(time_limit=2.0))
+    assert r.baseline["labour_hours"] < week.baseline["labour_hours"]
+
+
+@pytest.mark.parametrize("horizon", ["0", "29"])
+def test_plan_cli_refuses_a_horizon_beyond_the_hold_out(tmp_path: Path, horizon: str) -> None:
+    """A horizon outside 1 .. the hold-out days: exit 2 naming --horizon and the reason, nothing written."""
+    res = CliRunner().invoke(app, ["plan", str(SMALL), "--out", str(tmp_path / "out"), "--horizon", horizon])
+    assert res.exit_code == 2, res.output
+    text = " ".join(res.output.split())
+    assert "--horizon" in text or "'--horizon'" in text
+    assert horizon == "0" or "28 hold-out day(s)" in text
+    assert not (tmp_path / "out").exists()
 
 
 def step(name: str, **both: float) -> StepResult:

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
+import pytest
 from tests.service.helpers import ROUTING, routing_document, wait_for
 
 
@@ -68,6 +72,43 @@ def test_delete_stops_a_running_job_and_keeps_its_best_plan(app_client: Any) -> 
     assert job["status"] == "stopped" and "plan.json" in job["files"], job
     assert job["finished"] - job["started"] < 30
     assert app_client.get(f"/v1/jobs/{job_id}/plan").json()["kind"] == "routing-plan"
+
+
+DATA = Path(os.environ.get("OPTIOPS_DATA", Path(__file__).resolve().parents[3] / "shared" / "benchmarks"))
+CAPB = DATA / "facility" / "capb.txt"
+
+
+@pytest.fixture()
+def patient_client(tmp_path: Path) -> Iterator[Any]:
+    """The app with 30 s of grace after a stop request (the suite's 5 s is short for a plan on a loaded machine)."""
+    from tests.service.helpers import test_client_class
+
+    from optiops.service.app import Settings, create_app
+
+    app = create_app(Settings(data=tmp_path / "data", workers=1, max_body=2_000_000, stop_grace_s=30.0))
+    with test_client_class()(app) as client:
+        yield client
+
+
+@pytest.mark.skipif(not CAPB.is_file(), reason="shared OR-Library data absent")
+def test_delete_stops_a_facility_solve_and_keeps_its_best_plan(patient_client: Any) -> None:
+    """DELETE on a running facility solve (OR-Library capb, minutes to prove) keeps its best plan, checked."""
+    import time
+
+    from optiops.io.orlib import load_facility
+
+    app_client = patient_client
+
+    doc = load_facility(CAPB, 5000).model_dump(mode="json", exclude_none=True)
+    body = {"instance": doc, "options": {"time_limit": 120, "backend": "highs", "plots": False}}
+    job_id = app_client.post("/v1/jobs", json=body).json()["id"]
+    wait_for(app_client, job_id, until=("running",))
+    time.sleep(1)
+    assert app_client.delete(f"/v1/jobs/{job_id}").status_code == 200
+    job = wait_for(app_client, job_id, timeout=30)
+    assert job["status"] == "stopped" and "plan.json" in job["files"], job
+    assert job["kpis"]["feasible"] is True and job["kpis"]["status"] == "feasible"
+    assert job["finished"] - job["started"] < 30  # not the 120 s limit, nor the 30 s grace after the stop
 
 
 def wait_for_best(client: Any, job_id: str) -> None:

@@ -51,6 +51,7 @@ from optiops.solvers import (
 
 Linking = Literal["strong", "aggregate"]
 Presolve = Literal["lagrangian", "off"]
+STOPPED_LIMIT = 0.01  # seconds a MIP still gets once the run is stopped (a backend needs a positive limit)
 AUTO_ORDER = ("highs", "scip", "cbc", "cpsat")  # strongest first, measured on allocation-orlib
 DROP_BELOW = 1e-7  # allocation shares below this are solver noise, not part of the plan
 OPTIMAL_GAP = 1e-5  # a backend's "optimal" is believed up to this gap between the plan's cost and the bound
@@ -311,6 +312,8 @@ class _Run:
         :data:`FROM_PLAN_PARAMS` (under any ``params`` of the options).
         """
         limit = self.left() if time_limit is None else time_limit
+        if self.options.stop is not None and self.options.stop():
+            limit = STOPPED_LIMIT  # stopped from outside: the backend only hands back what it has
         params = (
             {**FROM_PLAN_PARAMS.get(self.mip.name, {}), **self.options.params} if from_plan else self.options.params
         )
@@ -335,7 +338,8 @@ class _Run:
     def reduced(self) -> tuple[MipResult, FacilityModel]:
         """Lagrangian bound and plans, a MIP over the best-ranked warehouses, then the reduced MIP."""
         share = None if self.options.time_limit is None else LAGRANGE_SHARE * self.options.time_limit
-        lag = lagrangian(self.arr, None if share is None else self.t0 + share, rel_gap=self.options.rel_gap)
+        lag = lagrangian(self.arr, None if share is None else self.t0 + share, rel_gap=self.options.rel_gap,
+                         stop=self.options.stop)  # fmt: skip
         self.bound = lag.bound
         self.stats.update(lagrange_s=lag.seconds, lagrange_iterations=lag.iterations)
         if lag.shares is not None:

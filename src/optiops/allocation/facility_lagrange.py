@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -176,6 +177,7 @@ def transport(
 
 def lagrangian(
     arr: FacilityArrays, deadline: float | None = None, upper: float = math.inf, rel_gap: float = 1e-6,
+    stop: Callable[[], bool] | None = None,
 ) -> LagrangeResult:  # fmt: skip
     """Subgradient search for the best Lagrangian bound, reading plans off the way.
 
@@ -189,6 +191,8 @@ def lagrangian(
         Cost of a known plan, if any (a target for the step size).
     rel_gap : float
         Stop once the best plan is within this share of the bound.
+    stop : callable, optional
+        ``stop()`` returning true ends the search (the bound and plan so far are returned).
 
     Returns
     -------
@@ -223,7 +227,7 @@ def lagrangian(
                 upper, best_open, best_shares = plan[0], y.copy(), plan[1]
         if upper - best <= rel_gap * abs(upper) or theta < MIN_THETA:
             break
-        if deadline is not None and time.perf_counter() >= deadline:
+        if (deadline is not None and time.perf_counter() >= deadline) or (stop is not None and stop()):
             break
         g = 1.0 - (x * y[:, None]).sum(axis=0)
         norm = float(g @ g)

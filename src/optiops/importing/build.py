@@ -16,9 +16,8 @@
   warehouse is nearest to (trading days), staff contracted for the ``sizing_quantile`` workload of
   the trading days by the labour standards. Opening stock = ``cover_days`` x mean daily units (from
   the SKU's first sale), but at least the largest line of the SKU recorded in the warehouse's zones
-  over the whole export, hold-out included (a look-ahead only the plan's first day sees):
-  ``optiops plan`` allocates the first hold-out day from this stock, and a wholesale line larger than
-  every shelf would make that day infeasible (the replay plays stock from its own replenishment).
+  before the hold-out, so that a wholesale line seen before fits on the shelf; the hold-out's own
+  lines are never looked at (the plan is judged on them).
 """
 
 from __future__ import annotations
@@ -230,8 +229,9 @@ def _operations(cfg: ScenarioConfig, specs: tuple[WarehouseSpec, ...], wh_xy: np
     np.add.at(returned, (ret["zone"].map(zone_of).to_numpy(dtype=np.int64), ret["ds"].map(day_index).to_numpy(
         dtype=np.int64)), ret["y"].to_numpy(dtype=float))  # fmt: skip
     sku_index = {s: i for i, s in enumerate(skus["sku"])}
+    past = orders[orders["time"].dt.normalize().isin(set(history))]  # no hold-out line may size the stock
     on_hand = np.maximum(np.round(cfg.stock.cover_days * _mean_daily(hist, history, sku_index, n_w)),
-                         _largest_line(orders, sku_index, zone_of, n_w)).astype(np.int64)  # fmt: skip
+                         _largest_line(past, sku_index, zone_of, n_w)).astype(np.int64)  # fmt: skip
     stock = pd.DataFrame({"sku": np.repeat(skus["sku"].to_numpy(), n_w), "warehouse": np.tile(ids, len(skus)),
                           "on_hand": on_hand.ravel()})  # fmt: skip
     g = cfg.geography
@@ -264,7 +264,7 @@ def _mean_daily(hist: pd.DataFrame, history: pd.Series, sku_index: dict[str, int
 
 
 def _largest_line(orders: pd.DataFrame, sku_index: dict[str, int], zone_of: dict[str, int], n_w: int) -> np.ndarray:
-    """(S, W) the largest recorded line of each SKU among the zones each warehouse is nearest to."""
+    """(S, W) the largest line in ``orders`` of each SKU among the zones each warehouse is nearest to."""
     out = np.zeros((len(sku_index), n_w))
     np.maximum.at(out, (orders["sku"].map(sku_index).to_numpy(dtype=np.int64),
                         orders["zone"].map(zone_of).to_numpy(dtype=np.int64)),

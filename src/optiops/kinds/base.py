@@ -88,8 +88,8 @@ class Options:
     ``time_limit`` ``None`` is the kind's :attr:`ProblemKind.default_time_limit`; ``threads`` are MIP
     threads, CP-SAT workers or parallel neighbourhoods; ``presolve`` is the facility presolve
     (``lagrangian`` or ``off``); ``rounding`` the routing metric; ``progress(elapsed_s, best)`` is
-    called by routing backends as they improve; ``stop()`` returning true asks a routing backend to
-    end its search early and return the best plan found so far.
+    called by routing backends as they improve; ``stop()`` returning true asks a routing backend, or
+    the facility kind's HiGHS solves, to end the search early and return the best plan found so far.
     """
 
     backend: str = "auto"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from optiops.kinds.base import (
@@ -49,8 +50,8 @@ class FacilityKind(ProblemKind):
         from optiops.allocation.facility import Presolve
 
         presolve: Presolve = "off" if options.presolve == "off" else "lagrangian"
-        return plan_result(self.name, solve_facility(instance, options.backend, mip_options(self, options),
-                                                     presolve=presolve))  # fmt: skip
+        mip = dataclasses.replace(mip_options(self, options), stop=options.stop)  # DELETE keeps the best plan
+        return plan_result(self.name, solve_facility(instance, options.backend, mip, presolve=presolve))
 
     def check(self, instance: FacilityInstance, plan: FacilityPlan, options: Options | None = None) -> Check:
         from optiops.allocation import check_facility

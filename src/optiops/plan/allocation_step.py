@@ -1,8 +1,9 @@
 """Allocation step of the network plan: which warehouse ships which order line of the next day.
 
 Both plans ship the same orders (:func:`optiops.plan.orders.next_day_orders`) from the day's stock
-(``stock.csv``), within each warehouse's ``order_capacity_per_day`` parcels, and are priced and
-checked by the same independent checker (:func:`optiops.allocation.check_orders`):
+(``stock.csv``; a line no warehouse holds whole is short in both, :func:`ration_to_stock`), within
+each warehouse's ``order_capacity_per_day`` parcels, and are priced and checked by the same
+independent checker (:func:`optiops.allocation.check_orders`):
 
 - **baseline** (common practice): an order ships whole from the warehouse nearest to its zone; a
   line that warehouse does not hold (or an order it has no capacity left for) goes to the next
@@ -181,7 +182,24 @@ def baseline_allocation(arr: OrderArrays, road_km: np.ndarray, lose_unheld: bool
     return line_wh
 
 
-def allocation_step(scenario: Scenario, options: PlanOptions, orders: DayOrders) -> StepResult:
+def ration_to_stock(scenario: Scenario, orders: DayOrders) -> tuple[DayOrders, pd.DataFrame]:
+    """The day's orders without the lines the stock cannot ship, and those lines.
+
+    A line is short when no warehouse still holds its quantity whole at its turn, orders taken in
+    sequence from the nearest warehouse (the baseline's rule): a shop sells out, it does not refuse
+    the day. Both plans then ship the same lines; an order left without lines is dropped.
+    """
+    carrier = carrier_matrices(scenario)
+    held = baseline_allocation(day_order_arrays(scenario, orders, carrier), carrier.road_km, lose_unheld=True) >= 0
+    if held.all():
+        return orders, orders.lines.iloc[:0]
+    lines = orders.lines[held].reset_index(drop=True)
+    kept = orders.orders[orders.orders["order"].isin(lines["order"])].reset_index(drop=True)
+    return dataclasses.replace(orders, orders=kept, lines=lines), orders.lines[~held].reset_index(drop=True)
+
+
+def allocation_step(scenario: Scenario, options: PlanOptions, orders: DayOrders,
+                    short: pd.DataFrame | None = None) -> StepResult:  # fmt: skip
     """Allocate the next day's order lines to warehouses, by common practice and by the MIP.
 
     Parameters
@@ -191,7 +209,10 @@ def allocation_step(scenario: Scenario, options: PlanOptions, orders: DayOrders)
     options : PlanOptions
         ``time_limit`` (seconds of the MIP search) and ``seed``.
     orders : DayOrders
-        The day's orders (:func:`optiops.plan.orders.next_day_orders`).
+        The day's orders (:func:`optiops.plan.orders.next_day_orders`), rationed to the stock
+        (:func:`ration_to_stock`).
+    short : pandas.DataFrame, optional
+        The lines the rationing left out, reported in the notes and statistics.
 
     Returns
     -------
@@ -214,12 +235,16 @@ def allocation_step(scenario: Scenario, options: PlanOptions, orders: DayOrders)
     base_check, mip_check = check_orders(judge, base_plan), check_orders(judge, mip_plan)
     max_days = np.concatenate([scenario.promises["max_transit_days"].to_numpy(dtype=float)] * 2)
     n_late = sum(1 for o in arr.order_class if arr.class_ids[o].endswith(LATE_SUFFIX))
+    short = orders.lines.iloc[:0] if short is None else short
+    short_note = [f"{len(short)} line(s), {int(short['quantity'].sum())} units, are short: no warehouse holds "
+                  "them whole; neither plan ships them"] if len(short) else []  # fmt: skip
     notes = [
         "Allocation baseline: every order whole from the warehouse nearest to its zone; a line it lacks (or an "
         "order it has no capacity for) from the next nearest that holds it. Promises are not looked at.",
         f"{n_late} of {arr.n_orders} orders ask for a promise no warehouse holding their lines can keep; "
         "they count as late in both plans.",
         *notes,
+        *short_note,
         *[f"baseline allocation breaks a rule: {v}" for v in base_check.violations],
         *[f"optimised allocation breaks a rule: {v}" for v in mip_check.violations],
     ]
@@ -229,7 +254,7 @@ def allocation_step(scenario: Scenario, options: PlanOptions, orders: DayOrders)
         optimised=_kpis(arr, mip_check, mip_plan, carrier.transit_days, max_days),
         tables={"allocation.csv": pd.concat([_table(orders, base_plan, "baseline"),
                                              _table(orders, mip_plan, "optimised")], ignore_index=True)},
-        stats=_stats(mip_plan, base_check),
+        stats={**_stats(mip_plan, base_check), "short_lines": len(short), "short_units": int(short["quantity"].sum())},
         notes=notes,
     )  # fmt: skip
 

@@ -1,7 +1,8 @@
 """Staffing step of the network plan: shifts per warehouse from the forecast workload, against fixed shifts.
 
 For each warehouse, the first hold-out week is staffed both ways from what a planner knows on the
-last history day, and both staffings are judged on the week's actual workload:
+last history day, and both staffings are judged on the week's actual workload (on the hold-out days
+only, when fewer than seven are judged: a week's roster is planned either way):
 
 - workload: the scenario's labour standards (seconds per unit, line, order, returned unit, per
   skill) turn hourly drivers into minutes of work per skill; orders and lines arrive by an
@@ -15,7 +16,7 @@ last history day, and both staffings are judged on the week's actual workload:
 - **baseline** (common practice): the scenario's shift types (``shifts.csv``, e.g. early and late)
   with the same head count every day, sized the same way.
 
-Judged on the actual week: paid hours, labour cost (hours x the warehouse's mean wage), units shipped,
+Judged on the actual days: paid hours of those days, labour cost (hours x the warehouse's mean wage), units shipped,
 units per labour hour, share of work done within the target and share of required hours covered.
 """
 
@@ -29,6 +30,7 @@ import pandas as pd
 
 from optiops.labour.staffing import (
     LabourStandard,
+    ShiftPlan,
     ShiftType,
     design_shifts,
     hour_coverage,
@@ -110,7 +112,9 @@ def labour_step(scenario: Scenario, options: PlanOptions) -> StepResult:
     units = _per_warehouse(daily_matrix(scenario, scenario.demand))
     returns = _per_warehouse(daily_matrix(scenario, scenario.returns))
     history = scenario.days - scenario.holdout_days
-    week = slice(history, history + 7)
+    judged = min(7, scenario.holdout_days)  # a shorter hold-out judges the week's roster on its days
+    week = slice(history, history + judged)
+    hours = slice(0, 24 * judged)
     first_weekday = (pd.Timestamp(scenario.start).weekday() + history) % 7
     standards = _standards(scenario)
     intraday = intraday_profile(scenario)
@@ -140,17 +144,19 @@ def labour_step(scenario: Scenario, options: PlanOptions) -> StepResult:
             for skill in sorted(actual):
                 weeks = np.stack([s.get(skill, np.zeros(168)) for s in samples])
                 sp = design_shifts(weeks, shifts, 24, 60.0, WITHIN_HOURS, UTILISATION, fixed, options=mip)
-                on_time, _ = service_level(actual[skill], sp.staff, 60.0, WITHIN_HOURS, UTILISATION)
-                cov = hour_coverage(actual[skill], sp.staff, 60.0, UTILISATION)
+                staff, paid = sp.staff[hours], _paid_hours(sp, judged)
+                on_time, _ = service_level(actual[skill], staff, 60.0, WITHIN_HOURS, UTILISATION)
+                cov = hour_coverage(actual[skill], staff, 60.0, UTILISATION)
                 req = float(actual[skill].sum()) / 60.0 / UTILISATION
+                scored = float(actual[skill][: len(staff) - WITHIN_HOURS + 1].sum())  # deadline inside the days
                 t = totals[plan]
-                t["labour_hours"] += sp.paid_hours
-                t["labour_cost"] += sp.paid_hours * wage
-                t["work_on_time"] += on_time * float(actual[skill][: 168 - WITHIN_HOURS + 1].sum())
-                t["work"] += float(actual[skill][: 168 - WITHIN_HOURS + 1].sum())
+                t["labour_hours"] += paid
+                t["labour_cost"] += paid * wage
+                t["work_on_time"] += on_time * scored
+                t["work"] += scored
                 t["covered"] += cov * req
                 t["required"] += req
-                rows.append({"warehouse": w, "plan": plan, "skill": skill, "paid_hours": sp.paid_hours,
+                rows.append({"warehouse": w, "plan": plan, "skill": skill, "paid_hours": paid,
                              "required_hours": round(req, 2), "service_within_target": round(on_time, 4),
                              "hour_coverage": round(cov, 4)})  # fmt: skip
         for plan in totals:
@@ -160,10 +166,17 @@ def labour_step(scenario: Scenario, options: PlanOptions) -> StepResult:
         name="labour", baseline=kpis["baseline"], optimised=kpis["optimised"],
         tables={"staffing.csv": pd.DataFrame(rows)},
         stats={"warehouses": len(scenario.warehouses), "runtime_s": round(time.perf_counter() - t0, 2)},
-        notes=[f"First hold-out week per warehouse; service target: work done within {WITHIN_HOURS} h of arrival "
+        notes=[f"First hold-out week per warehouse, judged on its first {judged} day(s); service target: work done "
+               f"within {WITHIN_HOURS} h of arrival "
                f"at {UTILISATION:.0%} utilisation. Baseline: the scenario's fixed shifts with the same head count "
                "every day; optimised: 4/6/8-hour shifts on any opening hour, head counts per day."],
     )  # fmt: skip
+
+
+def _paid_hours(plan: ShiftPlan, days: int) -> float:
+    """Paid hours of a shift plan's first ``days`` days."""
+    lengths = np.array([sh.length for sh in plan.shifts], dtype=float)  # hourly intervals
+    return float((plan.counts[:days] * lengths).sum())
 
 
 def _forecast_units(history: np.ndarray) -> float:

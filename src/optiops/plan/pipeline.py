@@ -26,6 +26,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from optiops.exceptions import InstanceError
 from optiops.model.scenario import Scenario
 from optiops.plan.base import PlanOptions, StepResult
 from optiops.scenario.config import config_from_dict
@@ -60,10 +61,19 @@ class PlanResult:
 
 
 def with_horizon(scenario: Scenario, horizon: int | None) -> Scenario:
-    """The scenario judged on its first ``horizon`` hold-out days only (later days dropped)."""
-    if horizon is None or horizon >= scenario.holdout_days:
+    """The scenario judged on its first ``horizon`` hold-out days only (later days dropped).
+
+    Raises
+    ------
+    InstanceError
+        A horizon below one day or beyond the scenario's hold-out (there is nothing to judge it on).
+    """
+    if horizon is None:
         return scenario
-    cut = scenario.holdout_days - max(1, horizon)
+    if not 1 <= horizon <= scenario.holdout_days:
+        raise InstanceError(f"{horizon} days: the scenario {scenario.name!r} holds {scenario.holdout_days} hold-out "
+                            f"day(s) to judge a plan on; choose 1 to {scenario.holdout_days}", "--horizon")  # fmt: skip
+    cut = scenario.holdout_days - horizon
     return dataclasses.replace(scenario, days=scenario.days - cut, holdout_days=scenario.holdout_days - cut)
 
 
@@ -79,7 +89,7 @@ def run_plan(scenario: Scenario, options: PlanOptions | None = None, horizon: in
     horizon
         Hold-out days to judge (default: all of them).
     """
-    from optiops.plan.allocation_step import allocation_step
+    from optiops.plan.allocation_step import allocation_step, ration_to_stock
     from optiops.plan.forecast_step import forecast_step
     from optiops.plan.inventory_step import inventory_step
     from optiops.plan.labour_step import labour_step
@@ -90,8 +100,8 @@ def run_plan(scenario: Scenario, options: PlanOptions | None = None, horizon: in
     t0 = time.perf_counter()
     scenario = with_horizon(scenario, horizon)
     steps = [forecast_step(scenario, options), inventory_step(scenario, options)]
-    orders = next_day_orders(scenario, options)
-    allocation = allocation_step(scenario, options, orders)
+    orders, short = ration_to_stock(scenario, next_day_orders(scenario, options))
+    allocation = allocation_step(scenario, options, orders, short)
     steps += [allocation, routing_step(scenario, options, orders, allocation), labour_step(scenario, options)]
     kpis, breakdown = scenario_kpis(scenario, {s.name: s for s in steps})
     return PlanResult(scenario.name, tuple(steps), kpis, breakdown, round(time.perf_counter() - t0, 2))

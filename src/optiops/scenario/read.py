@@ -22,7 +22,7 @@ import yaml
 from optiops.exceptions import InstanceError
 from optiops.model.scenario import DRIVERS, ORDERS_TABLE, TABLE_BY_NAME, TABLES, Column, Costs, Scenario, TableSpec
 from optiops.scenario.events import EVENTS_FILE, read_events
-from optiops.scenario.orders import recorded_orders
+from optiops.scenario.orders import read_orders_table, recorded_orders
 from optiops.scenario.write import COSTS_FILE, HISTORY_FILE, SCENARIO_FILE, history_frame
 
 MAX_PROBLEMS = 10
@@ -62,7 +62,8 @@ def read_scenario(folder: str | Path) -> Scenario:
         _check_history(scenario, table_path(folder, HISTORY_FILE))
     orders_path = table_path(folder, ORDERS_TABLE.file)
     if orders_path.is_file():
-        orders = _read_table(orders_path, ORDERS_TABLE)
+        orders = read_orders_table(orders_path)  # Arrow, column-wise; None: the generic reader names the problem
+        orders = _read_table(orders_path, ORDERS_TABLE) if orders is None else orders
         _raise(_references(ORDERS_TABLE, {**tables, ORDERS_TABLE.name: orders}), orders_path)
         scenario = dataclasses.replace(scenario, orders=recorded_orders(scenario, orders, orders_path))
     if (folder / EVENTS_FILE).is_file():

@@ -16,14 +16,18 @@ when a solve asks for a different ``threads`` than the last solve on the same th
 reset first.  The count is therefore tracked per calling thread: a solve with ``threads=1`` on a
 worker thread must not hide that the main thread's scheduler still has 2 (HiGHS then refuses to run).
 Solves may run at once on several threads (highspy releases the GIL in ``run``).
+
+``MipOptions.stop`` is asked by HiGHS's interrupt callbacks (simplex, interior point and branch and
+bound), so a stop request ends even a long root LP; HiGHS then returns its incumbent, if any.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -101,6 +105,8 @@ class HighsBackend:
         h = _core._Highs()
         h.setOptionValue("output_flag", False)
         _set_options(h, options)
+        if options.stop is not None:
+            _interrupt_on(h, options.stop)
         a = model.matrix
         status = h.passModel(
             model.n_vars, model.n_rows, model.nnz, _ROWWISE, _MINIMISE, float(model.offset),
@@ -156,6 +162,21 @@ def _set_options(h: _Highs, options: MipOptions) -> None:
     for key, value in values.items():
         if h.setOptionValue(key, value) == _core.HighsStatus.kError:
             raise SolverError(f"highs: option {key!r} cannot be set to {value!r}")
+
+
+def _interrupt_on(h: _Highs, stop: Callable[[], bool]) -> None:
+    """Have HiGHS end its search when ``stop()`` turns true (checked at every interrupt callback)."""
+    from highspy import _core
+
+    def callback(kind: _core.cb.HighsCallbackType, message: str, data_out: _core.cb.HighsCallbackOutput,
+                 data_in: _core.cb.HighsCallbackInput, user_data: Any) -> None:  # fmt: skip
+        if stop():
+            data_in.user_interrupt = True
+
+    h.setCallback(callback, None)
+    kinds = _core.cb.HighsCallbackType
+    for kind in (kinds.kCallbackSimplexInterrupt, kinds.kCallbackIpmInterrupt, kinds.kCallbackMipInterrupt):
+        h.startCallback(kind)
 
 
 def _status(model_status: HighsModelStatus, has_x: bool, failed: bool) -> MipStatus:

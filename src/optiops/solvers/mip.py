@@ -40,6 +40,10 @@ class MipOptions:
     params : dict
         Backend-specific parameters passed through unchanged: HiGHS option names, SCIP parameter
         names (``"limits/nodes": 1000``), CP-SAT ``SatParameters`` fields, CBC command-line options.
+    stop : callable or None
+        ``stop()`` returning true ends the search early, as a time limit would: the best solution
+        found so far is returned (status ``feasible``), or none (``no_solution``). Only HiGHS asks
+        it (its interrupt callbacks); the other backends run to their limits.
     """
 
     time_limit: float | None = None
@@ -47,6 +51,7 @@ class MipOptions:
     rel_gap: float = 1e-6
     seed: int = 1
     params: dict[str, Any] = field(default_factory=dict)
+    stop: Callable[[], bool] | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         if self.time_limit is not None and not self.time_limit > 0:
