@@ -4,8 +4,8 @@ the page in headless Chromium uploads an instance, shows progress, KPIs and the 
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 import shutil
 from pathlib import Path
 

@@ -4,8 +4,9 @@ A 28-day moving average per item, and a weekly order-up-to ``S = mu (R + L) + z 
 at a 95 % cycle service level, sigma the spread of the moving average's one-day errors (Silver,
 Pyke & Thomas 2017, ch. 6). ``L`` is the supplier's planned lead time (its mean: an ERP plans with
 a fixed planned delivery time, not its spread) and ``mu`` forecasts sales, not the customer returns
-that will come back (an ERP counts a return when it is received). ``optiops plan`` and ``optiops replay`` judge their optimised
-replenishment against it (docs/replay.md says why it is the competent baseline).
+that will come back (an ERP counts a return when it is received). ``optiops plan`` and
+``optiops replay`` judge their optimised replenishment against it (docs/replay.md says why it is
+the competent baseline).
 """
 
 from __future__ import annotations
