@@ -159,6 +159,8 @@ def surged(scenario: Scenario, seed: int) -> tuple[Scenario, pd.Series]:
     its mean on small quantities; the draws are seeded, the same in both plans.
     """
     surges = [e for e in (scenario.events.events if scenario.events else ()) if isinstance(e, DemandSurge)]
+    if not surges:
+        return scenario, pd.Series(dtype=float)
     demand = scenario.demand
     y = demand["y"].to_numpy(dtype=float)
     factor = np.ones(len(demand))
@@ -167,8 +169,6 @@ def surged(scenario: Scenario, seed: int) -> tuple[Scenario, pd.Series]:
             scenario.skus.loc[scenario.skus["category"] == e.category, "sku"])  # fmt: skip
         hit &= demand["ds"].between(pd.Timestamp(e.start), pd.Timestamp(e.end))
         factor[hit.to_numpy()] *= e.factor
-    if not surges:
-        return scenario, pd.Series(dtype=float)
     scaled = y * factor
     rng = np.random.default_rng([seed, 17])
     new = np.floor(scaled + rng.random(len(scaled))).astype(np.int64)
