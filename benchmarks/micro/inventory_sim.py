@@ -22,7 +22,7 @@ import numpy as np
 
 from optiops.bench.runner import append_rows, best_of, git_commit, machine, versions
 from optiops.inventory.simulate import NO_GROUPS
-from optiops.kernels.inventory import N_TRACE, simulate_policies, warmup_compile
+from optiops.kernels.inventory import N_RISK, N_TRACE, simulate_policies, warmup_compile
 
 # The kernels' pure-Python references live with the tests, below the checkout's root.
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -45,7 +45,7 @@ def case(n_sku: int, review: int, seed: int) -> tuple:  # type: ignore[type-arg]
     return (
         hist.ravel(), np.arange(0, 365 * (n_sku + 1), 365, dtype=np.int64), True, np.full(n_sku, review, np.int64),
         level, level, f * 0, f * 0, f, f * 3.0, f * 1.0, f * 0.25, np.full(n_sku, 5, np.int64),
-        np.zeros(n_sku, np.bool_), level, np.arange(n_sku, dtype=np.int64),
+        np.zeros(n_sku, np.bool_), level, np.arange(n_sku, dtype=np.int64), np.zeros((0, N_RISK)),
     )  # fmt: skip
 
 

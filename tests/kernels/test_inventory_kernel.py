@@ -9,6 +9,7 @@ from tests.kernels.reference_inventory import simulate_policies_reference
 
 from optiops.inventory.simulate import NO_GROUPS
 from optiops.kernels.inventory import (
+    N_RISK,
     N_STATS,
     N_TRACE,
     ST_CYCLES,
@@ -18,6 +19,8 @@ from optiops.kernels.inventory import (
     ST_ON_HAND,
     ST_ORDERS,
     ST_PERIODS,
+    ST_REFUSED,
+    ST_RETURNED,
     ST_STOCKOUT_CYCLES,
     ST_STOCKOUT_PERIODS,
     TR_NET,
@@ -26,6 +29,7 @@ from optiops.kernels.inventory import (
 )
 
 NO_TRACE = np.zeros((0, 0, N_TRACE))
+NO_RISK = np.zeros((0, N_RISK))
 
 
 def args(skus: list[dict], n_periods: int, warmup: int, n_scenarios: int, bootstrap: bool) -> tuple:
@@ -40,7 +44,7 @@ def args(skus: list[dict], n_periods: int, warmup: int, n_scenarios: int, bootst
     return (
         pool, offsets, bootstrap, col("r", np.int64), col("s"), col("S"), col("Q"), col("moq"), col("pack"),
         col("lt"), col("sd"), col("rate"), col("delay", np.int64), col("lost", np.bool_), col("init"),
-        np.arange(len(skus), dtype=np.int64) + 7, n_periods, warmup, n_scenarios,
+        np.arange(len(skus), dtype=np.int64) + 7, NO_RISK, n_periods, warmup, n_scenarios,
     )  # fmt: skip
 
 
@@ -152,3 +156,49 @@ def test_order_days_are_the_scored_periods_in_which_a_group_member_orders(
         expected[group[i]] |= ordered[i]
     np.testing.assert_array_equal(days[:, 0, :].astype(bool), expected)
     assert days.sum() <= stats[:, ST_ORDERS].sum()  # a purchase order has at least one line
+
+
+def with_risk(a: tuple, risk: list[tuple[float, float, float]]) -> tuple:
+    """``a`` (from :func:`args`) with a risk row per SKU (level sd, outage start, outage end)."""
+    return (*a[:16], np.array(risk, dtype=np.float64).reshape(-1, N_RISK), *a[17:])
+
+
+RISKY = {"pool": [0.0, 2.0, 3.0, 9.0], "r": 1, "s": 9.0, "S": 20.0, "Q": 0.0, "moq": 0.0, "pack": 0.0, "lt": 3.0,
+         "sd": 0.8, "rate": 0.1, "delay": 2, "lost": True, "init": 20.0}  # fmt: skip
+
+
+def test_a_risk_row_without_risk_changes_nothing() -> None:
+    """Level sd 0 and a supplier never out draw nothing from the new streams: the numbers of a call without risk."""
+    a = args([RISKY, {**RISKY, "pool": [4.0]}], 60, 10, 50, True)
+    np.testing.assert_array_equal(
+        simulate_policies(*with_risk(a, [(0.0, 0.0, 1.0)] * 2), NO_TRACE, *NO_GROUPS),
+        simulate_policies(*a, NO_TRACE, *NO_GROUPS),
+    )
+
+
+def test_a_supplier_always_out_refuses_every_order() -> None:
+    """Outages that never end: no order arrives, only the opening stock (and its returns) is sold."""
+    st_ = simulate_policies(*with_risk(args([RISKY], 40, 0, 20, True), [(0.0, 1.0, 0.0)]), NO_TRACE, *NO_GROUPS)[0]
+    assert st_[ST_ORDERS] == 0 and st_[ST_REFUSED] > 0
+    assert st_[ST_FILLED] <= 20 * 20 + st_[ST_RETURNED] + 1e-9  # 20 scenarios of an opening 20, plus returns
+
+
+def test_level_spread_keeps_mean_demand_and_costs_service() -> None:
+    """A lognormal level of mean 1: mean demand unchanged (sampling error), fill of the same policy lower."""
+    a = args([RISKY], 80, 20, 400, True)
+    calm = simulate_policies(*a, NO_TRACE, *NO_GROUPS)[0]
+    drift = simulate_policies(*with_risk(a, [(0.5, 0.0, 1.0)]), NO_TRACE, *NO_GROUPS)[0]
+    assert abs(drift[ST_DEMAND] / calm[ST_DEMAND] - 1.0) < 0.06
+    assert drift[ST_FILLED] / drift[ST_DEMAND] < calm[ST_FILLED] / calm[ST_DEMAND] - 0.01
+
+
+def test_risks_agree_with_the_reference_in_distribution() -> None:
+    """Kernel and reference draw differently but must give the same fill rate, refusals and demand."""
+    risk = [(0.4, 0.05, 0.1)]
+    a = with_risk(args([RISKY], 60, 10, 600, True), risk)
+    got = simulate_policies(*a, NO_TRACE, *NO_GROUPS)[0]
+    ref = simulate_policies_reference(*a)[0]
+    assert abs(got[ST_FILLED] / got[ST_DEMAND] - ref[ST_FILLED] / ref[ST_DEMAND]) < 0.02
+    assert abs(got[ST_DEMAND] / ref[ST_DEMAND] - 1.0) < 0.06
+    assert abs(got[ST_REFUSED] / ref[ST_REFUSED] - 1.0) < 0.15
+    assert got[ST_REFUSED] > 0

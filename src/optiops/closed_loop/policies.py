@@ -12,7 +12,8 @@ plus the units lost at the zone's home warehouse (a sale that did not happen is 
 - **Optimised**: ``auto_class`` forecasts on the ordinary days (sales events left out); the joint
   replenishment of the network plan (per supplier x warehouse group a common weekly day or any day,
   per item the cheaper of (R, S) and (s, S), levels corrected by simulation to a 98 % fill rate on
-  the last 56 days); 4, 6 and 8-hour shifts on any opening hour with head counts per day.
+  the last 56 days at a demand level drawn around the forecast); 4, 6 and 8-hour shifts on any
+  opening hour with head counts per day.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import pandas as pd
 from optiops.forecast.api import forecast_frame
 from optiops.inventory.erp import ERP_CSL, ERP_REVIEW, erp_policy
 from optiops.inventory.policy import Items, Policy
+from optiops.inventory.risk import level_spread
 from optiops.inventory.simulate import DemandPool, SimulationOptions
 from optiops.labour.staffing import ShiftPlan, ShiftType, design_shifts, shift_types, workload_minutes
 from optiops.model.demand import DemandHistory
@@ -134,7 +136,11 @@ def optimised_policy(grid: Grid, scenario: Scenario, history: np.ndarray, seed: 
 
     The plan reads the calendar: days of a sales event (a festival, a sale, the run-up to one) are left
     out of the forecast, the spread and the simulated demand, so a past peak does not inflate the
-    stock of ordinary weeks.
+    stock of ordinary weeks. The simulation that sizes the levels draws what the last 56 days cannot
+    show: a demand level per scenario around the forecast, its spread measured on the history over a
+    protection interval (:func:`optiops.inventory.risk.level_spread`), so that the target holds when
+    items drift. The suppliers' outages are not drawn: they cost more stock than the empty shelves they
+    save, since a refused line is asked for again the next day and the network ships from elsewhere.
     """
     ordinary = (scenario.calendar["event"].astype(str) == "").to_numpy()[: len(history)]
     history = history[ordinary] if ordinary.sum() >= SEARCH_DAYS else history
@@ -142,6 +148,8 @@ def optimised_policy(grid: Grid, scenario: Scenario, history: np.ndarray, seed: 
     recent = history[-SEARCH_DAYS:]
     sd = recent.std(axis=0, ddof=1) if len(recent) > 1 else np.sqrt(mean)
     items = grid.items(mean, sd, scenario, 1, TARGET_FILL, "fill_rate")
+    spread = level_spread(history, round(float(np.median(grid.lt_mean)) + REVIEW_DAYS))
+    items = dataclasses.replace(items, level_sd=np.full(grid.n, spread))
     active = np.flatnonzero(recent.sum(axis=0) > 0)
     policy = Policy("optimised", np.full(grid.n, REVIEW_DAYS, dtype=np.int64), np.zeros(grid.n), np.zeros(grid.n),
                     np.zeros(grid.n), np.zeros(grid.n))  # fmt: skip

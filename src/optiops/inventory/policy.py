@@ -72,6 +72,12 @@ class Items:
         Days per period (1 for daily data, about 30.4 for monthly), for days of inventory.
     target_kind
         What ``target`` means: ``"csl"`` or ``"fill_rate"``.
+    level_sd
+        Spread of the log demand level around ``mean`` that the history's noise does not show (the
+        simulation draws one level per scenario; 0: the forecast level is the truth).
+    outage_start, outage_end
+        Per period, the probability that the supplier's outage starts and that it ends (a supplier
+        out refuses orders; 0 and 1: never out).
     """
 
     ids: tuple[str, ...]
@@ -94,11 +100,18 @@ class Items:
     warehouse: tuple[str, ...] = ()
     period_days: float = 1.0
     target_kind: TargetKind = "csl"
+    level_sd: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    outage_start: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    outage_end: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
     def __post_init__(self) -> None:
         n = len(self.ids)
+        for name, default in (("level_sd", 0.0), ("outage_start", 0.0), ("outage_end", 1.0)):
+            if getattr(self, name).shape[0] == 0:
+                object.__setattr__(self, name, np.full(n, default))
         for name in ("mean", "sd", "lt_mean", "lt_sd", "review", "moq", "pack", "unit_cost", "holding_rate",
-                     "order_cost", "shortage_cost", "lost_sales", "return_rate", "return_delay", "target"):  # fmt: skip
+                     "order_cost", "shortage_cost", "lost_sales", "return_rate", "return_delay", "target", "level_sd",
+                     "outage_start", "outage_end"):  # fmt: skip
             if getattr(self, name).shape != (n,):
                 raise ValueError(f"Items.{name} must have {n} entries")
         if self.space.shape[0] == 0:
@@ -109,6 +122,11 @@ class Items:
     @property
     def n(self) -> int:
         return len(self.ids)
+
+    @property
+    def risky(self) -> bool:
+        """Whether any item carries a level spread or supplier outages (:attr:`level_sd`, :attr:`outage_start`)."""
+        return bool((self.level_sd > 0).any() or (self.outage_start > 0).any())
 
     def take(self, idx: np.ndarray) -> Items:
         """The items at positions ``idx``, in that order."""

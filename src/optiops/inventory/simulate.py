@@ -19,6 +19,7 @@ from numpy.typing import ArrayLike
 from optiops.inventory.policy import Items, Policy
 from optiops.kernels import inventory as kernel
 from optiops.kernels.inventory import (
+    N_RISK,
     N_TRACE,
     ST_BACKORDERED,
     ST_CYCLES,
@@ -29,6 +30,7 @@ from optiops.kernels.inventory import (
     ST_ON_HAND,
     ST_ORDERS,
     ST_PERIODS,
+    ST_REFUSED,
     ST_RETURNED,
     ST_STOCKOUT_CYCLES,
     ST_STOCKOUT_PERIODS,
@@ -117,6 +119,8 @@ def _kernel_args(
     start = policy.order_up_to if initial is None else initial
     position = np.arange(items.n, dtype=np.int64) if index is None else np.asarray(index, dtype=np.int64)
     seeds = np.int64(opts.seed) * 1_000_003 + position
+    risk = (np.column_stack([items.level_sd, items.outage_start, items.outage_end]).astype(np.float64)
+            if items.risky else np.zeros((0, N_RISK)))  # fmt: skip
     return (
         np.ascontiguousarray(pool.values, dtype=np.float64), np.ascontiguousarray(pool.offsets, dtype=np.int64),
         bool(opts.bootstrap), np.ascontiguousarray(policy.review, dtype=np.int64),
@@ -125,7 +129,7 @@ def _kernel_args(
         np.ascontiguousarray(policy.quantity, dtype=np.float64), items.moq.astype(np.float64),
         items.pack.astype(np.float64), items.lt_mean.astype(np.float64), items.lt_sd.astype(np.float64),
         items.return_rate.astype(np.float64), items.return_delay.astype(np.int64), items.lost_sales.astype(np.bool_),
-        np.ascontiguousarray(start, dtype=np.float64), seeds,
+        np.ascontiguousarray(start, dtype=np.float64), seeds, np.ascontiguousarray(risk),
         opts.n_periods + opts.warmup, opts.warmup, opts.n_scenarios,
     )  # fmt: skip
 
@@ -189,7 +193,7 @@ def metrics(items: Items, stats: np.ndarray) -> pd.DataFrame:
         ``out_of_stock_rate`` (share of periods ending with nothing on hand), ``mean_on_hand,
         days_of_inventory, orders_per_period, holding_cost, order_cost, shortage_cost, cost`` (costs
         per period) plus the raw sums ``cycles, stockout_cycles, demand, filled, on_hand, periods,
-        empty_periods``.
+        empty_periods, refused`` (orders the supplier refused).
     """
     periods = np.maximum(stats[:, ST_PERIODS], 1.0)
     cycles = np.maximum(stats[:, ST_CYCLES], 1.0)
@@ -226,6 +230,7 @@ def metrics(items: Items, stats: np.ndarray) -> pd.DataFrame:
             "returned": stats[:, ST_RETURNED],
             "periods": stats[:, ST_PERIODS],
             "empty_periods": stats[:, ST_EMPTY_PERIODS],
+            "refused": stats[:, ST_REFUSED],
         }
     )
 

@@ -15,9 +15,20 @@ One period, in order:
    quantity and rounded up to the pack size. Its lead time is ``round(mean + sd * N(0, 1))`` periods,
    at least 0 (orders may cross); a zero lead time arrives at once.
 3. Demand: drawn uniformly from the SKU's pool of values (bootstrap) or the pool replayed in order
-   (replay, cycling). Units served from stock count as filled; the rest is backordered or lost.
+   (replay, cycling), times the scenario's demand level. Units served from stock count as filled; the
+   rest is backordered or lost.
 4. Returns: ``return_rate`` of the units sold this period (demand under backorders, filled units under
    lost sales) come back sellable ``return_delay`` periods later (expected-value flow).
+
+Risks the pool does not show (``risk``, optional, one row per SKU):
+
+- **Level uncertainty**: the forecast a policy is sized on misses the level demand will run at
+  (items drift, a moving window runs behind them). Each scenario draws its level once,
+  ``exp(sd Z - sd^2 / 2)`` (lognormal, mean 1), and multiplies every demand of the scenario by it.
+- **Supplier outages**: a two-state Markov chain per scenario (an outage starts with probability
+  ``start`` on a day, ends with probability ``end``; the first day in the long-run share
+  ``start / (start + end)``). An order due in an outage is refused: nothing is placed, and the
+  next review asks again.
 
 Joint replenishment: SKUs bought together (one supplier, one warehouse) share a group number, and
 ``order_days[g, sc, t]`` is set when any SKU of group ``g`` orders in scored period ``t`` of
@@ -27,8 +38,9 @@ A cycle is the time from one review to the next; it counts as a stock-out cycle 
 was not served from stock. The cycle service level is ``1 - stock-out cycles / cycles`` (Silver,
 Pyke & Peterson's P1, over all cycles, with or without demand).
 
-Randomness comes from two SplitMix64 streams per SKU (demand draws, lead-time draws), seeded from
-``seeds`` before its first scenario: a SKU's results depend only on its own inputs and seed, not on
+Randomness comes from four SplitMix64 streams per SKU (demand, lead times, level, outages), seeded
+from ``seeds`` before its first scenario (a SKU without risks never draws from the last two, so its
+results are those of a call without ``risk``): a SKU's results depend only on its own inputs and seed, not on
 the other SKUs in the call (so chunks can run anywhere), and a policy search that changes ``s`` or
 ``S`` sees the same demand paths (common random numbers). SplitMix64 is a few integer operations
 inline, several times cheaper per draw than a call into a Mersenne Twister.
@@ -55,7 +67,14 @@ ST_BACKORDERED = 9  # end-of-period backordered units (sum over periods)
 ST_PERIODS = 10  # scored periods
 ST_STOCKOUT_PERIODS = 11  # periods with unmet demand
 ST_EMPTY_PERIODS = 12  # periods ending with nothing on hand (the item shows as out of stock)
-N_STATS = 13
+ST_REFUSED = 13  # orders refused by the supplier (outages)
+N_STATS = 14
+
+# Columns of the risk array.
+RK_LEVEL_SD = 0  # sd of the log demand level of a scenario
+RK_OUTAGE_START = 1  # P(a supplier outage starts on a day)
+RK_OUTAGE_END = 2  # P(an outage ends on a day)
+N_RISK = 3
 
 # Columns of the trace array (scenario 0 only).
 TR_NET = 0  # end-of-period net stock (negative: backorders)
@@ -91,6 +110,8 @@ _S31 = np.uint64(31)
 _S11 = np.uint64(11)
 _TO_UNIT = 1.0 / 9007199254740992.0  # 2 ** -53
 _LEAD_STREAM_KEY = np.uint64(0xD1B54A32D192ED03)
+_LEVEL_STREAM_KEY = np.uint64(0x8CB92BA72F3D8DD7)
+_OUTAGE_STREAM_KEY = np.uint64(0xABC98388FB8FAC03)
 
 
 @njit(cache=True, inline="always")
@@ -172,6 +193,7 @@ def simulate_policies(
     lost_sales: np.ndarray,
     initial: np.ndarray,
     seeds: np.ndarray,
+    risk: np.ndarray,
     n_periods: int,
     warmup: int,
     n_scenarios: int,
@@ -204,6 +226,9 @@ def simulate_policies(
         Net stock at the start of every scenario.
     seeds
         int64 seed per SKU.
+    risk
+        ``(n_sku, N_RISK)`` float64 level spread and outage probabilities per SKU (``RK_*`` columns), or
+        any array with a first dimension of 0 for none.
     n_periods, warmup, n_scenarios
         Periods per scenario (including the unscored ``warmup``) and scenarios per SKU.
     trace
@@ -230,17 +255,24 @@ def simulate_policies(
     no_trace = np.zeros((0, N_TRACE))
     joint = order_days.shape[0] > 0
     no_days = np.zeros(0, dtype=np.uint8)
-    state = np.zeros(2, dtype=np.uint64)  # demand stream, lead-time stream
+    state = np.zeros(4, dtype=np.uint64)  # demand, lead-time, level and outage streams
+    risky = risk.shape[0] == n_sku
     for i in range(n_sku):
         state[0] = np.uint64(seeds[i])
         state[1] = np.uint64(seeds[i]) ^ _LEAD_STREAM_KEY
+        state[2] = np.uint64(seeds[i]) ^ _LEVEL_STREAM_KEY
+        state[3] = np.uint64(seeds[i]) ^ _OUTAGE_STREAM_KEY
+        level_sd = risk[i, RK_LEVEL_SD] if risky else 0.0
+        out_start = risk[i, RK_OUTAGE_START] if risky else 0.0
+        out_end = risk[i, RK_OUTAGE_END] if risky else 1.0
         cdf = _lead_time_cdf(lt_mean[i], lt_sd[i], ring)
         table = _guide_table(cdf)
         for sc in range(n_scenarios):
             _simulate_one(
                 pool[pool_offsets[i] : pool_offsets[i + 1]], bootstrap, max(1, review[i]), reorder[i],
                 order_up_to[i], quantity[i], moq[i], pack[i], cdf, table, lt_sd[i] > 0.0, return_rate[i],
-                return_delay[i], lost_sales[i], initial[i], n_periods, warmup, arriving, state, stats[i],
+                return_delay[i], lost_sales[i], initial[i], level_sd, out_start, out_end, n_periods, warmup, arriving,
+                state, stats[i],
                 trace[i] if tracing and sc == 0 else no_trace, order_days[group[i], sc] if joint else no_days,
             )  # fmt: skip
     return stats
@@ -250,8 +282,8 @@ def simulate_policies(
 def _simulate_one(
     pool: np.ndarray, bootstrap: bool, r: int, s: float, big_s: float, q: float, moq: float, pack: float,
     lt_cdf: np.ndarray, lt_table: np.ndarray, lt_random: bool, rate: float, delay: int, lost: bool, initial: float,
-    n_periods: int, warmup: int, arriving: np.ndarray, state: np.ndarray, out: np.ndarray, trace: np.ndarray,
-    order_days: np.ndarray,
+    level_sd: float, out_start: float, out_end: float, n_periods: int, warmup: int, arriving: np.ndarray,
+    state: np.ndarray, out: np.ndarray, trace: np.ndarray, order_days: np.ndarray,
 ) -> None:  # fmt: skip
     """One scenario of one SKU; adds its statistics to ``out`` (trace rows and scored order days set when given)."""
     ring = arriving.shape[0]
@@ -265,7 +297,13 @@ def _simulate_one(
     stocked_out = False
     scored_cycle = False
     cycles = stockout_cycles = demand = filled_sum = on_hand_sum = orders = ordered = 0.0
-    returned = lost_units = backordered = periods = stockout_periods = empty_periods = 0.0
+    returned = lost_units = backordered = periods = stockout_periods = empty_periods = refused = 0.0
+    level = 1.0
+    if level_sd > 0.0:  # Box-Muller
+        z = math.sqrt(-2.0 * math.log(1.0 - _uniform(state, 2))) * math.cos(2.0 * math.pi * _uniform(state, 2))
+        level = math.exp(level_sd * z - 0.5 * level_sd * level_sd)
+    outages = out_start > 0.0
+    in_outage = outages and _uniform(state, 3) * (out_start + out_end) < out_start
     slot = 0  # t % ring
     phase = 0  # t % r
     pos = 0  # t % n_pool (replay)
@@ -277,6 +315,9 @@ def _simulate_one(
         net += arrival
         in_transit -= arrival
         scored = t >= warmup
+        if outages and t > 0:
+            u = _uniform(state, 3)
+            in_outage = u >= out_end if in_outage else u < out_start
         if phase == 0:  # a review closes the previous cycle and opens the next
             if scored_cycle:
                 cycles += 1.0
@@ -284,6 +325,10 @@ def _simulate_one(
             scored_cycle = scored
             stocked_out = False
             qty = _order_quantity(net + in_transit, s, big_s, q, moq, pack)
+            if qty > 0.0 and in_outage:
+                if scored:
+                    refused += 1.0
+                qty = 0.0
             if qty > 0.0:
                 lt = _draw_lead_time(lt_cdf, lt_table, _uniform(state, 1)) if lt_random else lt_fixed
                 if lt == 0:
@@ -302,9 +347,9 @@ def _simulate_one(
         if n_pool == 0:
             d = 0.0
         elif bootstrap:
-            d = pool[int(_uniform(state, 0) * n_pool)]
+            d = pool[int(_uniform(state, 0) * n_pool)] * level
         else:
-            d = pool[pos]
+            d = pool[pos] * level
             pos += 1
             if pos == n_pool:
                 pos = 0
@@ -359,6 +404,7 @@ def _simulate_one(
     out[ST_PERIODS] += periods
     out[ST_STOCKOUT_PERIODS] += stockout_periods
     out[ST_EMPTY_PERIODS] += empty_periods
+    out[ST_REFUSED] += refused
 
 
 def warmup_compile() -> None:
@@ -368,5 +414,5 @@ def warmup_compile() -> None:
     simulate_policies(
         one_f, np.array([0, 1], dtype=np.int64), True, one_i, one_f, one_f * 2, one_f * 0, one_f * 0,
         one_f * 0, one_f, one_f * 0, one_f * 0, one_i * 0, np.zeros(1, dtype=np.bool_), one_f, one_i,
-        4, 1, 1, np.zeros((0, 0, N_TRACE)), one_i * 0, np.zeros((1, 1, 3), dtype=np.uint8),
+        np.zeros((1, N_RISK)), 4, 1, 1, np.zeros((0, 0, N_TRACE)), one_i * 0, np.zeros((1, 1, 3), dtype=np.uint8),
     )  # fmt: skip
