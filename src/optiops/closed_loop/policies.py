@@ -32,7 +32,7 @@ from optiops.labour.staffing import ShiftPlan, ShiftType, design_shifts, shift_t
 from optiops.model.demand import DemandHistory
 from optiops.model.scenario import Scenario
 from optiops.plan.inventory_step import SEARCH_DAYS, TARGET_FILL, joint_policy
-from optiops.plan.labour_step import UTILISATION, WITHIN_HOURS, _baseline_shifts, _standards, hourly_drivers
+from optiops.plan.labour_step import UTILISATION, WITHIN_HOURS, fixed_shifts, hourly_drivers, labour_standards
 from optiops.scenario.orders import intraday_profile
 from optiops.solvers import MipOptions
 
@@ -193,7 +193,7 @@ def plan_rosters(
     ``units``, ``returns`` and ``inbound`` are daily totals per warehouse up to yesterday (equal lengths);
     ``first_weekday`` is the weekday of the week planned.
     """
-    standards = _standards(scenario)
+    standards = labour_standards(scenario)
     intraday = intraday_profile(scenario)  # recorded orders' hours, else the e-commerce profile
     out = {}
     for wh in scenario.warehouses.itertuples(index=False):
@@ -209,7 +209,7 @@ def plan_rosters(
             samples.append(sum(workload_minutes(drivers, standards).values()))
         open_h, close_h = int(str(wh.open_minute)) // 60, int(np.ceil(int(str(wh.close_minute)) / 60))
         if kind == "baseline":
-            shifts: tuple[ShiftType, ...] = _baseline_shifts(scenario, open_h, close_h)
+            shifts: tuple[ShiftType, ...] = fixed_shifts(scenario, open_h, close_h)
         else:
             shifts = shift_types(24, range(open_h, close_h - 3), [4, 6, 8], close_h)
         sp = design_shifts(np.stack(samples), shifts, 24, 60.0, WITHIN_HOURS, UTILISATION, False, options=mip)

@@ -80,7 +80,7 @@ def hourly_drivers(units: np.ndarray, returns: np.ndarray, lines_per_order: floa
     }
 
 
-def _standards(scenario: Scenario) -> list[LabourStandard]:
+def labour_standards(scenario: Scenario) -> list[LabourStandard]:
     """The scenario's labour standards as one pool of work (receive and put-away driven by inbound units).
 
     The scenario's staff carry every skill (pick, pack, inbound, returns), so a warehouse's work is
@@ -93,7 +93,7 @@ def _standards(scenario: Scenario) -> list[LabourStandard]:
     return out
 
 
-def _baseline_shifts(scenario: Scenario, open_h: int, close_h: int) -> tuple[ShiftType, ...]:
+def fixed_shifts(scenario: Scenario, open_h: int, close_h: int) -> tuple[ShiftType, ...]:
     """The scenario's shift types in hours, clipped to the opening hours."""
     shifts = []
     for row in scenario.shifts.itertuples(index=False):
@@ -116,7 +116,7 @@ def labour_step(scenario: Scenario, options: PlanOptions) -> StepResult:
     week = slice(history, history + judged)
     hours = slice(0, 24 * judged)
     first_weekday = (pd.Timestamp(scenario.start).weekday() + history) % 7
-    standards = _standards(scenario)
+    standards = labour_standards(scenario)
     intraday = intraday_profile(scenario)
     mip = MipOptions(time_limit=options.time_limit, rel_gap=1e-4, seed=options.seed)
     totals = {p: {"labour_hours": 0.0, "labour_cost": 0.0, "units_shipped": 0.0, "work_on_time": 0.0,
@@ -139,7 +139,7 @@ def labour_step(scenario: Scenario, options: PlanOptions) -> StepResult:
         open_h, close_h = int(str(wh.open_minute)) // 60, int(np.ceil(int(str(wh.close_minute)) / 60))
         wage = float(scenario.staff.loc[scenario.staff["warehouse"] == w, "hourly_wage"].mean() or 25.0)
         plans = {"optimised": (shift_types(24, range(open_h, close_h - 3), [4, 6, 8], close_h), False),
-                 "baseline": (_baseline_shifts(scenario, open_h, close_h), True)}  # fmt: skip
+                 "baseline": (fixed_shifts(scenario, open_h, close_h), True)}  # fmt: skip
         for plan, (shifts, fixed) in plans.items():
             for skill in sorted(actual):
                 weeks = np.stack([s.get(skill, np.zeros(168)) for s in samples])
