@@ -235,3 +235,20 @@ def test_an_outage_refuses_purchase_orders_and_the_ledger_still_balances(small) 
     refused = b.daily.assign(k=b.daily.groupby("plan").cumcount()).query("po_lines_refused > 0")
     assert set(refused.loc[refused["plan"] == "baseline", "k"]) <= {0, 7}
     assert set(refused.loc[refused["plan"] == "optimised", "k"]) - {0, 7}
+
+
+def test_intraday_measures_both_rules_without_changing_the_day(small, result) -> None:  # type: ignore[no-untyped-def]
+    """``intraday`` adds the task-by-task columns; every other figure of the day stays as it was."""
+    with_tasks = replay(small, dataclasses.replace(FAST, intraday=True))
+    plain = result.daily
+    extra = [c for c in with_tasks.daily.columns if c not in plain.columns]
+    assert extra and all(c.startswith("intraday_") for c in extra)
+    pd.testing.assert_frame_equal(with_tasks.daily[list(plain.columns)], plain)
+    d = with_tasks.daily
+    assert (d["intraday_tasks"] >= 2 * d["parcels"] - 1e-9).all()  # a pick and a pack per parcel at least
+    np.testing.assert_allclose(d["intraday_paid_hours"], d["rostered_hours"])  # the roster's people, no overtime
+    for rule in ("fifo", "dispatch"):
+        assert (d[f"intraday_on_time_{rule}"] <= d[f"intraday_done_{rule}"]).all()
+        assert (d[f"intraday_done_{rule}"] <= d["intraday_tasks"]).all()
+        assert (d[f"intraday_worked_hours_{rule}"] <= d["intraday_paid_hours"] + 1e-9).all()
+        assert 0.0 <= with_tasks.kpis["optimised"][f"intraday_on_time_share_{rule}"] <= 1.0

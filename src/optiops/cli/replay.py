@@ -33,6 +33,9 @@ def replay(
     events: Annotated[
         Path | None, typer.Option("--events", help="Events file for both plans (default: the folder's events.yaml).")
     ] = None,
+    intraday: Annotated[
+        bool, typer.Option("--intraday", help="Also work each warehouse day task by task: dispatcher against FIFO.")
+    ] = False,
 ) -> None:
     """Replay the hold-out day by day, closed loop: both plans from the same opening state, one ledger each."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -52,7 +55,7 @@ def replay(
         options = ReplayOptions(days=days, plans=chosen, time_limit=time_limit, seed=seed,
                                 reforecast=cast(Reforecast, reforecast), executor=executor,
                                 workers=workers, address=address,
-                                routing_iterations=routing_iterations or None)  # fmt: skip
+                                routing_iterations=routing_iterations or None, intraday=intraday)  # fmt: skip
         scenario = read_scenario(folder)
         if events is not None:
             scenario = dataclasses.replace(scenario, events=read_events(events, scenario))

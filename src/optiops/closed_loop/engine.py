@@ -46,6 +46,7 @@ from optiops.closed_loop.events import (
     surge_lift,
     surged,
 )
+from optiops.closed_loop.intraday import intraday_columns
 from optiops.closed_loop.options import ReplayOptions
 from optiops.closed_loop.policies import (
     REVIEW_DAYS,
@@ -575,6 +576,10 @@ def _play_day(
     }  # fmt: skip
     if ev is not None:
         row.update(event_columns(ctx, ev, work["temp_hours"], int(route["breakdown_stops"]), delayed))
+    if ctx.options.intraday:
+        tic = time.perf_counter()
+        row.update(intraday_columns(ctx, state, d, work["dispatched"] + state.pending))
+        _tick(timings, "intraday", tic)
     row["cost_total"] = sum(row[f"cost_{p}"] for p in COST_PARTS)
     ledger = _ledger(ctx, state, d, opening, receipts, back, written_off, shipped)
     return row, ledger, route
@@ -839,4 +844,16 @@ def replay_kpis(daily: pd.DataFrame, states: dict[str, PlanState], ctx: Context)
             if returned and forward_per_unit
             else 0.0,
         }
+        if "intraday_tasks" in rows:
+            kpis[str(plan)].update(intraday_kpis(rows))
     return kpis, breakdown
+
+
+def intraday_kpis(rows: pd.DataFrame) -> dict[str, float]:
+    """Per rule: share of the tasks done by their cut-off and units picked per paid hour (``--intraday``)."""
+    tasks, paid = max(float(rows["intraday_tasks"].sum()), 1.0), max(float(rows["intraday_paid_hours"].sum()), 1e-9)
+    out = {}
+    for rule in ("fifo", "dispatch"):
+        out[f"intraday_on_time_share_{rule}"] = round(float(rows[f"intraday_on_time_{rule}"].sum()) / tasks, 5)
+        out[f"intraday_units_per_paid_hour_{rule}"] = round(float(rows[f"intraday_units_{rule}"].sum()) / paid, 4)
+    return out

@@ -34,6 +34,10 @@ class ReplayOptions:
         PyVRP iterations per routing solve (the time limit still caps it): a day's routes per
         warehouse converge within a few hundred, and the limit makes the ledger the same on any
         machine. ``None``: the time limit only.
+    intraday
+        Also work every warehouse's day task by task under the dispatcher and under first in, first
+        out with the rostered staff (:mod:`optiops.closed_loop.intraday`); a measurement beside the
+        ledger, which it does not change.
     """
 
     days: int | None = None
@@ -45,6 +49,7 @@ class ReplayOptions:
     workers: int | None = None
     address: str | None = None
     routing_iterations: int | None = 1000
+    intraday: bool = False
 
     def __post_init__(self) -> None:
         unknown = [p for p in self.plans if p not in PLANS]
