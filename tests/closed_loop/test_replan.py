@@ -93,6 +93,19 @@ def test_late_orders_are_new_stops_of_the_replan(day) -> None:  # type: ignore[n
     assert {s.id for s in out.instance.stops} == {s.id for s in inst.stops} | out.late_served
 
 
+def test_a_breakdown_after_the_late_orders_keeps_them_on_the_routes(day) -> None:  # type: ignore[no-untyped-def]
+    """Re-plans follow each other: a breakdown in the afternoon starts from the noon re-plan's routes."""
+    sc, inst, morning, orders, sent = day
+    late = late_stops(fleet_stops(sc, orders, sent.head(5), "W02"))
+    noon = replan_warehouse(sc, inst, morning, MAX_SKIP_PRICE, [], late, OPTS)
+    kind, index, _ = _busiest(morning.plan)
+    out = replan_warehouse(sc, inst, morning, MAX_SKIP_PRICE, [(kind, index, 13 * 60.0)], late, OPTS)
+    assert noon is not None and out is not None
+    at_noon = {x.node for visits in _stops(noon.scored.plan).values() for x in visits if x.start <= 13 * 60.0}
+    after = {x.node for visits in _stops(out.scored.plan).values() for x in visits}
+    assert at_noon <= after and out.late_served
+
+
 def test_a_replan_failing_its_check_keeps_the_rule(day, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     sc, inst, morning, _, _ = day
     real = replan_module.reoptimise

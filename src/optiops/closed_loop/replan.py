@@ -140,7 +140,8 @@ def replan_warehouse(
         if vehicle is not None:
             broken.append(vehicle)
         on_route = {v.node for r in plan.routes for v in r.visits if v.kind != "depot"}
-        rows = _rows(stops[stops["customer"].isin(on_route)], new)
+        known = _rows(stops, late)  # late orders an earlier re-plan inserted are on the routes now
+        rows = _rows(known[known["customer"].isin(on_route)], new)
         if not len(rows):
             continue  # nothing on the road and nothing new: the breakdown changes nothing
         part = fleet_instance(scenario, warehouse, rows, inst.name, price)
