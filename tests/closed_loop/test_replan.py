@@ -151,3 +151,24 @@ def test_a_replanned_replay_conserves_stock_and_orders_and_repeats(disrupted) ->
     led = ["day", "plan", "sku", "warehouse"]
     pd.testing.assert_frame_equal(first.ledger.sort_values(led).reset_index(drop=True),
                                   again.ledger.sort_values(led).reset_index(drop=True))  # fmt: skip
+
+
+def test_a_replay_whose_replan_fails_hands_the_stops_over_with_a_note(monkeypatch: pytest.MonkeyPatch,
+                                                                      tmp_path: Path) -> None:  # fmt: skip
+    """A re-plan that fails its check is not used: the optimised plan falls back to the rule and says so."""
+    real = replan_module.reoptimise
+
+    def failing(*args, **kwargs):  # type: ignore[no-untyped-def]
+        res = real(*args, **kwargs)
+        return dataclasses.replace(res, check=dataclasses.replace(res.check, feasible=False))
+
+    monkeypatch.setattr(replan_module, "reoptimise", failing)
+    sc = read_scenario(SMALL)
+    path = tmp_path / "events.yaml"
+    path.write_text(BREAKDOWN)
+    run = replay(dataclasses.replace(sc, events=read_events(path, sc)),
+                 ReplayOptions(days=1, time_limit=0.3, workers=1, executor="inline"))  # fmt: skip
+    row = run.daily[run.daily["plan"] == "optimised"].iloc[0]
+    assert row["replanned_stops"] == 0 and row["breakdown_stops"] > 0
+    assert any("failed their check" in n for n in run.notes)
+    assert_orders_conserved(run.daily)
