@@ -58,6 +58,7 @@ from optiops.closed_loop.policies import (
     plan_rosters,
     weekday_profile,
 )
+from optiops.closed_loop.replan import LATE_STOP, Replanned, offer_late, replan_day, replan_options
 from optiops.closed_loop.routing import territory_plan
 from optiops.exceptions import InfeasibleError, InstanceError, OptiopsError
 from optiops.model.orders import OrderAllocationPlan
@@ -539,10 +540,16 @@ def _play_day(
     state.seen[d] = shipped + alloc["lost_items"]
     returned_units, carrier_returns = _returns(ctx, state, d)
     work = _warehouse_work(ctx, state, d, alloc, returned_units, ev)
+    known = work["dispatched"] + work["offered"] + state.pending  # every parcel of the day's queue
     tic = _tick(timings, "warehouse_work", tic)
-    route, on_time_stops = _route(ctx, state, orders, work["dispatched"], plan_options, pool, base_route, ev)
+    route, on_time_stops, carried = _route(ctx, state, orders, work["dispatched"], plan_options, pool, base_route,
+                                           ev, work["offered"], notes)  # fmt: skip
     _tick(timings, f"routing_{state.name}", tic)
-    late, on_time, completed = _close_orders(ctx, state, d, orders, work["dispatched"], alloc, on_time_stops)
+    # late parcels the re-plan did not take wait for tomorrow's dispatch, already packed
+    taken = {id(p) for p in carried}
+    state.pending += [dataclasses.replace(p, minutes=0.0) for p in work["offered"] if id(p) not in taken]
+    late, on_time, completed = _close_orders(ctx, state, d, orders, work["dispatched"] + carried, alloc,
+                                             on_time_stops, frozenset(p.order for p in carried))  # fmt: skip
     wh_fixed = float(sc.warehouses["fixed_cost_per_day"].sum())
     holding = float((state.on_hand * g.unit_cost).sum() * costs.holding_rate / 365.0)
     lost_units = float(alloc["lost_items"].sum())
@@ -575,10 +582,10 @@ def _play_day(
         "lost_sales_value": float((alloc["lost_items"] * g.price).sum() * costs.shortage_cost_share),
     }  # fmt: skip
     if ev is not None:
-        row.update(event_columns(ctx, ev, work["temp_hours"], int(route["breakdown_stops"]), delayed))
+        row.update(event_columns(ctx, ev, work["temp_hours"], route, delayed))
     if ctx.options.intraday:
         tic = time.perf_counter()
-        row.update(intraday_columns(ctx, state, d, work["dispatched"] + state.pending))
+        row.update(intraday_columns(ctx, state, d, known))
         _tick(timings, "intraday", tic)
     row["cost_total"] = sum(row[f"cost_{p}"] for p in COST_PARTS)
     ledger = _ledger(ctx, state, d, opening, receipts, back, written_off, shipped)
@@ -712,7 +719,9 @@ def _warehouse_work(ctx: Context, state: PlanState, d: int, alloc: dict[str, Any
         else:
             blocked[p.warehouse] = True
             waiting.append(p)
-    state.pending = waiting
+    offered = offer_late(ctx, state, d, alloc, waiting, late, used, reach, blocked)
+    taken = {id(p) for p in offered}
+    state.pending = [p for p in waiting if id(p) not in taken]
     other = np.minimum(state.other_minutes, np.maximum(reach - used, 0.0))
     used += other
     state.other_minutes = state.other_minutes - other
@@ -722,15 +731,18 @@ def _warehouse_work(ctx: Context, state: PlanState, d: int, alloc: dict[str, Any
     labour_cost = float((rostered * ctx.wage).sum() + (overtime * ctx.wage).sum() * costs.overtime_factor)
     labour_cost += float(temp.sum()) * costs.temp_labour_cost_per_hour
     return {"dispatched": dispatched, "rostered_hours": float(rostered.sum()), "overtime_hours": float(overtime.sum()),
-            "labour_cost": labour_cost, "temp_hours": float(temp.sum())}  # fmt: skip
+            "labour_cost": labour_cost, "temp_hours": float(temp.sum()), "offered": offered}  # fmt: skip
 
 
 def _route(ctx: Context, state: PlanState, orders: DayOrders, dispatched: list[Pending], plan_options: PlanOptions,
-           pool: Any, base_route: dict[str, float] | None,
-           ev: DayEvents | None = None) -> tuple[dict[str, float], set[str]]:  # fmt: skip
-    """Route the parcels dispatched today and the day's pickups; the KPI parts and the on-time customer points.
+           pool: Any, base_route: dict[str, float] | None, ev: DayEvents | None = None,
+           offered: list[Pending] | None = None,
+           notes: list[str] | None = None) -> tuple[dict[str, float], set[str], list[Pending]]:  # fmt: skip
+    """Route the parcels dispatched today and the day's pickups; the KPI parts, the on-time stops, late parcels taken.
 
-    A vehicle that breaks down (``ev``) leaves the stops it had not started to the carrier, late.
+    A vehicle that breaks down (``ev``) leaves the stops it had not started to the carrier, late; the
+    optimised plan instead re-plans the rest of the day (:mod:`optiops.closed_loop.replan`), also for
+    the late parcels ``offered`` (those it serves are returned; their stops carry :data:`LATE_STOP`).
     """
     sc = ctx.scenario
     price = skip_price(sc.costs)
@@ -739,11 +751,23 @@ def _route(ctx: Context, state: PlanState, orders: DayOrders, dispatched: list[P
                          "warehouse": [ctx.grid.warehouses[p.warehouse] for p in dispatched]})  # fmt: skip
     day = DayOrders(orders.day, all_orders[all_orders["order"].isin(sent["order"])], orders.lines, orders.pickups)
     instances, left_out = fleet_instances(sc, day, sent, price)
+    prices = dict.fromkeys(instances, price)
     if state.name == "baseline":
         scored = {w: score(inst, territory_plan(inst)) for w, inst in instances.items()}
     else:
         target = base_route or {"on_time_rate": 0.0}
-        scored, _, _ = _on_time_guard(instances, price, plan_options, target, left_out, [], pool=pool)
+        scored, _, prices = _on_time_guard(instances, price, plan_options, target, left_out, [], pool=pool)
+    replanned: dict[str, Replanned] = {}
+    if ev is not None and state.name == "optimised":
+        late = pd.DataFrame({"order": [p.order for p in offered or []],
+                             "warehouse": [ctx.grid.warehouses[p.warehouse] for p in offered or []]})  # fmt: skip
+        late_day = DayOrders(orders.day, all_orders[all_orders["order"].isin(late["order"])], orders.lines,
+                             orders.pickups.head(0))  # fmt: skip
+        opts = replan_options(plan_options.time_limit, plan_options.seed, plan_options.routing_iterations)
+        replanned = replan_day(sc, instances, scored, prices, ev.breakdowns, late_day, late, opts,
+                               notes if notes is not None else [])  # fmt: skip
+        for w, done in replanned.items():
+            instances[w], scored[w] = done.instance, done.scored
     kpis = routing_kpis(instances, scored, left_out, price)
     on_time = set()
     for w, s in scored.items():
@@ -756,14 +780,22 @@ def _route(ctx: Context, state: PlanState, orders: DayOrders, dispatched: list[P
                     and any(lo - 1e-6 <= v.start <= hi + 1e-6 for lo, hi in windows[v.node])
                 ):
                     on_time.add(v.node)
+    carried: list[Pending] = []
     if ev is not None:
-        moved, units = broken_routes(instances, scored, ev.breakdowns)
+        # the re-planned warehouses' handed stops are already skipped stops of their plans (carrier units)
+        rule = [b for b in ev.breakdowns if b[0] not in replanned]
+        moved, units = broken_routes(instances, scored, rule)
         stops = kpis["stops"]
         kpis["on_time_rate"] -= len(moved & on_time) / stops if stops else 0.0
         kpis["carrier_units"] += units
-        kpis["breakdown_stops"] = float(len(moved))
+        kpis["breakdown_stops"] = float(len(moved) + sum(len(r.handed) for r in replanned.values()))
+        kpis["replanned_stops"] = float(sum(r.taken_over + len(r.late_served) for r in replanned.values()))
         on_time -= moved
-    return kpis, on_time
+        customer = all_orders.set_index("order")["customer"].astype(str).to_dict()
+        served = {w: r.late_served for w, r in replanned.items()}
+        carried = [p for p in offered or []
+                   if customer[p.order] + LATE_STOP in served.get(ctx.grid.warehouses[p.warehouse], ())]  # fmt: skip
+    return kpis, on_time, carried
 
 
 def _known_orders(state: PlanState, orders: DayOrders) -> pd.DataFrame:
@@ -776,8 +808,12 @@ def _known_orders(state: PlanState, orders: DayOrders) -> pd.DataFrame:
 
 
 def _close_orders(ctx: Context, state: PlanState, d: int, orders: DayOrders, dispatched: list[Pending],
-                  alloc: dict[str, Any], on_time_stops: set[str]) -> tuple[int, int, int]:  # fmt: skip
-    """Book today's orders and dispatches; (orders completed late, completed on time, completed) today."""
+                  alloc: dict[str, Any], on_time_stops: set[str],
+                  late_routed: frozenset[str] = frozenset()) -> tuple[int, int, int]:  # fmt: skip
+    """Book today's orders and dispatches; (orders completed late, completed on time, completed) today.
+
+    ``late_routed``: late orders the re-plan took; their stop is the customer point's :data:`LATE_STOP`.
+    """
     sc = ctx.scenario
     kept = alloc["orders"].orders
     transit = alloc["carrier"].transit_days
@@ -796,7 +832,8 @@ def _close_orders(ctx: Context, state: PlanState, d: int, orders: DayOrders, dis
         w = ctx.grid.warehouses[p.warehouse]
         z = ctx.zone_index[zone]
         bad = d > entry[2] or transit[wh_index[w], z] > max_days.get(promise.removesuffix(LATE_SUFFIX), 99)
-        if fleet_of.get(zone) == w and customer not in on_time_stops:
+        stop = customer + LATE_STOP if p.order in late_routed else customer
+        if fleet_of.get(zone) == w and stop not in on_time_stops:
             bad = True
         entry[1] = entry[1] or bad
         entry[0] -= 1

@@ -9,7 +9,8 @@ honest response (docs/events.md):
   (closed: its stock cannot ship). The baseline's rule already ships from the next nearest warehouse
   holding the item once the nearest one is full; the optimised plan's allocation MIP re-allocates
   against the reduced capacity.
-- **vehicle breakdown**: the stops the vehicle had not started by then go to the carrier, late.
+- **vehicle breakdown**: the stops the vehicle had not started by then go to the carrier, late; the
+  optimised plan re-plans the rest of the day's routes instead (:mod:`optiops.closed_loop.replan`).
 - **staff absence**: the absent people's shift hours are not worked; overtime up to the cap covers
   what it can. The optimised plan also calls in temporary staff for the absent hours, at their price,
   for work that would otherwise wait until tomorrow.
@@ -19,7 +20,7 @@ honest response (docs/events.md):
 - **supplier delay**: the supplier's purchase orders in transit arrive later; both plans keep their
   review rules.
 - **late orders**: a share of the day's orders arrives after the dispatch cut-off; their parcels
-  leave the next day.
+  leave the next day, except those the optimised plan's re-plan inserts into the day's routes.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ if TYPE_CHECKING:
     from optiops.plan.routing_step import ScoredPlan
 
 EVENT_COLUMNS = ("events", "outage_capacity_lost", "absent_hours", "temp_hours", "breakdown_stops",
-                 "late_arrival_orders", "surge_units", "delayed_units")  # fmt: skip
+                 "replanned_stops", "late_arrival_orders", "surge_units", "delayed_units")  # fmt: skip
 
 
 @dataclasses.dataclass(eq=False)
@@ -247,10 +248,15 @@ def broken_routes(instances: dict[str, Any], scored: dict[str, ScoredPlan],
     return moved, units
 
 
-def event_columns(ctx: Context, ev: DayEvents, temp_hours: float, breakdown_stops: int, delayed: float) -> dict:
-    """The day's columns of ``daily.csv`` that show the events (only in replays with events)."""
+def event_columns(ctx: Context, ev: DayEvents, temp_hours: float, route: dict[str, float], delayed: float) -> dict:
+    """The day's columns of ``daily.csv`` that show the events (only in replays with events).
+
+    ``route``: the day's routing KPI parts, with the stops a breakdown handed to the carrier and
+    (optimised plan) those the re-plan gave another vehicle or inserted (late orders).
+    """
     capacity = ctx.scenario.warehouses["order_capacity_per_day"].to_numpy(dtype=float)
     return {"events": "; ".join(ev.labels), "outage_capacity_lost": float((capacity * ev.capacity_lost).sum()),
             "absent_hours": float(ev.absent_hours.sum()), "temp_hours": temp_hours,
-            "breakdown_stops": float(breakdown_stops), "late_arrival_orders": float(len(ev.late_orders)),
+            "breakdown_stops": route["breakdown_stops"], "replanned_stops": route.get("replanned_stops", 0.0),
+            "late_arrival_orders": float(len(ev.late_orders)),
             "surge_units": ev.surge_units, "delayed_units": delayed}  # fmt: skip
