@@ -88,11 +88,6 @@ class AutoForecaster(Forecaster):
         ``"rmsse"`` fit a combination of the candidates per demand class
         (:mod:`optiops.forecast.combine`); ``"mase"`` (the median) and ``"pinball"`` (the quantiles
         ``forecast + error quantile``) choose one candidate per series as ``select`` says.
-    global_model
-        A global direct model (:class:`~optiops.forecast.boosting.GlobalBoosting`, needs LightGBM) to add
-        as the last candidate: backtested by one fit before the oldest origin
-        (:func:`~optiops.forecast.backtest.cross_validate_global`), refitted on all series for the
-        forecast. Its ``horizon`` must cover the forecast's. None (default): the fast kernels only.
     shrinkage
         ``select="series"`` only: weight ``w`` in [0, 1] of the class in each series' score. Each
         series takes the candidate of least ``(1 - w) x its own MASE + w x the mean MASE of its
@@ -100,6 +95,11 @@ class AutoForecaster(Forecaster):
         often luck. 0 is the plain per-series choice; 1 is close to the class choice, except that
         a series with zero naive scale ranks by its own MAE, a candidate that failed on a series
         stays out of its choice, and a class without a fully scored series keeps each own winner.
+    global_model
+        A global direct model (:class:`~optiops.forecast.boosting.GlobalBoosting`, needs LightGBM) to add
+        as the last candidate: backtested by one fit before the oldest origin
+        (:func:`~optiops.forecast.backtest.cross_validate_global`), refitted on all series for the
+        forecast. Its ``horizon`` must cover the forecast's. None (default): the fast kernels only.
 
     Attributes
     ----------
