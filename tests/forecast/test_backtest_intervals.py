@@ -37,12 +37,12 @@ def test_intervals_are_nested_and_non_negative() -> None:
 
 
 def test_mostly_zero_series_get_zero_lower_bound() -> None:
-    """When zero demand is common, the interval starts at zero and ends at the c-quantile."""
+    """When zero demand is common, the interval starts at zero and still ends at the (1 + c)/2 quantile."""
     errors = np.arange(-10.0, 10.0)[None, None, :]  # 20 errors
     actuals = np.where(np.arange(20) < 6, 0.0, 1.0)[None, None, :]  # 30 % zeros >= 10 % tail
     bounds = empirical_bounds(np.full((1, 1), 5.0), errors, actuals, np.ones(1), [80])
     assert bounds["lo-80"][0, 0] == 0.0
-    assert bounds["hi-80"][0, 0] == 5.0 + np.quantile(np.arange(-10.0, 10.0), 0.8)
+    assert bounds["hi-80"][0, 0] == 5.0 + np.quantile(np.arange(-10.0, 10.0), 0.9)
 
 
 def test_central_interval_without_zeros() -> None:
@@ -71,11 +71,22 @@ def test_coverage_near_nominal_on_stationary_demand() -> None:
 
 
 def test_mostly_zero_demand_interval_covers_the_zeros() -> None:
-    """With 90 % zeros the 80 % interval is [0, <1]: it covers every zero and nothing else (over-covers)."""
+    """With 90 % zeros the 80 % interval starts at zero and covers every zero (over-covers)."""
     rng = np.random.default_rng(3)
     y = (rng.random((100, 48)) < 0.1).astype(float)
     train, test = history_of(*y[:, :36].tolist()), y[:, 36:]
     pred = SES(intervals=Backtest(h=12, n_windows=12)).fit(train).predict(12, level=[80])
-    assert np.all(pred["lo-80"] == 0.0) and np.mean(pred["hi-80"] < 1.0) > 0.9
+    assert np.all(pred["lo-80"] == 0.0)
     inside = (test >= pred["lo-80"]) & (test <= pred["hi-80"])
     assert np.mean(inside) >= np.mean(test == 0) - 0.02
+
+
+def test_upper_bound_is_a_calibrated_quantile_on_mostly_zero_demand() -> None:
+    """With half the days zero, share(y <= hi-c) on stationary held-out demand reaches (1 + c)/2, not c."""
+    rng = np.random.default_rng(5)
+    y = rng.poisson(2.0, (300, 60)) * (rng.random((300, 60)) < 0.5)
+    train, test = history_of(*y[:, :48].astype(float).tolist()), y[:, 48:]
+    pred = SES(intervals=Backtest(h=12, n_windows=12)).fit(train).predict(12, level=[50, 80])
+    for c in (50, 80):
+        t = (1 + c / 100) / 2
+        assert np.mean(test <= pred[f"hi-{c}"]) >= t - 0.03 and np.mean(test < pred[f"hi-{c}"]) <= t + 0.03, c

@@ -21,8 +21,9 @@ from typing import Literal
 import numpy as np
 
 from optiops._logging import logger
-from optiops.forecast.backtest import BacktestResult, cross_validate_many
+from optiops.forecast.backtest import BacktestResult, cross_validate_global, cross_validate_many
 from optiops.forecast.base import Backtest, FlatForecaster, Forecaster, Panel
+from optiops.forecast.boosting import GlobalBoosting
 from optiops.forecast.classify import syntetos_boylan
 from optiops.forecast.coldstart import ColdStart
 from optiops.forecast.combine import METRICS, Metric, combination_weights, pinball_scores
@@ -94,6 +95,11 @@ class AutoForecaster(Forecaster):
         often luck. 0 is the plain per-series choice; 1 is close to the class choice, except that
         a series with zero naive scale ranks by its own MAE, a candidate that failed on a series
         stays out of its choice, and a class without a fully scored series keeps each own winner.
+    global_model
+        A global direct model (:class:`~optiops.forecast.boosting.GlobalBoosting`, needs LightGBM) to add
+        as the last candidate: backtested by one fit before the oldest origin
+        (:func:`~optiops.forecast.backtest.cross_validate_global`), refitted on all series for the
+        forecast. Its ``horizon`` must cover the forecast's. None (default): the fast kernels only.
 
     Attributes
     ----------
@@ -126,6 +132,7 @@ class AutoForecaster(Forecaster):
         cold_start: ColdStart | None = None,
         shrinkage: float = 0.5,
         metric: Metric = "stocking",
+        global_model: GlobalBoosting | None = None,
     ) -> None:
         self.models = models
         self.season_length = season_length
@@ -134,11 +141,13 @@ class AutoForecaster(Forecaster):
         self.cold_start = cold_start
         self.shrinkage = shrinkage
         self.metric = metric
+        self.global_model = global_model
 
     def candidates(self) -> tuple[Forecaster, ...]:
-        """The candidate forecasters, in order of preference on ties."""
+        """The candidate forecasters, in order of preference on ties (the global model, if any, last)."""
         h = (self.backtest or Backtest()).h
-        return self.models if self.models is not None else default_candidates(self.season_length, h)
+        local = self.models if self.models is not None else default_candidates(self.season_length, h)
+        return local if self.global_model is None else (*local, self.global_model)
 
     @property
     def chosen_(self) -> np.ndarray:
@@ -157,7 +166,10 @@ class AutoForecaster(Forecaster):
             raise ValueError(f"metric must be one of {METRICS}, got {self.metric!r}")
         options = self.backtest or Backtest()
         models = self.candidates()
-        results = cross_validate_many(models, panel, options, observed=self.observed_)
+        local = models if self.global_model is None else models[:-1]
+        results = cross_validate_many(local, panel, options, observed=self.observed_)
+        if self.global_model is not None:
+            results.append(cross_validate_global(self.global_model, panel, options, observed=self.observed_))
         mae = np.stack([r.mae() for r in results], axis=1)
         mae[~np.isfinite(mae)] = np.inf
         scale = self.scale_[:, None]
@@ -180,7 +192,9 @@ class AutoForecaster(Forecaster):
             observed = panel.values if self.observed_ is None else np.where(self.observed_, panel.values, np.nan)
             scale_sq = squared_naive_scale(observed, panel.offsets)
             objective: Literal["stocking", "rmsse"] = "rmsse" if self.metric == "rmsse" else "stocking"
-            self.weights_ = combination_weights(stacked, actuals_bt, scale_sq, labels, objective)
+            alive = np.any(np.isfinite(mae), axis=0)  # a candidate that failed everywhere (say, the global
+            # model without LightGBM) would leave no step that every candidate forecast: it stays out
+            self.weights_[:, alive] = combination_weights(stacked[:, alive], actuals_bt, scale_sq, labels, objective)
             # a series whose weighted candidates all forecast in the backtest takes the combination
             used = self.weights_ > 0
             whole = np.all(np.isfinite(mae) | ~used, axis=1) & used.any(axis=1)
@@ -250,6 +264,9 @@ class AutoForecaster(Forecaster):
         for j in sorted(used):
             weighted = combo & (self.weights_[:, j] > 0)
             idx = np.flatnonzero((self.choice_ == j) | (self.interval_choice_ == j) | weighted)
+            if self.global_model is not None and j == len(models) - 1:
+                self._fit_global(panel, j, idx)
+                continue
             try:
                 self.fitted_.append((j, idx, models[j].point_clone().fit(_subset(panel, idx))))
                 continue
@@ -272,6 +289,21 @@ class AutoForecaster(Forecaster):
         idx = np.flatnonzero((self.choice_ == NAIVE) | (self.interval_choice_ == NAIVE))
         if idx.size:
             self.fitted_.append((NAIVE, idx, Naive().fit(_subset(panel, idx))))
+
+    def _fit_global(self, panel: Panel, j: int, idx: np.ndarray) -> None:
+        """Refit the global model on every series (it learns from all); if that fails, its series go naive."""
+        assert self.global_model is not None
+        try:
+            self.fitted_.append((j, np.arange(self.n_series_), self.global_model.clone().fit(panel)))
+        except Exception as exc:  # one fit of a global model: no series-by-series retry
+            logger.warning(
+                "auto: %s failed (%s); using naive for its %d series", self.global_model.alias, exc, idx.size
+            )
+            self.choice_[idx] = np.where(self.choice_[idx] == j, NAIVE, self.choice_[idx])
+            self.choice_[idx] = np.where(
+                (self.choice_[idx] == COMBO) & (self.weights_[idx, j] > 0), NAIVE, self.choice_[idx]
+            )
+            self.interval_choice_[idx] = np.where(self.interval_choice_[idx] == j, NAIVE, self.interval_choice_[idx])
 
     def _predict_mean(self, h: int) -> np.ndarray:
         return self._mean_of(self.choice_, h)

@@ -17,7 +17,7 @@ from typing import Any, ClassVar, Self
 
 import numpy as np
 
-from optiops.forecast.base import Forecaster, ForecastError, YInput
+from optiops.forecast.base import Forecaster, ForecastError, Panel, YInput, as_panel
 from optiops.forecast.regressors import future_regressors, past_regressors
 
 
@@ -116,16 +116,42 @@ class GlobalBoosting(Forecaster):
         if h > self.horizon:
             raise ForecastError(f"GlobalBoosting was fitted for a horizon of {self.horizon}, asked for {h}")
         future = future_regressors(X, self.n_series_, h, self.n_regressors_, self.single_)
-        lengths = np.diff(self.panel_.offsets)
-        series = np.repeat(np.arange(self.n_series_), h)
-        positions = (lengths[:, None] + np.arange(h)[None, :]).reshape(-1)
         rows = None if future is None else future.reshape(-1, future.shape[-1])
-        mean = np.asarray(self.booster_.predict(self._features(series, positions, rows))).reshape(self.n_series_, h)
-        return self._shaped({"mean": np.maximum(mean, 0.0)})
+        return self._shaped({"mean": self._forecast(self.panel_, h, rows)})
 
-    def _features(self, series: np.ndarray, positions: np.ndarray, regressors: np.ndarray | None) -> np.ndarray:
-        """Feature rows for (series, position) pairs; positions at or past a series' end are the future."""
-        values, offsets = self.panel_
+    def forecast_from(self, y: YInput, h: int) -> np.ndarray:
+        """Forecast ``h`` steps after the end of every series of ``y`` with the booster as fitted (no refit).
+
+        ``y`` holds the fitted series in the same order, each cut at a later origin: this is how a
+        backtest uses one fit for many origins, the features read only the data before each origin.
+        Without regressors only. Returns ``(n_series, h)``.
+        """
+        if not hasattr(self, "booster_"):
+            raise ForecastError(f"{self.alias}: call fit before forecast_from")
+        if self.n_regressors_:
+            raise ForecastError(f"{self.alias}: forecast_from takes no regressors; this model was fitted with some")
+        if h > self.horizon:
+            raise ForecastError(f"GlobalBoosting was fitted for a horizon of {self.horizon}, asked for {h}")
+        panel, _ = as_panel(y)
+        if panel.offsets.shape[0] - 1 != self.n_series_:
+            raise ForecastError(f"{self.alias}: fitted on {self.n_series_} series, given {panel.offsets.shape[0] - 1}")
+        return self._forecast(panel, h, None)
+
+    def _forecast(self, panel: Panel, h: int, regressors: np.ndarray | None) -> np.ndarray:
+        """Forecasts ``(n_series, h)`` after the end of ``panel``'s series (the fitted ones), clipped at zero."""
+        n = panel.offsets.shape[0] - 1
+        lengths = np.diff(panel.offsets)
+        series = np.repeat(np.arange(n), h)
+        positions = (lengths[:, None] + np.arange(h)[None, :]).reshape(-1)
+        mean = np.asarray(self.booster_.predict(self._features(series, positions, regressors, panel))).reshape(n, h)
+        return np.maximum(mean, 0.0)
+
+    def _features(
+        self, series: np.ndarray, positions: np.ndarray, regressors: np.ndarray | None, panel: Panel | None = None
+    ) -> np.ndarray:
+        """Feature rows for (series, position) pairs of ``panel`` (default: the fitted one); positions at or
+        past a series' end are the future."""
+        values, offsets = self.panel_ if panel is None else panel
         lengths = np.diff(offsets)
         cum = np.concatenate([[0.0], np.cumsum(values)])
         start = offsets[series]

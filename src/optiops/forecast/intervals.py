@@ -9,9 +9,11 @@ the asymmetry of demand. Pooling the steps assumes errors that do not grow much 
 flat forecasts of the intermittent and smoothing methods; it gives enough samples for the 95 % tail
 from a short history.
 
-Zero demand: when at least ``(1-c)/2`` of the backtest actuals are zero, no probability is left
-below a lower bound of zero, so the interval is ``[0, forecast + q_c]`` instead of the central one,
-whose coverage would be ``(1+c)/2`` rather than ``c`` (most intermittent series).
+Zero demand: when at least ``(1-c)/2`` of the backtest actuals are zero, the ``(1-c)/2`` quantile
+of the demand is zero, so the lower bound is zero; the upper bound stays ``forecast + q_{(1+c)/2}``.
+Each bound is a quantile of the demand (read as one by the integer calibration of
+:func:`optiops.forecast.evaluation.integer_calibration`), so on such series the interval covers
+more than ``c``: it holds the zeros and the same upper tail as a central interval.
 
 Series with fewer than ``MIN_SAMPLES`` errors borrow the pooled errors of all series, scaled by their
 own naive scale (cold start), and the pooled share of zeros.
@@ -109,7 +111,7 @@ def empirical_bounds(
         ``"lo-<level>"`` and ``"hi-<level>"`` arrays like ``mean``, clipped at zero.
     """
     tails = np.array([(1 - c / 100) / 2 for c in levels])
-    probs = np.concatenate([tails, 1 - tails, np.array(levels) / 100])
+    probs = np.concatenate([tails, 1 - tails])
     q = error_quantiles(errors, finite_sample_probs(probs, n_effective), scale)
     at_zero = zero_share(actuals)[:, None] >= tails[None, :]
     k = len(levels)
@@ -117,7 +119,7 @@ def empirical_bounds(
     for j, c in enumerate(levels):
         lo_key, hi_key = level_keys(c)
         lo = np.where(at_zero[:, j], -np.inf, q[:, j])
-        hi = np.where(at_zero[:, j], q[:, 2 * k + j], q[:, k + j])
+        hi = q[:, k + j]
         out[lo_key] = np.maximum(mean + lo[:, None], 0.0)
         out[hi_key] = np.maximum(mean + hi[:, None], 0.0)
     return out

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from optiops.forecast.auto import AutoForecaster
 from optiops.forecast.base import Backtest, Forecaster
+from optiops.forecast.boosting import GlobalBoosting
 from optiops.forecast.coldstart import ColdStart
 from optiops.forecast.ets import AutoETS
 from optiops.forecast.models import ADIDA, IMAPA, SBA, SES, TSB, Croston, MovingAverage, Naive, SeasonalNaive
@@ -32,6 +33,9 @@ BUILDERS: dict[str, Builder] = {
         season_length=m, backtest=bt, cold_start=ColdStart(m), metric="pinball"
     ),
     "auto_rmsse": lambda m, bt: AutoForecaster(season_length=m, backtest=bt, cold_start=ColdStart(m), metric="rmsse"),
+    "auto_global": lambda m, bt: AutoForecaster(
+        season_length=m, backtest=bt, cold_start=ColdStart(m), global_model=GlobalBoosting(bt.h if bt else 12, m)
+    ),
     "auto_class": lambda m, bt: AutoForecaster(
         season_length=m, backtest=bt, select="class", cold_start=ColdStart(m), metric="mase"
     ),
