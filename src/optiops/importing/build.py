@@ -70,7 +70,7 @@ def build_scenario(cleaned: Cleaned, network: Network, holdout: int, name: str) 
     holdout_days = int((end - pd.Timestamp(trading[-holdout])).days) + 1 if holdout else 0
     cut = end + pd.Timedelta(days=1 - holdout_days)  # first hold-out day
     past = orders[orders["time"] < cut]
-    past_sales = sales[sales["order"].isin(set(past["order"]))]
+    past_sales = sales.loc[sales["order"].isin(set(past["order"])), ["sku", "category", "price", "quantity"]]
     past_credits = credits[credits["time"] < cut]
     notes: list[str] = []
     zones, xy = _zones(orders, past, network, notes)
