@@ -75,3 +75,18 @@ def test_a_sku_first_sold_in_the_hold_out_takes_the_history_figures(network: Pat
     rate = -lines.loc[~hold & (lines["Quantity"] < 0), "Quantity"].sum() / sales["Quantity"].sum()
     assert skus.loc[NEW_SKU, "return_rate"] == pytest.approx(rate, abs=1e-4)
     assert any("1 SKU(s) first sell in the hold-out" in n for n in result.summary["notes"])
+
+
+def test_a_new_sku_takes_its_category_s_history_figures(network: Path, tmp_path: Path) -> None:
+    """With a category column, a SKU first sold in the hold-out is priced at its own category's history median."""
+    lines, hold = _history_lines(network, tmp_path)
+    dear = lines["StockCode"].astype(int) >= 10006
+    lines = lines.assign(Category=np.where(dear, "dear", "cheap"),
+                         UnitPrice=np.where(dear, lines["UnitPrice"] * 10, lines["UnitPrice"]))  # fmt: skip
+    other = _other_holdout(lines, hold)
+    other.loc[other["StockCode"] == NEW_SKU, "Category"] = "dear"
+    skus = _import(other, network, tmp_path / "c.csv").scenario.skus.set_index("sku")
+    history = lines[~hold & (lines["Quantity"] > 0)]
+    assert skus.loc[NEW_SKU, "category"] == "dear"
+    assert skus.loc[NEW_SKU, "price"] == pytest.approx(history.loc[history["Category"] == "dear", "UnitPrice"].median())
+    assert skus.loc[NEW_SKU, "price"] != pytest.approx(history["UnitPrice"].median())
