@@ -169,7 +169,7 @@ def test_example_network_places_every_online_retail_country(tmp_path: Path) -> N
     head = pd.read_csv(ONLINE_RETAIL, nrows=30_000, dtype=str, keep_default_na=False)
     head.to_csv(tmp_path / "head.csv", index=False)
     result = import_orders([tmp_path / "head.csv"], ImportOptions(network=EXAMPLE_NETWORK, holdout=5))
-    assert result.summary["notes"] == []
+    assert not [n for n in result.summary["notes"] if "no location in network.yaml" in n]
     assert list(result.scenario.warehouses["warehouse"]) == ["UK-NHM", "EU-VNL"]
     assert result.summary["lines_dropped"]["excluded SKU"] > 0
     all_countries = set(pd.read_csv(ONLINE_RETAIL, usecols=["Country"])["Country"])

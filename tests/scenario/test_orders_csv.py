@@ -12,8 +12,8 @@ from tests.importing.cases import NETWORK, export_lines, write_export
 from optiops.exceptions import InstanceError
 from optiops.importing import ImportOptions, import_orders, write_import
 from optiops.model.scenario import ORDERS_TABLE
-from optiops.scenario.orders import read_orders_table
-from optiops.scenario.read import _read_table, read_scenario
+from optiops.scenario.arrow_table import read_typed_table
+from optiops.scenario.read import _read_cells, read_scenario
 
 
 @pytest.fixture(scope="module")
@@ -42,15 +42,15 @@ def test_arrow_reader_gives_the_generic_frame(folder: Path, tmp_path: Path, gzip
     if gzip:
         path = tmp_path / "orders.csv.gz"
         pd.read_csv(folder / "orders.csv", dtype=str).to_csv(path, index=False)
-    fast = read_orders_table(path)
+    fast = read_typed_table(path, ORDERS_TABLE)
     assert fast is not None
-    pd.testing.assert_frame_equal(fast, _read_table(path, ORDERS_TABLE))
+    pd.testing.assert_frame_equal(fast, _read_cells(path, ORDERS_TABLE))
 
 
 def test_padded_cells_read_as_the_generic_reader_reads_them(folder: Path, tmp_path: Path) -> None:
     """Cells padded with spaces (a non-breaking one too) go to the generic reader, which strips them."""
     out = _edited(folder, tmp_path, lambda t: t.assign(sku=" " + t["sku"], zone=t["zone"] + "\u00a0"))
-    assert read_orders_table(out / "orders.csv") is None
+    assert read_typed_table(out / "orders.csv", ORDERS_TABLE) is None
     clean = read_scenario(folder).orders
     padded = read_scenario(out).orders
     assert clean is not None and padded is not None

@@ -1,13 +1,22 @@
 """The scenario of a real operation from its cleaned order lines and the planner's ``network.yaml``.
 
-- **SKUs**: price = median unit price of the kept sales; category from the export's column or the
-  network's default; return rate = units credited / units sold (capped); the rest network defaults.
-- **Zones**: one per region value, centred where ``network.yaml`` places it. A region it does not
+Everything a plan may know is measured on the **history** (the orders before the hold-out, the
+credits dated before it); the hold-out's lines are the record the plans are judged on, so they only
+enter the tables that record the operation day by day (orders, demand, returns).
+
+- **SKUs**: price = median unit price of the SKU's history sales; return rate = units credited /
+  units sold in the history (capped). A SKU that first sells in the hold-out takes its category's
+  history figures (all its history lines together), or the whole history's when the category has
+  none (reported). Category from the export's column (the SKU's first history line, else its first
+  line: a catalogue fact, not a measurement) or the network's default; the rest network defaults.
+- **Zones**: one per region value (hold-out regions included, the orders need them), its share the
+  share of the history's orders. Centred where ``network.yaml`` places it. A region it does not
   place is put on a ring of ``unplaced_ring_km`` around the first warehouse (reported). Customer
   points (the generator's ``customers_per_zone``) are drawn normally around the centre with the
   zone's radius, from the network's seed: an export has no coordinates.
 - **Orders**: one per order id, at the time and zone of its first line; demand = their units per
-  SKU x zone x day; returns = credited units per SKU x zone x credit day.
+  SKU x zone x day; returns = credited units per SKU x zone x credit day. The order shape of
+  ``scenario.yaml`` (lines per order, units per line) is the history's.
 - **Calendar**: every day from the first to the last order; days without orders are ``closed``
   (the plans leave sales events, and closures, out of their forecasts); the hold-out is the last
   ``holdout`` trading days.
@@ -59,20 +68,24 @@ def build_scenario(cleaned: Cleaned, network: Network, holdout: int, name: str) 
         raise InstanceError(f"--holdout {holdout}: the export has {len(trading)} trading days", "import")
     days = int((end - start).days) + 1
     holdout_days = int((end - pd.Timestamp(trading[-holdout])).days) + 1 if holdout else 0
+    cut = end + pd.Timedelta(days=1 - holdout_days)  # first hold-out day
+    past = orders[orders["time"] < cut]
+    past_sales = sales.loc[sales["order"].isin(set(past["order"])), ["sku", "category", "price", "quantity"]]
+    past_credits = credits[credits["time"] < cut]
     notes: list[str] = []
-    zones, xy = _zones(orders, network, notes)
+    zones, xy = _zones(orders, past, network, notes)
     warehouses = _warehouse_specs(network, zones)
     wh_xy = np.array([_warehouse_xy(w, zones, xy, network) for w in warehouses])
     near = np.hypot(*(wh_xy[:, None, :] - xy[None, :, :]).transpose(2, 0, 1)).argmin(axis=0)  # zone -> warehouse
     demand = orders.assign(ds=orders["time"].dt.normalize()).groupby(["sku", "zone", "ds"], as_index=False).agg(
         y=("quantity", "sum"))  # fmt: skip
     returns = _returns(credits, zones)
-    skus = _skus(sales, credits, network)
+    skus = _skus(sales, past_sales, past_credits, network, notes)
     calendar = _calendar(start, days, holdout_days, set(pd.DatetimeIndex(trading)))
     history = calendar.loc[(calendar["holdout"] == 0) & (calendar["event"] == ""), "ds"]
-    cfg = _config(cfg, orders, len(skus), len(warehouses), days, holdout_days, end, name, network)
+    cfg = _config(cfg, past, len(skus), len(warehouses), days, holdout_days, end, name, network)
     zone_of = dict(zip(zones["zone"], near, strict=True))
-    wh_frame, stock, staff = _operations(cfg, warehouses, wh_xy, zone_of, orders, demand, returns, history, skus,
+    wh_frame, stock, staff = _operations(cfg, warehouses, wh_xy, zone_of, past, demand, returns, history, skus,
                                          rng)  # fmt: skip
     zones = zones.assign(fleet_warehouse=zones["zone"].map(network.fleet).fillna(""))
     unknown = sorted(set(network.fleet.values()) - set(wh_frame["warehouse"])) + sorted(
@@ -105,10 +118,14 @@ def _orders(sales: pd.DataFrame) -> pd.DataFrame:
     return orders.sort_values(["time", "order", "line"], kind="stable", ignore_index=True)
 
 
-def _zones(orders: pd.DataFrame, network: Network, notes: list[str]) -> tuple[pd.DataFrame, np.ndarray]:
-    """One zone per region, its centre (km), radius and share of the orders; the (Z, 2) centres."""
-    count = orders.drop_duplicates("order")["zone"].value_counts().sort_index()
-    names = [str(z) for z in count.index]
+def _zones(orders: pd.DataFrame, past: pd.DataFrame, network: Network,
+           notes: list[str]) -> tuple[pd.DataFrame, np.ndarray]:  # fmt: skip
+    """One zone per region of ``orders``, its centre (km), radius and share of the history's orders (``past``)."""
+    names = sorted(str(z) for z in orders["zone"].unique())
+    count = past.drop_duplicates("order")["zone"].value_counts().reindex(names, fill_value=0)
+    late = [z for z in names if count[z] == 0]
+    if late:
+        notes.append(f"{len(late)} region(s) order only in the hold-out and have population_share 0: {late}")
     placed = project({k: (r.lat, r.lon) for k, r in network.regions.items()}, network.origin())
     share = np.round(count.to_numpy() / count.sum(), 6)
     share[np.argmax(share)] += 1.0 - share.sum()
@@ -158,18 +175,32 @@ def _returns(credits: pd.DataFrame, zones: pd.DataFrame) -> pd.DataFrame:
     return frame.groupby(["sku", "zone", "ds"], as_index=False).agg(y=("y", "sum"))
 
 
-def _skus(sales: pd.DataFrame, credits: pd.DataFrame, network: Network) -> pd.DataFrame:
+def _skus(sales: pd.DataFrame, past_sales: pd.DataFrame, past_credits: pd.DataFrame, network: Network,
+          notes: list[str]) -> pd.DataFrame:  # fmt: skip
+    """``skus.csv``: every SKU of ``sales``, priced and with a return rate from the history's lines only."""
     d = network.skus
-    by = sales.groupby("sku")
-    price = by["price"].median().fillna(d.price).clip(lower=0.01)
-    sold = by["quantity"].sum()
-    back = (-credits.groupby("sku")["quantity"].sum()).reindex(sold.index, fill_value=0)
-    category = by["category"].first().replace("", d.category)
+    ids = sales.groupby("sku").size().index
+    category = (past_sales.groupby("sku")["category"].first().reindex(ids)
+                .fillna(sales.groupby("sku")["category"].first()).replace("", d.category))  # fmt: skip
+    cat_of = past_sales["sku"].map(category)
+    by, by_cat = past_sales.groupby("sku"), past_sales.groupby(cat_of)
+    sold = by["quantity"].sum().reindex(ids, fill_value=0)
+    back = (-past_credits.groupby("sku")["quantity"].sum()).reindex(ids, fill_value=0)
+    cat_rate = (-past_credits.groupby(past_credits["sku"].map(category))["quantity"].sum()).reindex(
+        by_cat["quantity"].sum().index, fill_value=0) / by_cat["quantity"].sum()  # fmt: skip
+    all_rate = -past_credits["quantity"].sum() / max(int(past_sales["quantity"].sum()), 1)
+    new = sold.to_numpy() == 0  # first sells in the hold-out: the category's, else the history's figures
+    price = by["price"].median().reindex(ids).fillna(category.map(by_cat["price"].median()))
+    price = price.fillna(past_sales["price"].median()).fillna(d.price).clip(lower=0.01)
+    rate = (back / sold.where(~new)).fillna(category.map(cat_rate)).fillna(all_rate)
+    if new.any():
+        notes.append(f"{int(new.sum())} SKU(s) first sell in the hold-out: their price and return rate are "
+                     f"their category's over the history (or the whole history's)")  # fmt: skip
     frame = pd.DataFrame({
-        "sku": sold.index.astype(str), "category": category.to_numpy(), "price": price.round(4).to_numpy(),
+        "sku": ids.astype(str), "category": category.to_numpy(), "price": price.round(4).to_numpy(),
         "unit_cost": (price * d.unit_cost_share).clip(lower=0.01).round(4).to_numpy(),
         "weight_kg": d.weight_kg, "volume_l": d.volume_l,
-        "return_rate": (back / sold).clip(upper=d.return_rate_cap).round(4).to_numpy(),
+        "return_rate": rate.clip(upper=d.return_rate_cap).round(4).to_numpy(),
         "return_delay_days": d.return_delay_days, "lead_time_mean_days": d.lead_time_mean_days,
         "lead_time_sd_days": d.lead_time_sd_days, "pack": d.pack,
     })  # fmt: skip
@@ -185,12 +216,12 @@ def _calendar(start: pd.Timestamp, days: int, holdout_days: int, trading: set[pd
     })  # fmt: skip
 
 
-def _config(cfg: ScenarioConfig, orders: pd.DataFrame, n_skus: int, n_w: int, days: int, holdout_days: int,
+def _config(cfg: ScenarioConfig, past: pd.DataFrame, n_skus: int, n_w: int, days: int, holdout_days: int,
             end: pd.Timestamp, name: str, network: Network) -> ScenarioConfig:  # fmt: skip
-    """The network's generator configuration with the sizes and the measured order shape."""
-    lines = orders.groupby("order", sort=False).size().to_numpy()
+    """The network's generator configuration with the sizes and the order shape of the history's orders."""
+    lines = past.groupby("order", sort=False).size().to_numpy()
     demand = dataclasses.replace(
-        cfg.demand, lines_probs=_shape(lines), quantity_probs=_shape(orders["quantity"].to_numpy())
+        cfg.demand, lines_probs=_shape(lines), quantity_probs=_shape(past["quantity"].to_numpy())
     )
     return dataclasses.replace(cfg, name=name, n_skus=n_skus, n_warehouses=n_w, days=days, holdout_days=holdout_days,
                                end_date=end.strftime("%Y-%m-%d"), demand=demand, costs=network.costs)  # fmt: skip
@@ -206,10 +237,10 @@ def _shape(values: np.ndarray) -> tuple[float, ...]:
 
 
 def _operations(cfg: ScenarioConfig, specs: tuple[WarehouseSpec, ...], wh_xy: np.ndarray, zone_of: dict[str, int],
-                orders: pd.DataFrame, demand: pd.DataFrame, returns: pd.DataFrame, history: pd.Series,
+                past: pd.DataFrame, demand: pd.DataFrame, returns: pd.DataFrame, history: pd.Series,
                 skus: pd.DataFrame, rng: np.random.Generator,
                 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:  # fmt: skip
-    """Warehouses sized from the history's trading days, their opening stock and staff."""
+    """Warehouses sized from the history's trading days (``past``: its orders), their opening stock and staff."""
     n_w, ids = len(specs), [w.warehouse for w in specs]
     hist = demand[demand["ds"].isin(set(history))].assign(w=lambda f: f["zone"].map(zone_of))
     n_days = max(len(history), 1)
@@ -217,7 +248,7 @@ def _operations(cfg: ScenarioConfig, specs: tuple[WarehouseSpec, ...], wh_xy: np
     day_index = {d: i for i, d in enumerate(history)}
     di = hist["ds"].map(day_index).to_numpy(dtype=np.int64)
     np.add.at(units_day, (hist["w"].to_numpy(dtype=np.int64), di), hist["y"].to_numpy(dtype=float))
-    heads = orders.drop_duplicates("order").assign(ds=lambda f: f["time"].dt.normalize())
+    heads = past.drop_duplicates("order").assign(ds=lambda f: f["time"].dt.normalize())
     heads = heads[heads["ds"].isin(set(history))]
     orders_day = np.zeros((n_w, n_days))
     np.add.at(orders_day, (heads["zone"].map(zone_of).to_numpy(dtype=np.int64),
@@ -229,7 +260,6 @@ def _operations(cfg: ScenarioConfig, specs: tuple[WarehouseSpec, ...], wh_xy: np
     np.add.at(returned, (ret["zone"].map(zone_of).to_numpy(dtype=np.int64), ret["ds"].map(day_index).to_numpy(
         dtype=np.int64)), ret["y"].to_numpy(dtype=float))  # fmt: skip
     sku_index = {s: i for i, s in enumerate(skus["sku"])}
-    past = orders[orders["time"].dt.normalize().isin(set(history))]  # no hold-out line may size the stock
     on_hand = np.maximum(np.round(cfg.stock.cover_days * _mean_daily(hist, history, sku_index, n_w)),
                          _largest_line(past, sku_index, zone_of, n_w)).astype(np.int64)  # fmt: skip
     stock = pd.DataFrame({"sku": np.repeat(skus["sku"].to_numpy(), n_w), "warehouse": np.tile(ids, len(skus)),

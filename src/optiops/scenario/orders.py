@@ -14,76 +14,10 @@ import numpy as np
 import pandas as pd
 
 from optiops.exceptions import InstanceError
-from optiops.model.scenario import ORDERS_TABLE, Scenario
+from optiops.model.scenario import Scenario
+from optiops.scenario.arrow_table import codes, combined_codes, duplicated_rows
 
 MAX_PROBLEMS = 10
-
-
-# what str.strip() removes (Python's whitespace): a cell padded with one goes to the generic reader
-WHITESPACE = (
-    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
-    "\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
-)
-
-
-def read_orders_table(path: str | Path) -> pd.DataFrame | None:
-    """``orders.csv`` parsed by Arrow with its declared types, or ``None`` when any cell needs the generic reader.
-
-    The generic reader (:func:`optiops.scenario.read.read_scenario`) checks a table cell by cell and
-    names every bad one; a clean file passes the same checks here column-wise, with the same result
-    frame. Anything else (a cell that does not parse, is padded or empty, out of bounds, a duplicate
-    key, other columns) returns ``None``, so that the generic reader reports it in its own words.
-    """
-    import pyarrow as pa
-    import pyarrow.compute as pc
-    from pyarrow import csv
-
-    kinds = {"str": pa.string(), "int": pa.int64()}
-    types = {c.name: kinds[c.kind] for c in ORDERS_TABLE.columns}
-    try:
-        table = csv.read_csv(path, convert_options=csv.ConvertOptions(column_types=types, strings_can_be_null=False,
-                                                                      quoted_strings_can_be_null=False))  # fmt: skip
-    except (pa.ArrowInvalid, OSError, EOFError):
-        return None
-    if table.column_names != ORDERS_TABLE.column_names or table.num_rows == 0:
-        return None
-    for col in ORDERS_TABLE.columns:
-        values = table[col.name]
-        if col.kind == "str":
-            if pc.any(pc.not_equal(pc.utf8_trim(values, WHITESPACE), values)).as_py():
-                return None
-            if not col.empty_ok and pc.any(pc.equal(pc.utf8_length(values), 0)).as_py():
-                return None
-        elif (
-            values.null_count
-            or (col.minimum is not None and pc.min(values).as_py() < col.minimum)
-            or (col.maximum is not None and pc.max(values).as_py() > col.maximum)
-        ):
-            return None
-    encoded = pc.dictionary_encode(table["order"]).combine_chunks()  # Arrow hashes the ids faster than pandas
-    order = (encoded.indices.to_numpy(zero_copy_only=False), len(encoded.dictionary))
-    if _duplicated(order, _codes(table["line"].to_numpy())).any():  # the key (order, line)
-        return None
-    return table.to_pandas()
-
-
-def _codes(values: pd.Series | np.ndarray) -> tuple[np.ndarray, int]:
-    """Integer codes of the values and how many distinct ones there are."""
-    codes, uniques = pd.factorize(values)
-    return codes, len(uniques)
-
-
-def _combined(*columns: tuple[np.ndarray, int]) -> np.ndarray:
-    """One code per distinct combination of coded columns (0, 1, ... in order of appearance)."""
-    key = np.zeros(len(columns[0][0]), dtype=np.int64)
-    for codes, n in columns:
-        key = pd.factorize(key * n + codes)[0]  # re-coded each time: never beyond rows x distinct values
-    return key
-
-
-def _duplicated(*columns: tuple[np.ndarray, int]) -> np.ndarray:
-    """Rows whose combination of coded columns came before (``DataFrame.duplicated``)."""
-    return pd.Series(_combined(*columns)).duplicated().to_numpy()
 
 
 def recorded_orders(scenario: Scenario, table: pd.DataFrame, path: str | Path) -> pd.DataFrame:
@@ -120,12 +54,12 @@ def recorded_orders(scenario: Scenario, table: pd.DataFrame, path: str | Path) -
     _raise([f"line {i + 2}, column 'time': {table['time'].iloc[i]} is outside the calendar ({first:%Y-%m-%d} to "
             f"{last:%Y-%m-%d})" for i in outside], path)  # fmt: skip
     problems = []
-    order = _codes(orders["order"])
+    order = codes(orders["order"])
     for column in ("time", "zone"):
-        mixed = _mixed(order[0], _codes(orders[column])[0])
+        mixed = _mixed(order[0], codes(orders[column])[0])
         problems += [f"line {i + 2}, column {column!r}: order {orders['order'].iloc[i]!r} has lines with "
                      f"different {column}s" for i in np.flatnonzero(mixed)]  # fmt: skip
-    twice = np.flatnonzero(_duplicated(order, _codes(orders["sku"])))
+    twice = np.flatnonzero(duplicated_rows(order, codes(orders["sku"])))
     problems += [f"line {i + 2}, column 'sku': {orders['sku'].iloc[i]!r} twice in order {orders['order'].iloc[i]!r}"
                  for i in twice]  # fmt: skip
     _raise(problems, path)
@@ -134,9 +68,9 @@ def recorded_orders(scenario: Scenario, table: pd.DataFrame, path: str | Path) -
     return orders
 
 
-def _mixed(group: np.ndarray, codes: np.ndarray) -> np.ndarray:
+def _mixed(group: np.ndarray, values: np.ndarray) -> np.ndarray:
     """Rows whose group (integer codes) holds more than one value (integer codes)."""
-    frame = pd.DataFrame({"g": group, "c": codes}).groupby("g")["c"]
+    frame = pd.DataFrame({"g": group, "c": values}).groupby("g")["c"]
     return (frame.transform("min") != frame.transform("max")).to_numpy()
 
 
@@ -144,7 +78,7 @@ def _sums_to_demand(scenario: Scenario, orders: pd.DataFrame, day: pd.Series) ->
     """Whether the lines summed per SKU x zone x day equal ``demand.csv`` (on integer keys, no messages)."""
     demand = scenario.demand
     pairs = ((orders["sku"], demand["sku"]), (orders["zone"], demand["zone"]), (day, demand["ds"]))
-    key = _combined(*(_codes(pd.concat([a, b], ignore_index=True)) for a, b in pairs))
+    key = combined_codes(*(codes(pd.concat([a, b], ignore_index=True)) for a, b in pairs))
     n, size = len(orders), int(key.max(initial=-1)) + 1
     lines = np.bincount(key[:n], weights=orders["quantity"].to_numpy(dtype=float), minlength=size)
     return bool(np.array_equal(lines, np.bincount(key[n:], weights=demand["y"].to_numpy(dtype=float), minlength=size)))

@@ -21,8 +21,9 @@ import yaml
 
 from optiops.exceptions import InstanceError
 from optiops.model.scenario import DRIVERS, ORDERS_TABLE, TABLE_BY_NAME, TABLES, Column, Costs, Scenario, TableSpec
+from optiops.scenario.arrow_table import read_typed_table
 from optiops.scenario.events import EVENTS_FILE, read_events
-from optiops.scenario.orders import read_orders_table, recorded_orders
+from optiops.scenario.orders import recorded_orders
 from optiops.scenario.write import COSTS_FILE, HISTORY_FILE, SCENARIO_FILE, history_frame
 
 MAX_PROBLEMS = 10
@@ -62,8 +63,7 @@ def read_scenario(folder: str | Path) -> Scenario:
         _check_history(scenario, table_path(folder, HISTORY_FILE))
     orders_path = table_path(folder, ORDERS_TABLE.file)
     if orders_path.is_file():
-        orders = read_orders_table(orders_path)  # Arrow, column-wise; None: the generic reader names the problem
-        orders = _read_table(orders_path, ORDERS_TABLE) if orders is None else orders
+        orders = _read_table(orders_path, ORDERS_TABLE)
         _raise(_references(ORDERS_TABLE, {**tables, ORDERS_TABLE.name: orders}), orders_path)
         scenario = dataclasses.replace(scenario, orders=recorded_orders(scenario, orders, orders_path))
     if (folder / EVENTS_FILE).is_file():
@@ -114,6 +114,12 @@ def _read_table(path: Path, spec: TableSpec) -> pd.DataFrame:
     """One CSV table, columns parsed to their kinds; every bad cell reported."""
     if not path.is_file():
         raise InstanceError("missing file", str(path))
+    typed = read_typed_table(path, spec)  # Arrow, column-wise; None: the cell-by-cell reader names the problem
+    return _read_cells(path, spec) if typed is None else typed
+
+
+def _read_cells(path: Path, spec: TableSpec) -> pd.DataFrame:
+    """One CSV table parsed cell by cell, every bad cell reported (the reader of files Arrow does not take)."""
     try:  # utf-8-sig: spreadsheet exports start with a byte-order mark
         raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, OSError, EOFError) as exc:
@@ -142,26 +148,29 @@ def _key(frame: pd.DataFrame, spec: TableSpec, i: int) -> str:
 def _parse(column: pd.Series, col: Column) -> tuple[pd.Series, list[str]]:
     """A text column parsed to ``col.kind``, and one problem per bad cell."""
     text = column.astype(str).str.strip()
-    where = [f"line {i + 2}, column {col.name!r}" for i in range(len(text))]
+
+    def where(i: int | np.integer) -> str:
+        return f"line {i + 2}, column {col.name!r}"
+
     empty = (text == "").to_numpy()
     if col.kind == "str":
-        bad = [] if col.empty_ok else [f"{where[i]}: empty value" for i in np.flatnonzero(empty)]
+        bad = [] if col.empty_ok else [f"{where(i)}: empty value" for i in np.flatnonzero(empty)]
         return text, bad
     if col.kind == "date":
         dates = pd.to_datetime(text, format="ISO8601", errors="coerce").astype("datetime64[ns]")
         bad_rows = np.flatnonzero(dates.isna().to_numpy())
-        return dates, [f"{where[i]}: {text.iloc[i]!r} is not an ISO date (YYYY-MM-DD)" for i in bad_rows]
+        return dates, [f"{where(i)}: {text.iloc[i]!r} is not an ISO date (YYYY-MM-DD)" for i in bad_rows]
     values = pd.to_numeric(text, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
-    problems = [f"{where[i]}: {text.iloc[i]!r} is not a number" for i in np.flatnonzero(~np.isfinite(values))]
+    problems = [f"{where(i)}: {text.iloc[i]!r} is not a number" for i in np.flatnonzero(~np.isfinite(values))]
     ok = np.isfinite(values)
     if col.kind == "int":
-        problems += [f"{where[i]}: {text.iloc[i]!r} is not a whole number"
+        problems += [f"{where(i)}: {text.iloc[i]!r} is not a whole number"
                      for i in np.flatnonzero(ok & (values != np.round(values)))]  # fmt: skip
     if col.minimum is not None:
         low = np.flatnonzero(ok & (values < col.minimum))
-        problems += [f"{where[i]}: {values[i]:g} is below the minimum {col.minimum:g}" for i in low]
+        problems += [f"{where(i)}: {values[i]:g} is below the minimum {col.minimum:g}" for i in low]
     if col.maximum is not None:
-        problems += [f"{where[i]}: {values[i]:g} is above the maximum {col.maximum:g}"
+        problems += [f"{where(i)}: {values[i]:g} is above the maximum {col.maximum:g}"
                      for i in np.flatnonzero(ok & (values > col.maximum))]  # fmt: skip
     if col.kind == "int":
         return pd.Series(np.where(ok, values, 0).astype(np.int64)), problems
@@ -243,15 +252,24 @@ def _order_problems(frame: pd.DataFrame, lo: str, hi: str) -> list[str]:
     return [f"line {i + 2}, column {hi!r}: {frame[hi].iloc[i]} is before {lo} {frame[lo].iloc[i]}" for i in bad]
 
 
+# history.csv as optiops forecast reads it (io.demand.read_demand), for the Arrow fast path
+_HISTORY = TableSpec("history", "Units per SKU and day over the history days.", ("unique_id", "ds"), (
+    Column("unique_id", "str", "SKU."), Column("ds", "date", "Day."), Column("y", "float", "Units.", minimum=0.0),
+))  # fmt: skip
+
+
 def _check_history(s: Scenario, path: Path) -> None:
     """``history.csv`` must be the demand of the history days, summed over zones."""
     from optiops.io.demand import read_demand
 
+    expected = history_frame(s)
+    if _is_daily_copy(read_typed_table(path, _HISTORY), expected):
+        return
     read_demand(path)  # the forecaster's own validation
     raw = pd.read_csv(path, dtype={"unique_id": str})
     raw["ds"] = pd.to_datetime(raw["ds"])
     raw["line"] = np.arange(len(raw)) + 2
-    both = raw.merge(history_frame(s), on=["unique_id", "ds"], how="outer", suffixes=("", "_demand"))
+    both = raw.merge(expected, on=["unique_id", "ds"], how="outer", suffixes=("", "_demand"))
     both = both.fillna({"y": 0, "y_demand": 0, "line": -1})
     bad = both[both["y"] != both["y_demand"]]
     problems = []
@@ -261,6 +279,26 @@ def _check_history(s: Scenario, path: Path) -> None:
         problems.append(f"{where}, column 'y': {uid} on {_text(ds)} has {float(y):g}, but demand.csv sums to "
                         f"{float(y_demand):g} over the zones")  # fmt: skip
     _raise(problems, path)
+
+
+def _is_daily_copy(typed: pd.DataFrame | None, expected: pd.DataFrame) -> bool:
+    """Whether the Arrow-read history is ``expected`` row for row, with daily steps.
+
+    Such a file passes every check of :func:`optiops.io.demand.read_demand` (ids, ISO dates, demand
+    at least zero, no duplicate, one frequency) and of the comparison with the demand; any other
+    file takes the slow path, which names its problems.
+    """
+    from optiops.io.demand import infer_freq
+
+    if typed is None or len(typed) != len(expected):
+        return False
+    same = all(np.array_equal(typed[c].to_numpy(), expected[c].to_numpy()) for c in ("unique_id", "ds"))
+    if not same or not np.array_equal(typed["y"].to_numpy(dtype=float), expected["y"].to_numpy(dtype=float)):
+        return False
+    try:
+        return infer_freq(pd.DatetimeIndex(typed["ds"]), pd.factorize(typed["unique_id"])[0]) == "D"
+    except ValueError:  # no series with two dates: the slow path says so
+        return False
 
 
 def _raise(problems: list[str], source: str | Path) -> None:
