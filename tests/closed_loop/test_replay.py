@@ -67,7 +67,9 @@ def test_kpis_follow_from_the_daily_rows(result) -> None:  # type: ignore[no-unt
 def test_wall_time_of_every_day_is_reported(result) -> None:  # type: ignore[no-untyped-def]
     days = result.stats["day_seconds"]
     assert len(days) == result.stats["days"] and all(t > 0 for t in days)
-    assert result.stats["opening_seconds"] > 0 and sum(days) + result.stats["opening_seconds"] <= result.runtime_s
+    rounding = 0.005 * (len(days) + 2)  # every figure is rounded to 0.01 s
+    assert result.stats["opening_seconds"] > 0
+    assert sum(days) + result.stats["opening_seconds"] <= result.runtime_s + rounding
 
 
 def test_same_seed_same_ledger(small) -> None:  # type: ignore[no-untyped-def]
