@@ -57,6 +57,21 @@ def test_inventory_step_judges_both_plans_on_the_same_days(small) -> None:  # ty
     assert r.stats["groups_ordering_daily"] > 0 or r.stats["optimised_purchase_orders_per_day"] <= groups / 7 + 1e-3
 
 
+def test_the_level_spread_sizes_the_optimised_plan_only(small, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The spread raises the optimised levels; the baseline, and the hold-out both are judged on, do not see it."""
+    import optiops.plan.inventory_step as step
+
+    monkeypatch.setattr(step, "level_spread", lambda *a, **k: 0.4)
+    with_spread = inventory_step(small, PlanOptions(scenarios=40))
+    monkeypatch.setattr(step, "level_spread", lambda *a, **k: 0.0)
+    without = inventory_step(small, PlanOptions(scenarios=40))
+    assert with_spread.stats["level_spread"] == 0.4 and without.stats["level_spread"] == 0
+    assert with_spread.baseline == without.baseline
+    up = with_spread.tables["inventory_policies.csv"]["optimised_reorder_point"].to_numpy()
+    assert (up >= without.tables["inventory_policies.csv"]["optimised_reorder_point"].to_numpy()).mean() > 0.9
+    assert with_spread.optimised["days_of_inventory"] > without.optimised["days_of_inventory"]
+
+
 def test_returns_pay_pickup_only_outside_the_fleet_zones(small) -> None:  # type: ignore[no-untyped-def]
     """The fleet's pickups are priced by the routing step; the returns part pays the carrier's pickups only."""
     zones = small.zones.assign(fleet_warehouse="")

@@ -14,7 +14,9 @@ demand bootstrapped from that item's actual hold-out days, after a warm-up of th
   common weekly day or on any day.  Weekly: each item the cheaper of (R, S) and (s, S) reviewed on
   that day; any day: each item the cheaper of weekly (R, S) and daily (s, S).  Levels come from the
   forecast and its spread (analytic normal) with the EOQ at the line cost as ``S - s``, corrected by
-  simulation on the last ``SEARCH_DAYS`` days of history until the item meets the fill-rate target.
+  simulation on the last ``SEARCH_DAYS`` days of history until the item meets the fill-rate target,
+  the simulation drawing a demand level per scenario around the forecast with the spread the level
+  showed in the history (:func:`optiops.inventory.risk.level_spread`).
   "Cheaper" is the simulated holding + line + lost-sales cost of the item, and for the group that
   plus its purchase orders, on the same history days, never on the judged days.
 
@@ -38,6 +40,7 @@ from optiops.forecast.api import forecast_frame
 from optiops.inventory.correct import correct_policy
 from optiops.inventory.erp import ERP_CSL, ERP_REVIEW, MA_DAYS, erp_policy
 from optiops.inventory.policy import Items, Policy, analytic_policy
+from optiops.inventory.risk import level_spread
 from optiops.inventory.simulate import (
     DemandPool,
     SimulationOptions,
@@ -125,7 +128,13 @@ def inventory_step(scenario: Scenario, options: PlanOptions) -> StepResult:
     base_items, baseline = erp_policy(items, values[:, :history_days].T)
     group, labels = supplier_groups(scenario, items)
     po_cost = scenario.costs.replenishment_order_cost
-    optimised, daily = joint_policy(items, group, len(labels), po_cost, search, search_opts)
+    # sized where the level may move as it did in the history; judged, like the baseline, on the hold-out as it is
+    ordinary = (scenario.calendar["event"].astype(str) == "").to_numpy()[:history_days]
+    past = values[:, :history_days].T
+    spread = level_spread(past[ordinary] if ordinary.sum() >= SEARCH_DAYS else past,
+                          round(float(np.median(items.lt_mean)) + WEEKLY_REVIEW))  # fmt: skip
+    sized = dataclasses.replace(items, level_sd=np.full(items.n, spread))
+    optimised, daily = joint_policy(sized, group, len(labels), po_cost, search, search_opts)
     t_policy = time.perf_counter() - t0
     kpis, frames, po_per_day = {}, {}, {}
     for name, its, pol in (("baseline", base_items, baseline), ("optimised", items, optimised)):
@@ -143,11 +152,13 @@ def inventory_step(scenario: Scenario, options: PlanOptions) -> StepResult:
         f"level on the {MA_DAYS}-day moving average. "
         f"Optimised: joint replenishment by supplier x warehouse ({int(daily.sum())} of {len(labels)} groups order "
         f"on any day, the others on a common weekly day); per item the cheaper of (R, S) and (s, S) with EOQ spacing "
-        f"at the line cost, levels corrected by simulation to a {TARGET_FILL:.0%} fill rate. Both judged on {h} "
+        f"at the line cost, levels corrected by simulation to a {TARGET_FILL:.0%} fill rate at a demand level drawn "
+        f"around the forecast (log spread {spread:.2f}, measured on the history). Both judged on {h} "
         f"hold-out days x {options.scenarios} bootstrapped scenarios, purchase orders at "
         f"{po_cost:g} and lines at {scenario.costs.replenishment_line_cost:g} in both plans."
     )
     stats = {"items": items.n, "scenarios": options.scenarios, "policy_s": round(t_policy, 2),
+             "level_spread": round(spread, 4),
              "supplier_groups": len(labels), "groups_ordering_daily": int(daily.sum()),
              **{f"{p}_purchase_orders_per_day": round(v, 3) for p, v in po_per_day.items()},
              "runtime_s": round(time.perf_counter() - t0, 2)}  # fmt: skip
