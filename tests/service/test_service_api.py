@@ -155,3 +155,18 @@ def test_the_page_and_its_script_are_served(app_client: Any) -> None:
     assert page.status_code == 200 and '<script src="/static/app.js">' in page.text
     assert app_client.get("/static/app.js").headers["content-type"].startswith("text/javascript")
     assert app_client.get("/static/../store.py").status_code == 404
+
+
+def test_a_facility_job_reports_a_bound_below_its_plan(app_client: Any) -> None:
+    """Progress of a MIP kind carries the best plan and a bound of the whole instance; the bound never
+    exceeds the plan's checked cost."""
+    from tests.allocation.test_facility_lagrange import random_instance
+
+    doc = random_instance(3, m=20, n=120).model_dump(mode="json", exclude_none=True)
+    body = {"instance": doc, "options": {"time_limit": 60, "backend": "highs", "plots": False}}
+    job_id = app_client.post("/v1/jobs", json=body).json()["id"]
+    job = wait_for(app_client, job_id)
+    assert job["status"] == "done", job
+    progress, cost = job["progress"], job["kpis"]["checked_objective"]
+    assert progress["best"] is not None and progress["bound"] is not None
+    assert progress["bound"] <= cost + 1e-6 * abs(cost) and progress["best"] >= cost - 1e-6 * abs(cost)

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -257,7 +258,7 @@ def solve_facility(
         res, fm = run.reduced()
     else:
         fm = run.build()
-        res = run.solve(fm)
+        res = run.solve(fm, full=True)
     if res.status == "infeasible":
         raise InfeasibleError(
             f"{mip.name} proved that no single-sourcing assignment fits the warehouse capacities "
@@ -305,11 +306,13 @@ class _Run:
         self.build_s += time.perf_counter() - t
         return fm
 
-    def solve(self, fm: FacilityModel, time_limit: float | None = None, from_plan: bool = False) -> MipResult:
+    def solve(self, fm: FacilityModel, time_limit: float | None = None, from_plan: bool = False,
+              full: bool = False) -> MipResult:  # fmt: skip
         """Solve ``fm`` within ``time_limit`` (default: what is left), from the best plan if it fits.
 
         ``from_plan`` says the best plan is close to the optimum: the backend then gets
-        :data:`FROM_PLAN_PARAMS` (under any ``params`` of the options).
+        :data:`FROM_PLAN_PARAMS` (under any ``params`` of the options). ``full``: ``fm`` is the whole
+        instance, so its backend's bound bounds the instance.
         """
         limit = self.left() if time_limit is None else time_limit
         if self.options.stop is not None and self.options.stop():
@@ -317,7 +320,7 @@ class _Run:
         params = (
             {**FROM_PLAN_PARAMS.get(self.mip.name, {}), **self.options.params} if from_plan else self.options.params
         )
-        opts = replace(self.options, time_limit=limit, params=params)
+        opts = replace(self.options, time_limit=limit, params=params, progress=self._progress(full))
         start = None
         if self.best is not None and getattr(self.mip, "accepts_start", False):
             _, is_open, shares = self.best
@@ -329,6 +332,24 @@ class _Run:
             y, shares = fm.split(res.x)
             self.offer(res.objective, y > 0.5, shares)
         return res
+
+    def _progress(self, full: bool) -> Callable[[float, float, float | None], None] | None:
+        """The options' ``progress`` in the instance's terms: seconds since the start, the best plan met,
+        and only a bound that holds for the whole instance (the Lagrangian's; a sub-model's bounds
+        only that sub-model unless ``full``)."""
+        report = self.options.progress
+        if report is None:
+            return None
+
+        def tell(elapsed: float, best: float, bound: float | None) -> None:
+            if self.best is not None:
+                best = min(best, self.best[0])
+            valid = self.bound if math.isfinite(self.bound) else None
+            if full and bound is not None:
+                valid = bound if valid is None else max(valid, bound)
+            report(time.perf_counter() - self.t0, best, valid)
+
+        return tell
 
     def offer(self, cost: float, is_open: np.ndarray, shares: np.ndarray) -> None:
         """Keep the plan if it is the cheapest so far."""
@@ -344,9 +365,12 @@ class _Run:
         self.stats.update(lagrange_s=lag.seconds, lagrange_iterations=lag.iterations)
         if lag.shares is not None:
             self.offer(lag.upper, lag.open, lag.shares)
+        if self.options.progress is not None and self.best is not None:
+            self.options.progress(time.perf_counter() - self.t0, self.best[0],
+                                  self.bound if math.isfinite(self.bound) else None)  # fmt: skip
         if self.best is None:
             fm = self.build()
-            return self.solve(fm), fm
+            return self.solve(fm, full=True), fm
         closed, opened, values = fixings(self.arr, lag.multipliers, self.best[0])
         restricted = np.flatnonzero(~closed)
         if len(restricted) > RESTRICTED:

@@ -87,8 +87,8 @@ RoundingOpt = Annotated[
 
 
 @contextmanager
-def progress_bar(enabled: bool, time_limit: float) -> Iterator[Callable[[float, float], None] | None]:
-    """A transient bar on stderr fed by ``progress(elapsed_s, best)``; ``None`` when not ``enabled``."""
+def progress_bar(enabled: bool, time_limit: float) -> Iterator[Callable[..., None] | None]:
+    """A transient bar on stderr fed by ``progress(elapsed_s, best, bound=None)``; ``None`` when not ``enabled``."""
     if not enabled:
         yield None
         return
@@ -101,7 +101,8 @@ def progress_bar(enabled: bool, time_limit: float) -> Iterator[Callable[[float, 
     with Progress(*columns, console=err, transient=True) as bar:
         task = bar.add_task("", total=time_limit)
 
-        def update(elapsed: float, best: float) -> None:
-            bar.update(task, completed=min(elapsed, time_limit), description=f"best {best:,.2f}")
+        def update(elapsed: float, best: float, bound: float | None = None) -> None:
+            text = f"best {best:,.2f}" if bound is None else f"best {best:,.2f}, bound {bound:,.2f}"
+            bar.update(task, completed=min(elapsed, time_limit), description=text)
 
         yield update

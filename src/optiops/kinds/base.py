@@ -87,9 +87,10 @@ class Options:
 
     ``time_limit`` ``None`` is the kind's :attr:`ProblemKind.default_time_limit`; ``threads`` are MIP
     threads, CP-SAT workers or parallel neighbourhoods; ``presolve`` is the facility presolve
-    (``lagrangian`` or ``off``); ``rounding`` the routing metric; ``progress(elapsed_s, best)`` is
-    called by routing backends as they improve; ``stop()`` returning true asks a routing backend, or
-    the facility kind's HiGHS solves, to end the search early and return the best plan found so far.
+    (``lagrangian`` or ``off``); ``rounding`` the routing metric; ``progress(elapsed_s, best, bound=None)``
+    is called by routing backends as they improve, and by the facility kind with a proven bound;
+    ``stop()`` returning true asks a routing backend, or the facility kind's HiGHS solves, to end the
+    search early and return the best plan found so far.
     """
 
     backend: str = "auto"
@@ -99,7 +100,7 @@ class Options:
     params: Mapping[str, Any] = field(default_factory=dict)
     presolve: str = "lagrangian"
     rounding: str | None = None
-    progress: Callable[[float, float], None] | None = None
+    progress: Callable[..., None] | None = None
     stop: Callable[[], bool] | None = None
 
 

@@ -27,6 +27,7 @@ class FacilityKind(ProblemKind):
     instance_type = FacilityInstance
     plan_type = FacilityPlan
     uses_profiles = True
+    reports_progress = True
     advice = " or another --backend"
 
     def recognises(self, source: Source) -> bool:
@@ -50,7 +51,8 @@ class FacilityKind(ProblemKind):
         from optiops.allocation.facility import Presolve
 
         presolve: Presolve = "off" if options.presolve == "off" else "lagrangian"
-        mip = dataclasses.replace(mip_options(self, options), stop=options.stop)  # DELETE keeps the best plan
+        # DELETE keeps the best plan; progress carries the best plan and a bound of the whole instance
+        mip = dataclasses.replace(mip_options(self, options), stop=options.stop, progress=options.progress)
         return plan_result(self.name, solve_facility(instance, options.backend, mip, presolve=presolve))
 
     def check(self, instance: FacilityInstance, plan: FacilityPlan, options: Options | None = None) -> Check:

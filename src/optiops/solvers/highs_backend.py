@@ -19,6 +19,8 @@ Solves may run at once on several threads (highspy releases the GIL in ``run``).
 
 ``MipOptions.stop`` is asked by HiGHS's interrupt callbacks (simplex, interior point and branch and
 bound), so a stop request ends even a long root LP; HiGHS then returns its incumbent, if any.
+``MipOptions.progress`` is told of every improving solution and, at HiGHS's periodic MIP log lines,
+of the incumbent and the dual bound as they stand.
 """
 
 from __future__ import annotations
@@ -105,8 +107,8 @@ class HighsBackend:
         h = _core._Highs()
         h.setOptionValue("output_flag", False)
         _set_options(h, options)
-        if options.stop is not None:
-            _interrupt_on(h, options.stop)
+        if options.stop is not None or options.progress is not None:
+            _callbacks(h, options.stop, options.progress)
         a = model.matrix
         status = h.passModel(
             model.n_vars, model.n_rows, model.nnz, _ROWWISE, _MINIMISE, float(model.offset),
@@ -164,19 +166,36 @@ def _set_options(h: _Highs, options: MipOptions) -> None:
             raise SolverError(f"highs: option {key!r} cannot be set to {value!r}")
 
 
-def _interrupt_on(h: _Highs, stop: Callable[[], bool]) -> None:
-    """Have HiGHS end its search when ``stop()`` turns true (checked at every interrupt callback)."""
+def _callbacks(h: _Highs, stop: Callable[[], bool] | None,
+               progress: Callable[[float, float, float | None], None] | None) -> None:  # fmt: skip
+    """Have HiGHS end its search when ``stop()`` turns true (checked at every interrupt callback), and
+    tell ``progress(elapsed_s, best, bound)`` of improving solutions and, at its MIP log lines, of the
+    incumbent and the bound as they stand."""
+    import math
+
     from highspy import _core
+
+    kinds = _core.cb.HighsCallbackType
+    reports = (kinds.kCallbackMipImprovingSolution, kinds.kCallbackMipLogging)
 
     def callback(kind: _core.cb.HighsCallbackType, message: str, data_out: _core.cb.HighsCallbackOutput,
                  data_in: _core.cb.HighsCallbackInput, user_data: Any) -> None:  # fmt: skip
-        if stop():
+        if progress is not None and kind in reports:
+            best = float(data_out.mip_primal_bound if kind == kinds.kCallbackMipLogging
+                         else data_out.objective_function_value)  # fmt: skip
+            bound = float(data_out.mip_dual_bound)
+            if math.isfinite(best):
+                progress(float(data_out.running_time), best, bound if math.isfinite(bound) else None)
+        if stop is not None and stop():
             data_in.user_interrupt = True
 
     h.setCallback(callback, None)
-    kinds = _core.cb.HighsCallbackType
-    for kind in (kinds.kCallbackSimplexInterrupt, kinds.kCallbackIpmInterrupt, kinds.kCallbackMipInterrupt):
-        h.startCallback(kind)
+    if stop is not None:
+        for kind in (kinds.kCallbackSimplexInterrupt, kinds.kCallbackIpmInterrupt, kinds.kCallbackMipInterrupt):
+            h.startCallback(kind)
+    if progress is not None:
+        for kind in reports:
+            h.startCallback(kind)
 
 
 def _status(model_status: HighsModelStatus, has_x: bool, failed: bool) -> MipStatus:

@@ -44,6 +44,10 @@ class MipOptions:
         ``stop()`` returning true ends the search early, as a time limit would: the best solution
         found so far is returned (status ``feasible``), or none (``no_solution``). Only HiGHS asks
         it (its interrupt callbacks); the other backends run to their limits.
+    progress : callable or None
+        ``progress(elapsed_s, best, bound)`` as the search goes: on every improving solution and at
+        the backend's periodic log lines once it has one (``bound`` its proven bound, or ``None``).
+        Only HiGHS calls it.
     """
 
     time_limit: float | None = None
@@ -52,6 +56,7 @@ class MipOptions:
     seed: int = 1
     params: dict[str, Any] = field(default_factory=dict)
     stop: Callable[[], bool] | None = field(default=None, compare=False)
+    progress: Callable[[float, float, float | None], None] | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         if self.time_limit is not None and not self.time_limit > 0:
