@@ -139,7 +139,7 @@ def replan_warehouse(
         new = late if vehicle is None else late.head(0)
         if vehicle is not None:
             broken.append(vehicle)
-        on_route = {v.node for r in plan.routes for v in r.visits if v.kind != "depot"}
+        on_route = {node for *_, nodes in plan.sequences() for node in nodes}
         known = _rows(stops, late)  # late orders an earlier re-plan inserted are on the routes now
         rows = _rows(known[known["customer"].isin(on_route)], new)
         if not len(rows):
@@ -150,14 +150,14 @@ def replan_warehouse(
         if not res.check.feasible:
             return None
         plan = _served_as_driven(plan, res.plan, set(state.served))
-    visited = {v.node for r in plan.routes for v in r.visits if v.kind != "depot"}
+    visited = {node for *_, nodes in plan.sequences() for node in nodes}
     served_late = late[late["customer"].isin(visited)]
     day = fleet_instance(scenario, warehouse, _rows(stops, served_late), inst.name, price)
     ev = evaluate(day, plan)
     if not ev.feasible:
         return None
-    before = {(r.vehicle_type, r.vehicle): {v.node for v in r.visits if v.kind != "depot"} for r in scored.plan.routes}
-    after = {(r.vehicle_type, r.vehicle): {v.node for v in r.visits if v.kind != "depot"} for r in plan.routes}
+    before = {(t, k): set(nodes) for t, k, nodes in scored.plan.sequences()}
+    after = {(t, k): set(nodes) for t, k, nodes in plan.sequences()}
     moved = set().union(*(before.get(v, set()) for v in broken)) - set().union(*(after.get(v, set()) for v in broken))
     on_morning_routes = set().union(*before.values())
     return Replanned(day, ScoredPlan(plan, ev), frozenset(on_morning_routes - visited), len(moved & visited),
