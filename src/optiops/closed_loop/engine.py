@@ -46,7 +46,7 @@ from optiops.closed_loop.events import (
     surge_lift,
     surged,
 )
-from optiops.closed_loop.intraday import intraday_columns
+from optiops.closed_loop.intraday import arrival_profile, intraday_columns
 from optiops.closed_loop.options import ReplayOptions
 from optiops.closed_loop.policies import (
     REVIEW_DAYS,
@@ -164,6 +164,7 @@ class Context:
     promise_order: np.ndarray  # promises.csv rows by increasing max_transit_days
     promise_rank: dict[str, int]  # promise -> its rank in that order
     keepable: np.ndarray  # (Z,) rank of the fastest promise each zone's nearest warehouse keeps
+    arrivals: np.ndarray  # (24,) share of the orders placed in each hour (recorded orders', else e-commerce)
 
 
 def replay(scenario: Scenario, options: ReplayOptions | None = None,
@@ -303,7 +304,7 @@ def _context(scenario: Scenario, options: ReplayOptions) -> Context:
     return Context(scenario, grid, options, history_days, start + pd.Timedelta(days=history_days), home,
                    zone_index, sku_index, true_demand, returns_rows, processing, lead_noise, supplier_out, wage,
                    _seconds(scenario), lines, upo, stocked, stocked.reshape(len(grid.skus), n_w).any(axis=1),
-                   promise_order, rank, keepable)  # fmt: skip
+                   promise_order, rank, keepable, arrival_profile(scenario))  # fmt: skip
 
 
 def supplier_outages(costs: Costs, n_skus: int, days: int, rng: np.random.Generator) -> np.ndarray:

@@ -36,6 +36,7 @@ from optiops.scenario.orders import intraday_profile
 
 if TYPE_CHECKING:
     from optiops.closed_loop.engine import Context, PlanState
+    from optiops.model.scenario import Scenario
 
 ZONES = 8  # pick zones of a warehouse
 COLLECTIONS = (5, 8, 11)  # carrier collections, hours after the opening (and one at the closing)
@@ -45,11 +46,16 @@ MEASURES = ("on_time", "done", "units", "worked_hours")
 COLUMNS = ("intraday_tasks", "intraday_paid_hours", *(f"intraday_{m}_{r}" for r in RULES for m in MEASURES))
 
 
+def arrival_profile(scenario: Scenario) -> np.ndarray:
+    """Share of the orders placed in each hour of the day: the scenario's recorded orders', else e-commerce's."""
+    profile = intraday_profile(scenario)
+    profile = INTRADAY if profile is None else profile
+    return profile / profile.sum()
+
+
 def intraday_columns(ctx: Context, state: PlanState, d: int, parcels: list[Any]) -> dict[str, float]:
     """Both rules on every warehouse's day of ``state``'s plan; totals over the warehouses (``COLUMNS``)."""
     out = dict.fromkeys(COLUMNS, 0.0)
-    profile = intraday_profile(ctx.scenario)
-    profile = (INTRADAY if profile is None else profile) / (INTRADAY if profile is None else profile).sum()
     rng = np.random.default_rng([ctx.options.seed, d, 29])
     sec = ctx.seconds
     for w, name in enumerate(ctx.grid.warehouses):
@@ -59,7 +65,7 @@ def intraday_columns(ctx: Context, state: PlanState, d: int, parcels: list[Any])
         mine = [p for p in parcels if p.warehouse == w]
         opening, closing = min(s for s, _ in shifts), max(e for _, e in shifts)
         cutoffs = np.array([opening + 60.0 * h for h in COLLECTIONS if opening + 60.0 * h < closing] + [closing])
-        arrival = rng.choice(24, size=len(mine), p=profile) * 60.0 + rng.uniform(0.0, 60.0, len(mine))
+        arrival = rng.choice(24, size=len(mine), p=ctx.arrivals) * 60.0 + rng.uniform(0.0, 60.0, len(mine))
         release = np.array([a if p.day == d else 0.0 for a, p in zip(arrival, mine, strict=True)])
         release = np.maximum(release, opening)
         nxt = np.searchsorted(cutoffs, release + 60.0)
