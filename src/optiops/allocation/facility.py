@@ -365,9 +365,9 @@ class _Run:
         self.stats.update(lagrange_s=lag.seconds, lagrange_iterations=lag.iterations)
         if lag.shares is not None:
             self.offer(lag.upper, lag.open, lag.shares)
-        if self.options.progress is not None and self.best is not None:
-            self.options.progress(time.perf_counter() - self.t0, self.best[0],
-                                  self.bound if math.isfinite(self.bound) else None)  # fmt: skip
+        report = self._progress(full=False)
+        if report is not None and self.best is not None:
+            report(0.0, self.best[0], None)  # the Lagrangian's plan and bound
         if self.best is None:
             fm = self.build()
             return self.solve(fm, full=True), fm

@@ -25,6 +25,7 @@ of the incumbent and the dual bound as they stand.
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -171,8 +172,6 @@ def _callbacks(h: _Highs, stop: Callable[[], bool] | None,
     """Have HiGHS end its search when ``stop()`` turns true (checked at every interrupt callback), and
     tell ``progress(elapsed_s, best, bound)`` of improving solutions and, at its MIP log lines, of the
     incumbent and the bound as they stand."""
-    import math
-
     from highspy import _core
 
     kinds = _core.cb.HighsCallbackType
