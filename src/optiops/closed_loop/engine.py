@@ -500,7 +500,7 @@ def _rosters(ctx: Context, state: PlanState, d: int) -> dict[str, Roster]:
     mip = MipOptions(time_limit=ctx.options.time_limit, rel_gap=1e-4, seed=ctx.options.seed)
     weekday = (pd.Timestamp(ctx.scenario.start).weekday() + d) % 7
     return plan_rosters(ctx.scenario, state.name, per_wh, returns, inbound, forecast, weekday, ctx.lines_per_order,
-                        ctx.units_per_order, mip)  # fmt: skip
+                        ctx.units_per_order, mip, ctx.arrivals)  # fmt: skip
 
 
 def _level(series: np.ndarray) -> float:

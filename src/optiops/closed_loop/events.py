@@ -46,6 +46,7 @@ if TYPE_CHECKING:
 
 EVENT_COLUMNS = ("events", "outage_capacity_lost", "absent_hours", "temp_hours", "breakdown_stops",
                  "replanned_stops", "late_arrival_orders", "surge_units", "delayed_units")  # fmt: skip
+SURGE_LEVEL_DAYS = 28  # the optimised plan's base level under a surge: its items' mean demand over these days
 
 
 @dataclasses.dataclass(eq=False)
@@ -204,12 +205,12 @@ def surge_lift(ctx: Context, state: PlanState, d: int, k: int, ev: DayEvents) ->
     """The optimised plan's raise of ``s`` and ``S``: a known surge's extra units over lead time plus review.
 
     ``None`` when no surge is known on day ``k``. The item's level is its mean demand over the last
-    28 days.
+    ``SURGE_LEVEL_DAYS`` days.
     """
     if not ev.surges:
         return None
     lift = np.zeros(ctx.grid.n)
-    level = state.seen[max(d - 28, 0) : d].mean(axis=0)
+    level = state.seen[max(d - SURGE_LEVEL_DAYS, 0) : d].mean(axis=0)
     horizon = k + np.ceil(ctx.grid.lt_mean).astype(np.int64) + state.policy.review
     for items, factor, first, last in ev.surges:
         days = np.clip(np.minimum(horizon, last) - max(first, k) + 1, 0, None)

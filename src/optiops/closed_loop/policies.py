@@ -26,14 +26,13 @@ import pandas as pd
 from optiops.forecast.api import forecast_frame
 from optiops.inventory.erp import ERP_CSL, ERP_REVIEW, erp_policy
 from optiops.inventory.policy import Items, Policy
-from optiops.inventory.risk import level_spread
+from optiops.inventory.risk import level_spread, protection_days
 from optiops.inventory.simulate import DemandPool, SimulationOptions
 from optiops.labour.staffing import ShiftPlan, ShiftType, design_shifts, shift_types, workload_minutes
 from optiops.model.demand import DemandHistory
 from optiops.model.scenario import Scenario
 from optiops.plan.inventory_step import SEARCH_DAYS, TARGET_FILL, joint_policy
 from optiops.plan.labour_step import UTILISATION, WITHIN_HOURS, fixed_shifts, hourly_drivers, labour_standards
-from optiops.scenario.orders import intraday_profile
 from optiops.solvers import MipOptions
 
 REVIEW_DAYS = ERP_REVIEW  # the baseline's (and weekly groups') review period
@@ -148,7 +147,7 @@ def optimised_policy(grid: Grid, scenario: Scenario, history: np.ndarray, seed: 
     recent = history[-SEARCH_DAYS:]
     sd = recent.std(axis=0, ddof=1) if len(recent) > 1 else np.sqrt(mean)
     items = grid.items(mean, sd, scenario, 1, TARGET_FILL, "fill_rate")
-    spread = level_spread(history, round(float(np.median(grid.lt_mean)) + REVIEW_DAYS))
+    spread = level_spread(history, protection_days(grid.lt_mean, REVIEW_DAYS))
     items = dataclasses.replace(items, level_sd=np.full(grid.n, spread))
     active = np.flatnonzero(recent.sum(axis=0) > 0)
     policy = Policy("optimised", np.full(grid.n, REVIEW_DAYS, dtype=np.int64), np.zeros(grid.n), np.zeros(grid.n),
@@ -186,15 +185,15 @@ class Roster:
 def plan_rosters(
     scenario: Scenario, kind: str, units: dict[str, np.ndarray], returns: dict[str, np.ndarray],
     inbound: dict[str, np.ndarray], forecast_week: dict[str, float], first_weekday: int, lines: float,
-    upo: float, mip: MipOptions,
+    upo: float, mip: MipOptions, intraday: np.ndarray,
 ) -> dict[str, Roster]:  # fmt: skip
     """Next week's roster of every warehouse, sized on the last four weeks rescaled to the forecast week.
 
     ``units``, ``returns`` and ``inbound`` are daily totals per warehouse up to yesterday (equal lengths);
-    ``first_weekday`` is the weekday of the week planned.
+    ``first_weekday`` is the weekday of the week planned; ``intraday`` the 24 hourly shares of the
+    orders (the recorded orders', else the e-commerce profile).
     """
     standards = labour_standards(scenario)
-    intraday = intraday_profile(scenario)  # recorded orders' hours, else the e-commerce profile
     out = {}
     for wh in scenario.warehouses.itertuples(index=False):
         w = str(wh.warehouse)

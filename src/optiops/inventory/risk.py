@@ -16,6 +16,11 @@ import numpy as np
 MIN_UNITS = 30.0  # units an item must have sold in the window to enter the estimate (Poisson noise below)
 
 
+def protection_days(lt_mean: np.ndarray, review: int) -> int:
+    """The horizon a network's demand level must hold: its items' median lead time plus the review period."""
+    return round(float(np.median(lt_mean)) + review)
+
+
 def level_spread(history: np.ndarray, horizon: int, window: int = 28, origins: int = 6, step: int = 7) -> float:
     """Spread (sd of the log) of the demand level over ``horizon`` days around a ``window``-day mean.
 

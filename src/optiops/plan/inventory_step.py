@@ -40,7 +40,7 @@ from optiops.forecast.api import forecast_frame
 from optiops.inventory.correct import correct_policy
 from optiops.inventory.erp import ERP_CSL, ERP_REVIEW, MA_DAYS, erp_policy
 from optiops.inventory.policy import Items, Policy, analytic_policy
-from optiops.inventory.risk import level_spread
+from optiops.inventory.risk import level_spread, protection_days
 from optiops.inventory.simulate import (
     DemandPool,
     SimulationOptions,
@@ -132,7 +132,7 @@ def inventory_step(scenario: Scenario, options: PlanOptions) -> StepResult:
     ordinary = (scenario.calendar["event"].astype(str) == "").to_numpy()[:history_days]
     past = values[:, :history_days].T
     spread = level_spread(past[ordinary] if ordinary.sum() >= SEARCH_DAYS else past,
-                          round(float(np.median(items.lt_mean)) + WEEKLY_REVIEW))  # fmt: skip
+                          protection_days(items.lt_mean, WEEKLY_REVIEW))  # fmt: skip
     sized = dataclasses.replace(items, level_sd=np.full(items.n, spread))
     optimised, daily = joint_policy(sized, group, len(labels), po_cost, search, search_opts)
     t_policy = time.perf_counter() - t0
