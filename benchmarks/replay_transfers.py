@@ -34,12 +34,14 @@ def figures(result: ReplayResult) -> dict[str, Any]:
     """The optimised plan's transfers, service and cost over the replay."""
     rows = result.daily[result.daily["plan"] == "optimised"]
     k = result.kpis["optimised"]
+    orders = float(rows["orders"].sum())
     return {"transfer_units": float(rows["transfer_units"].sum()),
             "transfer_shipments": float(rows["transfer_shipments"].sum()),
             "transfer_cost": round(float(rows["cost_transfers"].sum()), 2), "fill_rate": k["fill_rate"],
             "lost_units": float(rows["lost_units"].sum()),
             "item_days_out_of_stock": float(rows["stocked_items_empty"].sum()),
             "stockout_rate": k["stockout_rate"], "cost_per_order": k["cost_per_order"],
+            "cost_besides_labour_per_order": round(float((rows["cost_total"] - rows["cost_labour"]).sum()) / orders, 4),
             "transfers_per_order": result.breakdown["optimised"]["transfers"],
             "on_time_rate": k["on_time_rate"], "days_of_inventory": k["days_of_inventory"]}  # fmt: skip
 
@@ -50,6 +52,7 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=12)
     parser.add_argument("--days", type=int, default=7)
     parser.add_argument("--time-limit", type=float, default=2.0)
+    parser.add_argument("--daily", type=Path, default=None, help="Folder for each run's daily.csv.")
     parser.add_argument("--no-record", action="store_true")
     args = parser.parse_args()
     header = {"suite": "replay-transfers", "commit": git_commit(), "machine": machine(), "versions": versions(),
@@ -68,6 +71,10 @@ def main() -> None:
                                             executor="inline", transfers=transfers)  # fmt: skip
                     t0 = time.perf_counter()
                     result = replay(scenario, options)
+                    if args.daily:
+                        args.daily.mkdir(parents=True, exist_ok=True)
+                        name = f"daily-seed{seed}-events{events}-transfers-{transfers}.csv"
+                        result.daily.to_csv(args.daily / name, index=False)
                     row = {**header, "scenario": f"{MEDIUM.name}-seed{seed}", "events": events,
                            "transfers": transfers, "runtime_s": round(time.perf_counter() - t0, 1),
                            **figures(result)}  # fmt: skip
