@@ -30,7 +30,7 @@ def _moves(on_hand: list[float], demand: float = 2.0, lead: int = 1, safety: flo
     n = len(on_hand)
     due = np.zeros((H, n)) if due is None else due
     return plan_transfers(np.array(on_hand, dtype=float), due, _flat(demand, n), np.full(n, safety), n, lead,
-                          np.full(n, value), 0.5, shipment)[0]  # fmt: skip
+                          np.full((n, n), value), 0.5, shipment)[0]  # fmt: skip
 
 
 def test_an_empty_shelf_gets_its_cover_from_the_surplus() -> None:
@@ -85,7 +85,7 @@ def test_whole_units_for_a_fractional_forecast() -> None:
 
 
 def test_a_shipment_that_saves_less_than_it_costs_does_not_leave() -> None:
-    """A pair ships only when its averted lost sales pay for the shipment and the units."""
+    """A pair ships only when what it saves pays for the shipment and the units."""
     assert not _moves([0.0, 50.0], demand=0.2, value=5.0, shipment=60.0).any()
     assert _moves([0.0, 50.0], demand=0.2, value=50.0, shipment=60.0).any()
 
@@ -108,7 +108,7 @@ def test_moves_come_from_surplus_and_go_to_need(n_skus: int, n_w: int, lead: int
     due = rng.integers(0, 30, (H, n)) * (rng.random((H, n)) < 0.1)
     demand = rng.random((H, n)) * 4
     safety = rng.random(n) * 5
-    moves = plan_transfers(on_hand, due, demand, safety, n_w, lead, np.full(n, 50.0), 0.5, 10.0)
+    moves = plan_transfers(on_hand, due, demand, safety, n_w, lead, np.full((n_w, n_w), 50.0), 0.5, 10.0)
     sent, got = moves.sum(axis=2).ravel(), moves.sum(axis=1).ravel()
     assert (moves >= 0).all() and np.array_equal(moves, np.round(moves))
     assert (sent <= donor_surplus(on_hand, due, demand, safety)).all()
@@ -120,7 +120,7 @@ def test_moves_come_from_surplus_and_go_to_need(n_skus: int, n_w: int, lead: int
 def test_a_replay_with_transfers_balances_every_item() -> None:
     """Transfers leave one shelf and reach another a lead time later; every item and the network balance."""
     small = read_scenario(SMALL)
-    costs = dataclasses.replace(small.costs, transfer_cost_per_shipment=0.0, transfer_lead_days=1)
+    costs = dataclasses.replace(small.costs, transfer_cost_per_unit=0.0, transfer_cost_per_shipment=0.0)
     res = replay(dataclasses.replace(small, costs=costs), dataclasses.replace(FAST, days=5))
     led, daily = res.ledger, res.daily
     assert led.loc[led["plan"] == "optimised", "transfers_out"].sum() > 0

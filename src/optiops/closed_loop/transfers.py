@@ -8,7 +8,13 @@ go negative). An item whose shelf would run out by the day a transfer sent today
 keeps the moves few. It asks for the units that cover it from the transfer's arrival until its
 next receipt. A warehouse holding the same SKU beyond its own need until its next receipt plus its
 safety stock is a *donor*; the most surplus gives first, since it is the least likely to need the
-units back. A donor-receiver pair ships only when the lost sales it averts are worth its price.
+units back.
+
+What a transfer saves is not the sale: the day's allocation ships a line from any warehouse holding
+it, so a unit lost to an empty shelf here would have been lost in the whole network. It saves the
+receiver's customers the donor's parcels: longer (the carrier's tariff from the donor to the
+receiver's zones) and slower (a promise broken when the donor's transit is longer). A
+donor-receiver pair ships only when that saving on the units it moves pays for the shipment.
 
 The baseline does not transfer: with the ERP of common practice the planner waits for the next
 weekly review (docs/events.md).
@@ -19,6 +25,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+
+from optiops.plan.allocation_step import carrier_matrices
 
 if TYPE_CHECKING:
     from optiops.closed_loop.engine import Context, PlanState
@@ -51,7 +59,8 @@ def plan_transfers(on_hand: np.ndarray, due: np.ndarray, demand: np.ndarray, saf
     lead_days : int
         Days until a transfer sent today can ship at the receiver (1 to H - 1).
     unit_value : numpy.ndarray
-        (N,) cost of a unit of demand lost at the item (the price a transfer saves).
+        (W, W) what a unit moved from warehouse ``w`` (row) to ``v`` (column) saves: the extra cost
+        of serving ``v``'s demand from ``w`` instead.
     unit_cost, shipment_cost : float
         Price of a transferred unit, and of one shipment (one donor to one receiver on one day).
 
@@ -71,7 +80,7 @@ def plan_transfers(on_hand: np.ndarray, due: np.ndarray, demand: np.ndarray, saf
     surplus_sw = np.where(need > 0, 0.0, surplus).reshape(n_skus, n_warehouses)
     for s in np.flatnonzero((need_sw > 0).any(axis=1) & (surplus_sw > 0).any(axis=1)):
         moves[s] = _match(need_sw[s].copy(), surplus_sw[s].copy())
-    return _worth_shipping(moves, unit_value.reshape(n_skus, n_warehouses), unit_cost, shipment_cost)
+    return _worth_shipping(moves, unit_value, unit_cost, shipment_cost)
 
 
 def receiver_need(on_hand: np.ndarray, due: np.ndarray, demand: np.ndarray, lead_days: int) -> np.ndarray:
@@ -125,9 +134,9 @@ def _match(need: np.ndarray, surplus: np.ndarray) -> np.ndarray:
 
 
 def _worth_shipping(moves: np.ndarray, value: np.ndarray, unit_cost: float, shipment_cost: float) -> np.ndarray:
-    """The moves with every donor-receiver pair whose averted lost sales do not pay for it dropped."""
-    averted = (moves * (value[:, None, :] - unit_cost)).sum(axis=0)  # (W, W) per pair
-    keep = averted > shipment_cost
+    """The moves with every donor-receiver pair whose saving does not pay for its shipment dropped."""
+    saved = moves.sum(axis=0) * (value - unit_cost)  # (W, W) per pair
+    keep = saved > shipment_cost
     return moves * keep[None, :, :]
 
 
@@ -152,7 +161,7 @@ def day_transfers(ctx: Context, state: PlanState, d: int, k: int, ev: DayEvents 
     if ev is not None:  # a closed warehouse cannot pick: it gives nothing
         safety = np.where(np.tile(ev.capacity_lost >= 1.0, len(g.skus)), np.inf, safety)
     moves = plan_transfers(state.on_hand, due, demand, safety, n_w, lead,
-                           g.price * costs.shortage_cost_share, costs.transfer_cost_per_unit,
+                           detour_value(ctx), costs.transfer_cost_per_unit,
                            costs.transfer_cost_per_shipment)  # fmt: skip
     sent = moves.sum(axis=2).ravel()
     state.sent = sent
@@ -163,6 +172,37 @@ def day_transfers(ctx: Context, state: PlanState, d: int, k: int, ev: DayEvents 
     units = float(sent.sum())
     cost = units * costs.transfer_cost_per_unit + shipments * costs.transfer_cost_per_shipment
     return {"transfer_units": units, "transfer_shipments": float(shipments), "cost_transfers": cost}
+
+
+def detour_value(ctx: Context) -> np.ndarray:
+    """(W, W) what a unit at warehouse ``v`` (column) saves when its customers would get it from ``w`` (row).
+
+    Over ``v``'s home zones: the carrier's extra price of a parcel from ``w``, and the price of a
+    broken promise times the share of orders whose promise ``v`` keeps and ``w``'s longer transit
+    breaks; per unit, a parcel carrying the units of an order.
+    """
+    costs, n_w = ctx.scenario.costs, len(ctx.grid.warehouses)
+    carrier = carrier_matrices(ctx.scenario)
+    days = ctx.scenario.promises["max_transit_days"].to_numpy(dtype=float)
+    share = ctx.scenario.promises["share"].to_numpy(dtype=float)
+    share = share / share.sum() if share.sum() > 0 else np.full(len(days), 1.0 / max(len(days), 1))
+    value = np.zeros((n_w, n_w))
+    for v in range(n_w):
+        zones = np.flatnonzero(ctx.home == v)
+        for w in range(n_w):
+            if w == v or not len(zones):
+                continue
+            extra = np.maximum(carrier.shipping[w, zones] - carrier.shipping[v, zones], 0.0)
+            broken = [_broken_share(days, share, carrier.transit_days[v, z], carrier.transit_days[w, z]) for z in zones]
+            value[w, v] = float((extra + costs.late_delivery_cost * np.array(broken)).mean())
+    return value / max(ctx.units_per_order, 1.0)
+
+
+def _broken_share(days: np.ndarray, share: np.ndarray, kept_from: float, sent_from: float) -> float:
+    """Share of orders whose shown promise (the fastest the home warehouse keeps, or slower) a slower sender breaks."""
+    shown = np.array([days[days >= max(d, kept_from)].min() if (days >= max(d, kept_from)).any() else days.max()
+                      for d in days])  # fmt: skip
+    return float(share[shown < sent_from].sum())
 
 
 def projected_demand(forecast: np.ndarray, horizon: int, k: int, ev: DayEvents | None) -> np.ndarray:
