@@ -6,7 +6,10 @@ plans (the optimised plan's routing guard reads the baseline's day) with ``trans
 One JSON line per seed x events x transfers (the optimised plan's figures) goes to
 benchmarks/results/replay-transfers.jsonl.
 
-    python benchmarks/replay_transfers.py [--seed 1] [--events 12] [--days 7] [--time-limit 2] [--no-record]
+    python benchmarks/replay_transfers.py [--seed 1] [--events 12] [--days 7] [--time-limit 2]
+                                          [--shipment-cost X] [--daily DIR] [--no-record]
+
+``--shipment-cost`` replaces the scenario's ``transfer_cost_per_shipment`` (a sensitivity).
 """
 
 from __future__ import annotations
@@ -52,6 +55,7 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=12)
     parser.add_argument("--days", type=int, default=7)
     parser.add_argument("--time-limit", type=float, default=2.0)
+    parser.add_argument("--shipment-cost", type=float, default=None)
     parser.add_argument("--daily", type=Path, default=None, help="Folder for each run's daily.csv.")
     parser.add_argument("--no-record", action="store_true")
     args = parser.parse_args()
@@ -62,6 +66,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for seed in args.seed or [1]:
             plain = scenario_for(seed, Path(tmp))
+            if args.shipment_cost is not None:
+                costs = dataclasses.replace(plain.costs, transfer_cost_per_shipment=args.shipment_cost)
+                plain = dataclasses.replace(plain, costs=costs)
             replayed = min(args.days, plain.holdout_days)
             window = dataclasses.replace(plain, days=plain.days - plain.holdout_days + replayed, holdout_days=replayed)
             disrupted = dataclasses.replace(plain, events=generate_events(window, args.events, seed))
@@ -76,7 +83,9 @@ def main() -> None:
                         name = f"daily-seed{seed}-events{events}-transfers-{transfers}.csv"
                         result.daily.to_csv(args.daily / name, index=False)
                     row = {**header, "scenario": f"{MEDIUM.name}-seed{seed}", "events": events,
-                           "transfers": transfers, "runtime_s": round(time.perf_counter() - t0, 1),
+                           "transfers": transfers,
+                           "transfer_cost_per_shipment": scenario.costs.transfer_cost_per_shipment,
+                           "runtime_s": round(time.perf_counter() - t0, 1),
                            **figures(result)}  # fmt: skip
                     rows.append(row)
                     print({k: v for k, v in row.items() if k not in ("machine", "versions")}, flush=True)
