@@ -13,11 +13,18 @@ from tests.closed_loop.checks import assert_orders_conserved, assert_stock_balan
 
 from optiops.closed_loop import ReplayOptions, replay
 from optiops.closed_loop.transfers import donor_surplus, plan_transfers, receiver_need
+from optiops.scenario.events import read_events
 from optiops.scenario.read import read_scenario
 
 SMALL = Path(__file__).resolve().parents[2] / "instances" / "scenarios" / "small"
 FAST = ReplayOptions(days=3, time_limit=0.3, workers=1, executor="inline")
 H = 10
+# the small scenario's hold-out starts on 2024-12-04
+OUTAGE_AND_SURGE = """kind: events
+events:
+- {type: warehouse_outage, warehouse: W01, from: 2024-12-04, to: 2024-12-06, capacity_share: 1.0}
+- {type: demand_surge, category: apparel, from: 2024-12-05, to: 2024-12-06, factor: 3.0, announced: 2024-12-04}
+"""
 
 
 def _flat(rate: float, n: int) -> np.ndarray:
@@ -120,8 +127,8 @@ def test_moves_come_from_surplus_and_go_to_need(n_skus: int, n_w: int, lead: int
 def test_a_replay_with_transfers_balances_every_item() -> None:
     """Transfers leave one shelf and reach another a lead time later; every item and the network balance."""
     small = read_scenario(SMALL)
-    costs = dataclasses.replace(small.costs, transfer_cost_per_unit=0.0, transfer_cost_per_shipment=0.0)
-    res = replay(dataclasses.replace(small, costs=costs), dataclasses.replace(FAST, days=5))
+    costs = dataclasses.replace(small.costs, transfer_cost_per_unit=0.05, transfer_cost_per_shipment=1.0)
+    res = replay(dataclasses.replace(small, costs=costs), dataclasses.replace(FAST, days=5, transfers=True))
     led, daily = res.ledger, res.daily
     assert led.loc[led["plan"] == "optimised", "transfers_out"].sum() > 0
     assert led.loc[led["plan"] == "baseline", ["transfers_out", "transfers_in"]].to_numpy().sum() == 0
@@ -129,16 +136,31 @@ def test_a_replay_with_transfers_balances_every_item() -> None:
     assert_orders_conserved(daily)
     opt = daily[daily["plan"] == "optimised"]
     assert opt["transfer_units"].sum() == led.loc[led["plan"] == "optimised", "transfers_out"].sum()
-    assert opt["cost_transfers"].sum() == pytest.approx(opt["transfer_units"].sum() * costs.transfer_cost_per_unit)
+    price = opt["transfer_units"].sum() * 0.05 + opt["transfer_shipments"].sum() * 1.0
+    assert opt["cost_transfers"].sum() == pytest.approx(price) and opt["transfer_shipments"].sum() >= 1
     # a unit sent on a day reaches its receiver the next morning
     sent = led[led["plan"] == "optimised"].groupby("day")["transfers_out"].sum()
     got = led[led["plan"] == "optimised"].groupby("day")["transfers_in"].sum()
     assert np.allclose(sent.to_numpy()[:-1], got.to_numpy()[1:]) and got.iloc[0] == 0
 
 
-def test_transfers_off_moves_nothing() -> None:
-    """With ``transfers=False`` the optimised plan keeps every unit where it is."""
+def test_transfers_are_off_by_default() -> None:
+    """Without ``transfers=True`` the optimised plan keeps every unit where it is, even when moves are free."""
     small = read_scenario(SMALL)
-    costs = dataclasses.replace(small.costs, transfer_cost_per_shipment=0.0)
-    res = replay(dataclasses.replace(small, costs=costs), dataclasses.replace(FAST, days=2, transfers=False))
+    costs = dataclasses.replace(small.costs, transfer_cost_per_unit=0.0, transfer_cost_per_shipment=0.0)
+    res = replay(dataclasses.replace(small, costs=costs), dataclasses.replace(FAST, days=2))
     assert res.daily["transfer_units"].sum() == 0 and res.ledger["transfers_out"].sum() == 0
+
+
+def test_a_closed_warehouse_sends_nothing_and_events_still_balance(tmp_path: Path) -> None:
+    """On the day a warehouse is closed it cannot pick a transfer; with events every item still balances."""
+    small = read_scenario(SMALL)
+    path = tmp_path / "events.yaml"
+    path.write_text(OUTAGE_AND_SURGE)
+    costs = dataclasses.replace(small.costs, transfer_cost_per_unit=0.0, transfer_cost_per_shipment=0.0)
+    scenario = dataclasses.replace(small, costs=costs, events=read_events(path, small))
+    res = replay(scenario, dataclasses.replace(FAST, transfers=True))
+    led = res.ledger
+    assert led.loc[led["warehouse"] == "W01", "transfers_out"].sum() == 0
+    assert_stock_balances(led)
+    assert_orders_conserved(res.daily)

@@ -38,7 +38,7 @@ def replay(
     ] = False,
     transfers: Annotated[
         bool, typer.Option(help="Let the optimised plan move stock between warehouses when a shelf would run out.")
-    ] = True,
+    ] = False,
 ) -> None:
     """Replay the hold-out day by day, closed loop: both plans from the same opening state, one ledger each."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn

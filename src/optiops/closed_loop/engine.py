@@ -18,9 +18,9 @@ every day, for each plan:
 4. the day's returns are picked up and inspected (the category's processing days) at the zone's
    nearest warehouse.
 
-The optimised plan also moves stock between warehouses each morning, after its purchase orders and
-before the orders, when a shelf would run out before a transfer could reach it
-(:mod:`optiops.closed_loop.transfers`); the baseline waits for its next review.
+With ``ReplayOptions.transfers`` the optimised plan also moves stock between warehouses each
+morning, after its purchase orders and before the orders, when a shelf would run out before a
+transfer could reach it (:mod:`optiops.closed_loop.transfers`); the baseline waits for its next review.
 
 The scenario's events (``events.yaml``) apply at their time in both plans
 (:mod:`optiops.closed_loop.events`). Every cost of a day is booked on that day (``daily.csv``); every

@@ -40,7 +40,8 @@ class ReplayOptions:
         ledger, which it does not change.
     transfers
         Let the optimised plan move stock between warehouses when a shelf would run out
-        (:mod:`optiops.closed_loop.transfers`); the baseline never does.
+        (:mod:`optiops.closed_loop.transfers`); the baseline never does. Off by default: at the
+        default prices the few transfers cost a little more than they save (docs/events.md).
     """
 
     days: int | None = None
@@ -53,7 +54,7 @@ class ReplayOptions:
     address: str | None = None
     routing_iterations: int | None = 1000
     intraday: bool = False
-    transfers: bool = True
+    transfers: bool = False
 
     def __post_init__(self) -> None:
         unknown = [p for p in self.plans if p not in PLANS]

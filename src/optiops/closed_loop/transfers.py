@@ -1,14 +1,14 @@
 """Transfers between warehouses: the optimised plan's answer to a shelf a surge or a delay would empty.
 
-Each morning, after the day's purchase orders and before the orders, the optimised plan projects
-every item (SKU x warehouse) over the next days with its own forecast (raised on the days of a
-surge it knows of), the purchase orders and transfers due, and lost sales (an empty shelf does not
-go negative). An item whose shelf would run out by the day a transfer sent today arrives is a
-*receiver*: it is the last morning a transfer can still keep it selling, and waiting until then
-keeps the moves few. It asks for the units that cover it from the transfer's arrival until its
-next receipt. A warehouse holding the same SKU beyond its own need until its next receipt plus its
-safety stock is a *donor*; the most surplus gives first, since it is the least likely to need the
-units back.
+Each morning, after the day's purchase orders and before the orders, the optimised plan (with
+``ReplayOptions.transfers``) projects every item (SKU x warehouse) over the next days with its own
+forecast (raised on the days of a surge it knows of), the purchase orders and transfers due, and
+lost sales (an empty shelf does not go negative). An item whose shelf would run out by the day a
+transfer sent today arrives is a *receiver*: it is the last morning a transfer can still keep it
+selling, and waiting until then keeps the moves few. It asks for the units that cover it from the
+transfer's arrival until its next receipt. A warehouse holding the same SKU beyond its own need
+until its next receipt plus its safety stock is a *donor*; the most surplus gives first, since it
+is the least likely to need the units back.
 
 What a transfer saves is not the sale: the day's allocation ships a line from any warehouse holding
 it, so a unit lost to an empty shelf here would have been lost in the whole network. It saves the
@@ -17,7 +17,8 @@ receiver's zones) and slower (a promise broken when the donor's transit is longe
 donor-receiver pair ships only when that saving on the units it moves pays for the shipment.
 
 The baseline does not transfer: with the ERP of common practice the planner waits for the next
-weekly review (docs/events.md).
+weekly review. Off by default: at the scenario's default prices the few transfers that pass cost a
+little more than they save (measured in docs/events.md).
 """
 
 from __future__ import annotations
