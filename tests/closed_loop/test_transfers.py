@@ -65,6 +65,11 @@ def test_a_shelf_lasting_beyond_the_lead_time_waits() -> None:
     assert _moves([7.0, 50.0], lead=3)[1, 0] > 0  # empty by the third morning: now or too late
 
 
+def test_a_lead_time_beyond_the_projection_moves_nothing() -> None:
+    """A transfer that would arrive after the projected days cannot be judged: none is sent."""
+    assert not _moves([0.0, 50.0], lead=H).any()
+
+
 def test_a_receipt_due_in_time_stops_the_transfer() -> None:
     """A purchase order arriving within the lead time covers the shelf: no transfer."""
     due = np.zeros((H, 2))

@@ -70,13 +70,14 @@ def plan_transfers(on_hand: np.ndarray, due: np.ndarray, demand: np.ndarray, saf
     numpy.ndarray
         (S, W, W) units each SKU moves from warehouse ``w`` (axis 1) to warehouse ``v`` (axis 2).
     """
-    horizon = demand.shape[0]
     n_skus = on_hand.size // n_warehouses
-    need = receiver_need(on_hand, due, demand, lead_days)
-    surplus = donor_surplus(on_hand, due, demand, safety)
     moves = np.zeros((n_skus, n_warehouses, n_warehouses))
-    if horizon <= lead_days or not (need > 0).any():
+    if demand.shape[0] <= lead_days:  # a transfer would arrive past the projection: nothing to judge it by
         return moves
+    need = receiver_need(on_hand, due, demand, lead_days)
+    if not (need > 0).any():
+        return moves
+    surplus = donor_surplus(on_hand, due, demand, safety)
     need_sw = need.reshape(n_skus, n_warehouses)
     surplus_sw = np.where(need > 0, 0.0, surplus).reshape(n_skus, n_warehouses)
     for s in np.flatnonzero((need_sw > 0).any(axis=1) & (surplus_sw > 0).any(axis=1)):
