@@ -7,10 +7,19 @@ import pandas as pd
 
 
 def assert_stock_balances(ledger: pd.DataFrame) -> None:
-    """opening + receipts + returns received - written off - shipped = closing; yesterday's closing opens today."""
+    """opening + receipts + returns + transfers in - written off - shipped - transfers out = closing, day to day.
+
+    Every unit transferred out arrives somewhere: what left a plan's warehouses is what reached them
+    plus what is still in transit at the end.
+    """
     led = ledger
-    flow = led["opening"] + led["receipts"] + led["returns_received"] - led["written_off"] - led["shipped"]
+    flow = led["opening"] + led["receipts"] + led["returns_received"] + led["transfers_in"]
+    flow -= led["written_off"] + led["shipped"] + led["transfers_out"]
     assert np.allclose(flow, led["closing"])
+    last = led[led["day"] == led["day"].max()]
+    for plan, rows in led.groupby("plan"):
+        still = last.loc[last["plan"] == plan, "in_transit"].sum()
+        assert np.isclose(rows["transfers_out"].sum(), rows["transfers_in"].sum() + still)
     assert (ledger["closing"] >= 0).all() and (ledger["written_off"] <= ledger["returns_received"]).all()
     for _, g in ledger.groupby(["plan", "sku", "warehouse"]):
         g = g.sort_values("day")

@@ -151,3 +151,33 @@ def test_impossible_supplier_reliability(folder: Path, key: str, value: float, m
     path.write_text(yaml.safe_dump(costs))
     with pytest.raises(InstanceError, match=rf"costs\.yaml.*{key}: {message}"):
         read_scenario(folder)
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("transfer_lead_days", 0, "not a whole number of days of at least 1"),
+        ("transfer_lead_days", 1.5, "not a whole number of days of at least 1"),
+        ("transfer_cost_per_unit", -0.5, "negative value"),
+        ("transfer_cost_per_shipment", "cheap", "is not a number"),
+    ],
+)
+def test_bad_transfer_field_is_named(folder: Path, key: str, value: object, message: str) -> None:
+    """A transfer price or lead time that cannot be is named in costs.yaml with its reason."""
+    path = folder / "costs.yaml"
+    costs = yaml.safe_load(path.read_text())
+    costs[key] = value
+    path.write_text(yaml.safe_dump(costs))
+    with pytest.raises(InstanceError, match=rf"costs\.yaml.*{key}: .*{message}"):
+        read_scenario(folder)
+
+
+def test_costs_without_transfer_fields_read_with_the_defaults(folder: Path) -> None:
+    """A costs.yaml written before transfers existed reads with their documented defaults."""
+    path = folder / "costs.yaml"
+    costs = yaml.safe_load(path.read_text())
+    old = {k: v for k, v in costs.items() if not k.startswith("transfer_")}
+    assert len(old) == len(costs) - 3
+    path.write_text(yaml.safe_dump(old))
+    back = read_scenario(folder).costs
+    assert (back.transfer_cost_per_unit, back.transfer_cost_per_shipment, back.transfer_lead_days) == (0.6, 60.0, 1)

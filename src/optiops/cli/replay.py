@@ -36,6 +36,9 @@ def replay(
     intraday: Annotated[
         bool, typer.Option("--intraday", help="Also work each warehouse day task by task: dispatcher against FIFO.")
     ] = False,
+    transfers: Annotated[
+        bool, typer.Option(help="Let the optimised plan move stock between warehouses when a shelf would run out.")
+    ] = False,
 ) -> None:
     """Replay the hold-out day by day, closed loop: both plans from the same opening state, one ledger each."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -55,7 +58,8 @@ def replay(
         options = ReplayOptions(days=days, plans=chosen, time_limit=time_limit, seed=seed,
                                 reforecast=cast(Reforecast, reforecast), executor=executor,
                                 workers=workers, address=address,
-                                routing_iterations=routing_iterations or None, intraday=intraday)  # fmt: skip
+                                routing_iterations=routing_iterations or None, intraday=intraday,
+                                transfers=transfers)  # fmt: skip
         scenario = read_scenario(folder)
         if events is not None:
             scenario = dataclasses.replace(scenario, events=read_events(events, scenario))

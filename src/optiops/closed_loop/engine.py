@@ -18,10 +18,14 @@ every day, for each plan:
 4. the day's returns are picked up and inspected (the category's processing days) at the zone's
    nearest warehouse.
 
+With ``ReplayOptions.transfers`` the optimised plan also moves stock between warehouses each
+morning, after its purchase orders and before the orders, when a shelf would run out before a
+transfer could reach it (:mod:`optiops.closed_loop.transfers`); the baseline waits for its next review.
+
 The scenario's events (``events.yaml``) apply at their time in both plans
 (:mod:`optiops.closed_loop.events`). Every cost of a day is booked on that day (``daily.csv``); every
 stock movement of every item goes to the ledger, which balances: opening + receipts + returns
-received - written off - shipped = closing.
+received + transfers in - written off - shipped - transfers out = closing.
 """
 
 from __future__ import annotations
@@ -60,6 +64,7 @@ from optiops.closed_loop.policies import (
 )
 from optiops.closed_loop.replan import LATE_STOP, Replanned, offer_late, replan_day, replan_options
 from optiops.closed_loop.routing import territory_plan
+from optiops.closed_loop.transfers import day_transfers
 from optiops.exceptions import InfeasibleError, InstanceError, OptiopsError
 from optiops.model.orders import OrderAllocationPlan
 from optiops.model.scenario import Costs, Scenario
@@ -85,10 +90,11 @@ from optiops.solvers import MipOptions
 KPI_KEYS = ("cost_per_order", "days_of_inventory", "stockout_rate", "fill_rate", "units_per_labour_hour",
             "split_rate", "on_time_rate", "backlog_orders", "overtime_hours", "late_orders")  # fmt: skip
 COST_PARTS = ("handling", "shipping", "split", "fleet", "holding", "replenishment", "returns", "labour",
-              "warehouse_fixed")  # fmt: skip
-LEDGER_COLUMNS = ["day", "plan", "sku", "warehouse", "opening", "receipts", "returns_received", "written_off",
-                  "shipped", "closing", "on_order"]  # fmt: skip
-INVENTORY_PARTS = ("holding", "replenishment")  # the stock's carrying cost, not a fulfilment cost
+              "warehouse_fixed", "transfers")  # fmt: skip
+LEDGER_COLUMNS = ["day", "plan", "sku", "warehouse", "opening", "receipts", "returns_received", "transfers_in",
+                  "written_off", "shipped", "transfers_out", "closing", "on_order", "in_transit"]  # fmt: skip
+# the stock's carrying and positioning costs, not fulfilment costs
+INVENTORY_PARTS = ("holding", "replenishment", "transfers")
 PAD_DAYS = 120  # days past the scenario's end a purchase order or a return may still be due
 
 
@@ -136,6 +142,9 @@ class PlanState:
     pending: list[Pending] = dataclasses.field(default_factory=list)
     other_minutes: np.ndarray | None = None  # (W,) receipts and returns work carried
     open_orders: dict[str, list[Any]] = dataclasses.field(default_factory=dict)  # order -> [parcels left, late, day]
+    forecast: np.ndarray | None = None  # (N,) the optimised plan's daily forecast
+    transit: dict[int, np.ndarray] = dataclasses.field(default_factory=dict)  # day -> (N,) transferred units due
+    sent: np.ndarray | None = None  # (N,) units transferred out today
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -391,17 +400,27 @@ def _warm_up(ctx: Context) -> PlanState:
     return state
 
 
-def _morning(ctx: Context, state: PlanState, d: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Receipts and inspected returns of day ``d`` into stock; (receipts, returns received, written off)."""
+def _morning(ctx: Context, state: PlanState, d: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Receipts, transfers and inspected returns of day ``d`` into stock; (receipts, returns, written off, transfers).
+
+    Transferred units are received and put away like a supplier's (inbound work).
+    """
     receipts, back, lost = state.arrivals[d].copy(), state.restock[d].copy(), state.writeoff[d].copy()
-    state.on_hand += receipts + back - lost
-    state.inbound[d] = receipts.reshape(-1, len(ctx.grid.warehouses)).sum(axis=0)
-    return receipts, back, lost
+    moved_in = state.transit.pop(d, np.zeros(ctx.grid.n))
+    state.on_hand += receipts + back - lost + moved_in
+    state.inbound[d] = (receipts + moved_in).reshape(-1, len(ctx.grid.warehouses)).sum(axis=0)
+    return receipts, back, lost, moved_in
 
 
 def _position(ctx: Context, state: PlanState, d: int) -> np.ndarray:
-    """Inventory position: on hand, purchase orders due, and sellable returns in inspection."""
-    return state.on_hand + state.arrivals[d + 1 :].sum(axis=0) + (state.restock - state.writeoff)[d + 1 :].sum(axis=0)
+    """Inventory position: on hand, purchase orders and transfers due, and sellable returns in inspection."""
+    returns = (state.restock - state.writeoff)[d + 1 :].sum(axis=0)
+    return state.on_hand + state.arrivals[d + 1 :].sum(axis=0) + returns + _in_transit(state, d)
+
+
+def _in_transit(state: PlanState, d: int) -> np.ndarray | float:
+    """(N,) transferred units due after day ``d`` (0 when none are)."""
+    return sum((units for day, units in state.transit.items() if day > d), start=0.0)
 
 
 def _order(ctx: Context, state: PlanState, d: int, due: np.ndarray,
@@ -475,7 +494,7 @@ def _plan_week(ctx: Context, state: PlanState, d: int, k: int, timings: dict[str
     if state.name == "baseline" and weekly:
         state.policy = baseline_policy(ctx.grid, ctx.scenario, state.seen[:d])
     elif state.name == "optimised" and (weekly or opts.reforecast == "daily"):
-        state.policy = optimised_policy(ctx.grid, ctx.scenario, state.seen[:d], opts.seed)
+        state.policy, state.forecast = optimised_policy(ctx.grid, ctx.scenario, state.seen[:d], opts.seed)
     tic = _tick(timings, "replenishment_policy", tic)
     if weekly:
         state.rosters = _rosters(ctx, state, d)
@@ -519,7 +538,7 @@ def _play_day(
     g, sc, costs = ctx.grid, ctx.scenario, ctx.scenario.costs
     opening = state.on_hand.copy()
     delayed = delay_arrivals(state, d, ev.delays) if ev is not None else 0.0
-    receipts, back, written_off = _morning(ctx, state, d)
+    receipts, back, written_off, moved_in = _morning(ctx, state, d)
     _plan_week(ctx, state, d, k, timings)
     tic = time.perf_counter()
     if state.name == "baseline":
@@ -531,6 +550,7 @@ def _play_day(
     if lift is not None:
         due = due | (lift > 0)  # a surge announced: the items it lifts are reviewed today
     purchase_orders, po_lines, refused = _order(ctx, state, d, due, lift)
+    moved = day_transfers(ctx, state, d, k, ev) if state.name == "optimised" and ctx.options.transfers else _idle(state)
     tic = _tick(timings, "replenishment", tic)
     alloc = _allocate(ctx, state, orders, plan_options, notes, ev)
     tic = _tick(timings, f"allocation_{state.name}", tic)
@@ -579,7 +599,7 @@ def _play_day(
         "cost_replenishment": purchase_orders * costs.replenishment_order_cost
         + po_lines * costs.replenishment_line_cost,
         "cost_returns": returned_units * costs.returns_processing_cost + carrier_returns * costs.returns_pickup_cost,
-        "cost_labour": work["labour_cost"], "cost_warehouse_fixed": wh_fixed,
+        "cost_labour": work["labour_cost"], "cost_warehouse_fixed": wh_fixed, **moved,
         "lost_sales_value": float((alloc["lost_items"] * g.price).sum() * costs.shortage_cost_share),
     }  # fmt: skip
     if ev is not None:
@@ -589,24 +609,34 @@ def _play_day(
         row.update(intraday_columns(ctx, state, d, known))
         _tick(timings, "intraday", tic)
     row["cost_total"] = sum(row[f"cost_{p}"] for p in COST_PARTS)
-    ledger = _ledger(ctx, state, d, opening, receipts, back, written_off, shipped)
+    ledger = _ledger(ctx, state, d, opening, receipts, back, written_off, shipped, moved_in)
     return row, ledger, route
 
 
+def _idle(state: PlanState) -> dict[str, float]:
+    """A day without transfers: nothing sent, the daily row's transfer figures at zero."""
+    state.sent = np.zeros_like(state.on_hand)
+    return {"transfer_units": 0.0, "transfer_shipments": 0.0, "cost_transfers": 0.0}
+
+
 def _ledger(ctx: Context, state: PlanState, d: int, opening: np.ndarray, receipts: np.ndarray, back: np.ndarray,
-            written_off: np.ndarray, shipped: np.ndarray) -> pd.DataFrame:  # fmt: skip
+            written_off: np.ndarray, shipped: np.ndarray, moved_in: np.ndarray) -> pd.DataFrame:  # fmt: skip
     """Stock movements of the day of every item that held or moved stock."""
     g = ctx.grid
     on_order = state.arrivals[d + 1 :].sum(axis=0)
+    in_transit = np.broadcast_to(_in_transit(state, d), on_order.shape)
+    sent = state.sent if state.sent is not None else np.zeros(g.n)
     keep = (opening != 0) | (receipts != 0) | (back != 0) | (shipped != 0) | (state.on_hand != 0) | (on_order != 0)
+    keep |= (moved_in != 0) | (sent != 0) | (in_transit != 0)
     idx = np.flatnonzero(keep)
     n_w = len(g.warehouses)
     day = (pd.Timestamp(ctx.scenario.start) + pd.Timedelta(days=d)).date().isoformat()
     return pd.DataFrame({
         "day": day, "plan": state.name, "sku": np.asarray(g.skus)[idx // n_w],
         "warehouse": np.asarray(g.warehouses)[idx % n_w], "opening": opening[idx], "receipts": receipts[idx],
-        "returns_received": back[idx], "written_off": written_off[idx], "shipped": shipped[idx],
-        "closing": state.on_hand[idx].copy(), "on_order": on_order[idx],
+        "returns_received": back[idx], "transfers_in": moved_in[idx], "written_off": written_off[idx],
+        "shipped": shipped[idx], "transfers_out": sent[idx], "closing": state.on_hand[idx].copy(),
+        "on_order": on_order[idx], "in_transit": in_transit[idx],
     }, columns=LEDGER_COLUMNS)  # fmt: skip
 
 

@@ -38,6 +38,10 @@ class ReplayOptions:
         Also work every warehouse's day task by task under the dispatcher and under first in, first
         out with the rostered staff (:mod:`optiops.closed_loop.intraday`); a measurement beside the
         ledger, which it does not change.
+    transfers
+        Let the optimised plan move stock between warehouses when a shelf would run out
+        (:mod:`optiops.closed_loop.transfers`); the baseline never does. Off by default: at the
+        default prices the few transfers cost a little more than they save (docs/events.md).
     """
 
     days: int | None = None
@@ -50,6 +54,7 @@ class ReplayOptions:
     address: str | None = None
     routing_iterations: int | None = 1000
     intraday: bool = False
+    transfers: bool = False
 
     def __post_init__(self) -> None:
         unknown = [p for p in self.plans if p not in PLANS]

@@ -130,8 +130,9 @@ def auto_forecast(grid: Grid, history: np.ndarray, start: pd.Timestamp) -> np.nd
     return np.maximum(level, 0.0)
 
 
-def optimised_policy(grid: Grid, scenario: Scenario, history: np.ndarray, seed: int, scenarios: int = 100) -> Policy:
-    """Joint replenishment at a 98 % fill rate on the ``auto_class`` forecast.
+def optimised_policy(grid: Grid, scenario: Scenario, history: np.ndarray, seed: int,
+                     scenarios: int = 100) -> tuple[Policy, np.ndarray]:  # fmt: skip
+    """Joint replenishment at a 98 % fill rate on the ``auto_class`` forecast; (the rules, the daily forecast).
 
     The plan reads the calendar: days of a sales event (a festival, a sale, the run-up to one) are left
     out of the forecast, the spread and the simulated demand, so a past peak does not inflate the
@@ -161,7 +162,7 @@ def optimised_policy(grid: Grid, scenario: Scenario, history: np.ndarray, seed: 
                               pool, opts)  # fmt: skip
         for name in ("review", "reorder", "order_up_to", "quantity", "safety_stock"):
             getattr(policy, name)[active] = getattr(pol, name)
-    return policy
+    return policy, mean
 
 
 def order_quantities(policy: Policy, position: np.ndarray, pack: np.ndarray, due: np.ndarray) -> np.ndarray:

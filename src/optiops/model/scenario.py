@@ -321,6 +321,13 @@ class Costs:
         Supply reliability (not a cost; read by the replay): the share of days a SKU's supplier cannot
         ship it, in outages of this mean length (days). A purchase-order line placed during an outage
         is refused at confirmation and the planner orders again at a later review.
+    transfer_cost_per_unit, transfer_cost_per_shipment : float
+        Moving stock between two warehouses (read by the replay): per unit (line-haul freight and the
+        donor's pick; the receiver puts the units away as inbound work), and per shipment, one
+        warehouse's units to one other warehouse on one day (its space on the region's line-haul
+        truck and the dock paperwork).
+    transfer_lead_days : int
+        Days from the morning a transfer leaves to the morning its units can ship at the receiver.
     """
 
     currency: str = "CNY"
@@ -344,6 +351,9 @@ class Costs:
     returns_unsellable_share: float = 0.1
     supplier_outage_share: float = 0.0
     supplier_outage_days: float = 14.0
+    transfer_cost_per_unit: float = 0.6
+    transfer_cost_per_shipment: float = 60.0
+    transfer_lead_days: int = 1
 
     def as_dict(self) -> dict[str, Any]:
         """The parameters as a plain mapping (for ``costs.yaml``)."""

@@ -107,6 +107,9 @@ def cost_problems(data: dict[str, Any], prefix: str = "") -> list[str]:
         problems.append(f"{prefix}supplier_outage_share: must be below 1 (a supplier that never ships)")
     if not problems and data.get("supplier_outage_days", 1.0) < 1.0:
         problems.append(f"{prefix}supplier_outage_days: an outage lasts at least one day")
+    lead = data.get("transfer_lead_days", 1)
+    if not problems and (lead != int(lead) or lead < 1):
+        problems.append(f"{prefix}transfer_lead_days: {lead!r} is not a whole number of days of at least 1")
     return problems
 
 
