@@ -223,3 +223,18 @@ def test_ortools_re_plan_with_late_orders_keeps_served_stops_and_its_time() -> N
     assert res.plan.status == "feasible", res.plan.violations
     assert {s.id for s in state.new_stops} <= {s for stops in after.values() for s in stops}
     assert res.stats["replan_s"] <= 0.5 + 0.5  # generous: the suite shares the machine
+
+
+def test_eviction_places_a_stop_only_one_vehicle_reaches_next() -> None:
+    """On gh200-rc1 one stop fits no route as is; with eviction the start places it and stays feasible."""
+    from optiops.evaluate import evaluate_sequences
+    from optiops.routing.warm import WarmOptions, warm_start
+
+    a, current, stranded = _warm_case("gh200-rc1")
+    n_stops = a.n_nodes - a.n_depots
+    plain = warm_start(a, current, WarmOptions(regret=3, handover=True), stranded)
+    evicting = warm_start(a, current, WarmOptions(regret=3, handover=True, evict=True), stranded)
+    assert sum(len(nodes) for _, _, nodes in plain) < n_stops
+    assert sum(len(nodes) for _, _, nodes in evicting) == n_stops
+    ev = evaluate_sequences(a, [(t, k, list(nodes)) for t, k, nodes in evicting])
+    assert ev.feasible, ev.violations

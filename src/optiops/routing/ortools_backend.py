@@ -258,8 +258,9 @@ class OrToolsBackend:
 
     name = "ortools"
     # its local search settles where its start leads within a re-plan's second: regret insertion and
-    # a replacement vehicle for a broken one's stops give it better starts (docs/events.md)
-    warm = WarmOptions(regret=3, handover=True)
+    # a replacement vehicle for a broken one's stops give it better starts, and it is slow to insert a
+    # stop that needs another moved first, so the start does that too (docs/events.md)
+    warm = WarmOptions(regret=3, handover=True, evict=True)
 
     def unsupported(self, inst: RoutingInstance, arrays: RoutingArrays) -> list[str]:
         return []

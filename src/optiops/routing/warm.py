@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from optiops.evaluate import evaluate_sequences
-from optiops.kernels.insertion import cheapest_place
+from optiops.kernels.insertion import cheapest_place, route_fits
 from optiops.model.routing_arrays import RoutingArrays
 
 Route = tuple[int, int, tuple[int, ...]]  # (vehicle type, vehicle, stop nodes)
@@ -32,6 +32,8 @@ class WarmOptions:
     """1: cheapest insertion, the most urgent window first; k >= 2: regret-k insertion."""
     handover: bool = False
     """Also try each broken vehicle's planned rest on a spare vehicle, keeping the cheaper start."""
+    evict: bool = False
+    """A stop that fits nowhere may push out of a route the stops it then misses, if they fit elsewhere."""
 
 
 def warm_start(
@@ -63,24 +65,77 @@ def warm_start(
     starts = [kept]
     if options.handover:
         starts += [with_handover for rest in stranded if (with_handover := _handed_over(a, kept, rest))]
-    candidates = [_completed(a, list(start), options.regret) for start in starts]
+    candidates = [_completed(a, list(start), options) for start in starts]
     return min(candidates, key=lambda c: (-sum(len(nodes) for _, _, nodes in c), _cost(a, c)))
 
 
-def _completed(a: RoutingArrays, kept: Routes, regret: int) -> tuple[Route, ...]:
-    """``kept`` with every missing required stop inserted that fits, by ``regret`` (1: most urgent first)."""
+def _completed(a: RoutingArrays, kept: Routes, options: WarmOptions) -> tuple[Route, ...]:
+    """``kept`` with every missing required stop inserted that fits, in the order ``options`` say."""
     for t in range(len(a.vt_ids)):  # one empty route per type with a vehicle to spare
         _add_spare(a, kept, t)
-    placed = {n for _, _, nodes in kept for n in nodes}
-    missing = [n for n in range(a.n_depots, a.n_nodes) if n not in placed and a.required[n]]
-    if regret > 1:
-        _insert_by_regret(a, kept, missing, regret)
+    if options.regret > 1:
+        _insert_by_regret(a, kept, _missing(a, kept), options.regret)
     else:
-        for n in sorted(missing, key=lambda n: _closes(a, n)):
-            best = _cheapest_insertion(a, kept, n)
-            if best is not None:
-                _insert(a, kept, n, *best)
+        _insert_cheapest(a, kept, _missing(a, kept))
+    if options.evict:
+        for n in _missing(a, kept):
+            _insert_evicting(a, kept, n)
     return tuple((t, k, tuple(nodes)) for t, k, nodes in kept if nodes)
+
+
+def _missing(a: RoutingArrays, routes: Routes) -> list[int]:
+    """Required stops no route holds."""
+    placed = {n for _, _, nodes in routes for n in nodes}
+    return [n for n in range(a.n_depots, a.n_nodes) if n not in placed and a.required[n]]
+
+
+def _insert_cheapest(a: RoutingArrays, routes: Routes, missing: list[int]) -> bool:
+    """Insert ``missing`` one by one where each adds least, the most urgent window first; whether all fit."""
+    done = True
+    for n in sorted(missing, key=lambda n: _closes(a, n)):
+        best = _cheapest_insertion(a, routes, n)
+        if best is None:
+            done = False
+        else:
+            _insert(a, routes, n, *best)
+    return done
+
+
+def _insert_evicting(a: RoutingArrays, routes: Routes, n: int) -> None:
+    """Put ``n`` into a route even if the route then misses some of its stops, when those fit elsewhere.
+
+    Tried from the cheapest place up; the first place whose evicted stops all fit is kept. A stop only
+    one vehicle can still reach, and only by going there next, fits nowhere by plain insertion.
+    """
+    places = []
+    for r, (t, _, nodes) in enumerate(routes):
+        path = [int(a.vt_start[t]), *nodes, int(a.vt_end[t])]
+        for pos in range(len(nodes) + 1):
+            u, w = path[pos], path[pos + 1]
+            places.append((a.vt_cd[t] * (a.dist_int[u, n] + a.dist_int[n, w] - a.dist_int[u, w]), r, pos))
+    for _, r, pos in sorted(places):
+        t, k, nodes = routes[r]
+        seq = [*nodes[:pos], n, *nodes[pos:]]
+        kept = on_time(a, t, seq)
+        while n in kept and len(kept) > 1 and not _fits(a, t, kept):  # load or duration: shed from the end
+            kept.pop(max(i for i, m in enumerate(kept) if m != n))
+        if n not in kept or not _fits(a, t, kept):
+            continue
+        trial = [*routes[:r], (t, k, kept), *routes[r + 1 :]]
+        if _insert_cheapest(a, trial, [m for m in seq if m not in kept]):
+            routes[:] = trial
+            return
+
+
+def _fits(a: RoutingArrays, t: int, nodes: list[int]) -> bool:
+    """Whether vehicle type ``t`` can drive ``nodes``: windows, shift, maximum duration, load on board."""
+    return bool(
+        route_fits(
+            np.asarray(nodes, dtype=np.int64), t, a.vt_start, a.vt_end, a.vt_shift_lo_int, a.vt_shift_hi_int,
+            a.vt_max_dur_int, a.vt_cap, a.time_int, a.service_int, a.tw_ptr, a.tw_lo_int, a.tw_hi_int,
+            a.delivery, a.pickup,
+        )
+    )  # fmt: skip
 
 
 def _insert(a: RoutingArrays, routes: Routes, n: int, r: int, pos: int) -> None:
