@@ -6,8 +6,9 @@ route holds (a broken vehicle's, late orders, the dropped ones) are then inserte
 least distance cost without breaking a window, capacity, shift or maximum duration: one by one, the
 most urgent window first, or by regret (the stop that would lose most by waiting goes first).
 Optionally a broken vehicle's planned rest is also offered whole to a vehicle with nothing to do,
-as a dispatcher sends a replacement; the cheaper complete start is kept. What cannot be inserted is
-left to the search.
+as a dispatcher sends a replacement; the cheaper complete start is kept. Optionally a stop that
+fits nowhere pushes out of a route the stops it then misses, if those fit elsewhere. What cannot be
+inserted is left to the search.
 """
 
 from __future__ import annotations
