@@ -168,3 +168,73 @@ def test_a_stop_nobody_can_reach_is_left_out_and_excused(r1: tuple) -> None:
              for r in res.plan.routes]  # fmt: skip
     check = check_replan(tight, plan, state, res.plan.model_copy(update={"routes": short}))
     assert f"required {dropped.visits[-2].node!r} is not served" in check.violations
+
+
+def _warm_case(name: str) -> tuple:
+    """(arrays, current routes, stranded stops) of a breakdown day's remaining problem, in its node indices."""
+    from optiops.model.routing_arrays import routing_arrays
+    from optiops.routing.remaining import remaining_problem
+
+    rem = remaining_problem(*day(name))
+    a = routing_arrays(rem.instance)
+    index, types = a.index(), {vt: k for k, vt in enumerate(a.vt_ids)}
+    current = [(types[t], k, [index[s] for s in stops]) for t, k, stops in rem.warm]
+    return a, current, tuple(tuple(index[s] for s in stops) for stops in rem.stranded)
+
+
+@pytest.mark.parametrize("options", [(1, False), (3, False), (3, True)])
+def test_warm_start_is_feasible_and_places_every_late_order(options: tuple[int, bool]) -> None:
+    """Cheapest and regret insertion, with or without hand-over: a start the evaluator passes, all stops placed."""
+    from optiops.evaluate import evaluate_sequences
+    from optiops.routing.warm import WarmOptions, warm_start
+
+    a, current, stranded = _warm_case("gh200-r1-late")
+    start = warm_start(a, current, WarmOptions(regret=options[0], handover=options[1]), stranded)
+    ev = evaluate_sequences(a, [(t, k, list(nodes)) for t, k, nodes in start])
+    assert ev.feasible, ev.violations
+    assert sorted(n for _, _, nodes in start for n in nodes) == list(range(a.n_depots, a.n_nodes))
+
+
+def test_handover_puts_the_broken_vehicles_rest_on_a_free_vehicle() -> None:
+    """On gh200-c1 a free vehicle takes the broken truck's planned rest in order, and that start is cheaper."""
+    from optiops.evaluate import evaluate_sequences
+    from optiops.routing.warm import WarmOptions, warm_start
+
+    a, current, stranded = _warm_case("gh200-c1")
+    (rest,) = stranded
+    plain = warm_start(a, current, WarmOptions(), stranded)
+    handed = warm_start(a, current, WarmOptions(handover=True), stranded)
+    assert any(nodes[: len(rest)] == rest for _, _, nodes in handed)
+
+    def cost(routes: tuple) -> float:
+        return evaluate_sequences(a, [(t, k, list(nodes)) for t, k, nodes in routes]).objective
+
+    assert cost(handed) < cost(plain)
+
+
+def test_ortools_re_plan_with_late_orders_keeps_served_stops_and_its_time() -> None:
+    """OR-Tools from its regret and hand-over start: served stops kept, late orders in, near its time limit."""
+    inst, plan, state = day("gh200-r1-late")
+    res = reoptimise(inst, plan, state, SolveOptions(backend="ortools", time_limit=0.5))
+    before, after = routes(plan), routes(res.plan)
+    for v, stops in before.items():
+        prefix = [s for s in stops if s in set(state.served)]
+        assert after.get(v, [])[: len(prefix)] == prefix
+    assert res.plan.status == "feasible", res.plan.violations
+    assert {s.id for s in state.new_stops} <= {s for stops in after.values() for s in stops}
+    assert res.stats["replan_s"] <= 0.5 + 0.5  # generous: the suite shares the machine
+
+
+def test_eviction_places_a_stop_only_one_vehicle_reaches_next() -> None:
+    """On gh200-rc1 one stop fits no route as is; with eviction the start places it and stays feasible."""
+    from optiops.evaluate import evaluate_sequences
+    from optiops.routing.warm import WarmOptions, warm_start
+
+    a, current, stranded = _warm_case("gh200-rc1")
+    n_stops = a.n_nodes - a.n_depots
+    plain = warm_start(a, current, WarmOptions(regret=3, handover=True), stranded)
+    evicting = warm_start(a, current, WarmOptions(regret=3, handover=True, evict=True), stranded)
+    assert sum(len(nodes) for _, _, nodes in plain) < n_stops
+    assert sum(len(nodes) for _, _, nodes in evicting) == n_stops
+    ev = evaluate_sequences(a, [(t, k, list(nodes)) for t, k, nodes in evicting])
+    assert ev.feasible, ev.violations

@@ -277,7 +277,10 @@ def evaluate_routes(
 
 
 def warmup() -> None:
-    """Compile (or load from cache) every kernel on a tiny input."""
+    """Compile (or load from cache) every kernel on a tiny input, the warm starts' insertion kernels too."""
+    from optiops.kernels import insertion  # its own module: a different schedule rule
+
+    insertion.warmup()
     route_ptr = np.array([0, 1], dtype=np.int64)
     nodes = np.array([1], dtype=np.int64)
     _count, route_of, pos_of = visit_positions(route_ptr, nodes, 2)

@@ -12,6 +12,7 @@ import numpy as np
 from optiops.exceptions import InstanceError
 from optiops.model.routing import Rounding, RoutingInstance
 from optiops.model.routing_arrays import RoutingArrays
+from optiops.routing.warm import WarmOptions
 
 DEFAULT_TIME_LIMIT = 5.0
 """Seconds of search when none is given: ``optiops solve``, ``optiops.solve`` and :class:`SolveOptions` alike."""
@@ -51,6 +52,7 @@ class Backend(Protocol):
     """A routing solver adapter."""
 
     name: str
+    warm: WarmOptions  # how a re-plan's warm start is completed for this backend's search
 
     def unsupported(self, inst: RoutingInstance, arrays: RoutingArrays) -> list[str]:
         """Why this backend cannot solve ``inst`` exactly (empty when it can)."""

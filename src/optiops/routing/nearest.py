@@ -16,6 +16,7 @@ from optiops.model.plan import RoutePlan, RoutingPlan, Visit
 from optiops.model.routing import RoutingInstance
 from optiops.model.routing_arrays import RoutingArrays, routing_arrays
 from optiops.routing.common import BackendResult, SolveOptions
+from optiops.routing.warm import WarmOptions
 
 
 def nearest_neighbour_plan(inst: RoutingInstance) -> RoutingPlan:
@@ -63,6 +64,7 @@ class NearestNeighbourBackend:
     """
 
     name = "nearest"
+    warm = WarmOptions()
 
     def unsupported(self, inst: RoutingInstance, arrays: RoutingArrays) -> list[str]:
         reasons = []

@@ -13,15 +13,18 @@ from typing import Any
 
 import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+from ortools.util import optional_boolean_pb2
 
 from optiops._logging import logger
 from optiops.exceptions import InstanceError
 from optiops.model.routing import RoutingInstance
 from optiops.model.routing_arrays import KIND_DEPOT, RoutingArrays
 from optiops.routing.common import BackendResult, SolveOptions, fleet_bound, int_costs
+from optiops.routing.warm import WarmOptions
 
 FIRST_SOLUTION = routing_enums_pb2.FirstSolutionStrategy
 METAHEURISTIC = routing_enums_pb2.LocalSearchMetaheuristic
+OPTIONAL_BOOLEAN = optional_boolean_pb2.OptionalBoolean
 DEFAULT_STRATEGIES = (
     "PATH_CHEAPEST_ARC",
     "PARALLEL_CHEAPEST_INSERTION",
@@ -186,6 +189,15 @@ class _Model:
 
 
 WARM_LNS_MS = 10  # time limit of each LNS sub-search from a warm start (OR-Tools' default: 100 ms)
+# Operators that rebuild paths by re-inserting visits: from a start that performs every visit, they
+# take most of a sub-second search's time to reach and prove a local optimum (docs/events.md)
+INSERTION_LNS = (
+    "use_global_cheapest_insertion_path_lns",
+    "use_local_cheapest_insertion_path_lns",
+    "use_relocate_path_global_cheapest_insertion_insert_unperformed",
+    "use_global_cheapest_insertion_visit_types_lns",
+    "use_local_cheapest_insertion_visit_types_lns",
+)
 KNOWN_PARAMS = {"metaheuristic", "first_solution_strategies", "first_solution_share"}
 
 
@@ -225,10 +237,30 @@ def _params(strategy: str, seconds: float, opts: SolveOptions, improve: bool) ->
     return p
 
 
+def _performs_all(arrays: RoutingArrays, initial: tuple[tuple[int, int, tuple[int, ...]], ...]) -> bool:
+    """Whether the warm routes visit every required node."""
+    placed = {n for _, _, nodes in initial for n in nodes}
+    return all(n in placed for n in range(arrays.n_depots, arrays.n_nodes) if arrays.required[n])
+
+
+def _warm_params(params: Any, complete: bool) -> Any:
+    """Search parameters from a warm start: short LNS sub-searches, and no insertion LNS once complete."""
+    # a sub-second re-plan: short LNS sub-searches keep the search near its time limit
+    params.lns_time_limit.FromMilliseconds(WARM_LNS_MS)
+    if complete:
+        for name in INSERTION_LNS:
+            setattr(params.local_search_operators, name, OPTIONAL_BOOLEAN.BOOL_FALSE)
+    return params
+
+
 class OrToolsBackend:
     """OR-Tools constraint-programming routing with guided local search."""
 
     name = "ortools"
+    # its local search settles where its start leads within a re-plan's second: regret insertion and
+    # a replacement vehicle for a broken one's stops give it better starts, and it is slow to insert a
+    # stop that needs another moved first, so the start does that too (docs/events.md)
+    warm = WarmOptions(regret=3, handover=True, evict=True)
 
     def unsupported(self, inst: RoutingInstance, arrays: RoutingArrays) -> list[str]:
         return []
@@ -265,8 +297,8 @@ class OrToolsBackend:
         left = opts.time_limit - (time.perf_counter() - t0)
         if best is not None and left > 0.05 and not (opts.stop is not None and opts.stop()):
             params = _params(best_strategy, left, opts, improve=True)
-            if warm:  # a sub-second re-plan: short LNS sub-searches keep the search near its time limit
-                params.lns_time_limit.FromMilliseconds(WARM_LNS_MS)
+            if warm and opts.initial is not None:
+                params = _warm_params(params, _performs_all(arrays, opts.initial))
             improved = routing.SolveFromAssignmentWithParameters(best, params)
             # a warm start read from routes carries no objective value to compare with
             if improved is not None and (warm or improved.ObjectiveValue() <= best.ObjectiveValue()):

@@ -23,6 +23,7 @@ from optiops.exceptions import InstanceError
 from optiops.model.routing import RoutingInstance
 from optiops.model.routing_arrays import KIND_PICKUP, KIND_STOP, RoutingArrays
 from optiops.routing.common import BackendResult, Progress, SolveOptions, fleet_bound, int_costs
+from optiops.routing.warm import WarmOptions
 
 WARM_HISTORY = 20  # late-acceptance history of a warm-started search (PyVRP's default: 300)
 WARM_NEIGHBOURS = 20  # granular neighbourhood size of a warm-started search (PyVRP's default: 50)
@@ -135,6 +136,7 @@ class PyVrpBackend:
     """PyVRP's iterated local search."""
 
     name = "pyvrp"
+    warm = WarmOptions()  # a better start did not make its re-plans better (docs/events.md)
 
     def unsupported(self, inst: RoutingInstance, arrays: RoutingArrays) -> list[str]:
         reasons = []

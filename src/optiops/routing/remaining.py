@@ -45,6 +45,7 @@ class Remaining:
     vehicle_of: dict[Vehicle, Vehicle]  # remaining (type id, index) -> the day's vehicle
     warm: list[tuple[str, int, list[str]]]  # the current routes' unserved stops, in remaining vehicle ids
     leave: dict[Vehicle, float]  # when each working vehicle leaves its position
+    stranded: list[list[str]]  # each broken vehicle's planned stops not served, in route order
 
 
 def with_new_stops(instance: RoutingInstance, state: RoutingState, source: str) -> RoutingInstance:
@@ -151,10 +152,14 @@ def remaining_problem(
         rest = [s for s in routes.get(v, []) if s not in done]
         if rest:
             warm.append((rid[0], rid[1], rest))
+    stranded = [[s for s in routes.get(v, []) if s not in done] for v in sorted(broken)]
     remaining = None
     if left:
         remaining = builder.instance(full, left)
-    return Remaining(remaining, full, {v: s for v, s in served.items() if s}, broken, builder.vehicle_of, warm, leave)
+    return Remaining(
+        remaining, full, {v: s for v, s in served.items() if s}, broken, builder.vehicle_of, warm, leave,
+        [rest for rest in stranded if rest],
+    )  # fmt: skip
 
 
 def _departures(

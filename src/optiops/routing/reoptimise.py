@@ -1,9 +1,10 @@
 """Re-plan the rest of a routing day from its current state, warm-started from the current routes.
 
 The remaining problem (:mod:`optiops.routing.remaining`) is solved by a routing backend starting
-from the routes being driven, less what is served; the stops of a broken vehicle and late orders
-are left for the search to insert. The served part and the re-planned part are joined into one
-plan of the day and checked by :func:`~optiops.routing.replan_check.check_replan`.
+from the routes being driven, less what is served, with the stops of a broken vehicle and late
+orders inserted as the backend's warm options say (:mod:`optiops.routing.warm`). The served part and
+the re-planned part are joined into one plan of the day and checked by
+:func:`~optiops.routing.replan_check.check_replan`.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from optiops.model.routing_state import RoutingState
 from optiops.routing.common import SolveOptions
 from optiops.routing.remaining import Remaining, excused, remaining_problem
 from optiops.routing.replan_check import check_replan
-from optiops.routing.solve import SolveResult, diagnose, solve
+from optiops.routing.solve import SolveResult, choose_backend, diagnose, solve
 from optiops.routing.warm import warm_start
 
 REPLAN_TIME_LIMIT = 0.85
@@ -91,7 +92,9 @@ def reoptimise(
         arrays = routing_arrays(rem.instance)
         index, types = arrays.index(), {vt: k for k, vt in enumerate(arrays.vt_ids)}
         current = [(types[t], k, [index[s] for s in stops if s in index]) for t, k, stops in rem.warm]
-        initial = warm_start(arrays, current)
+        stranded = tuple(tuple(index[s] for s in stops if s in index) for stops in rem.stranded)
+        backend = choose_backend(rem.instance, arrays, opts.backend)
+        initial = warm_start(arrays, current, backend.warm, stranded)
         search = max(0.05, opts.time_limit - (time.perf_counter() - t0) - CHECK_RESERVE)
         solved = solve(rem.instance, dataclasses.replace(opts, time_limit=search, initial=initial))
         for route in solved.plan.routes:
