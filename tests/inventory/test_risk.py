@@ -25,6 +25,18 @@ def test_a_wandering_level_is_measured() -> None:
     assert level_spread(history, 14) == pytest.approx(0.05 * np.sqrt(42 / 3), rel=0.2)
 
 
+def test_lumpy_lines_at_a_steady_level_are_not_read_as_a_moving_level() -> None:
+    """Wholesale items: a line of 20-60 units on one day in ten, steady for ever. Their 21-day means
+    swing by far more than their daily variance says; they are left out, and steady smooth items
+    beside them keep the estimate near 0."""
+    rng = np.random.default_rng(5)
+    days = 200
+    lumpy = (rng.random((days, 800)) < 0.1) * rng.integers(20, 61, (days, 800))
+    smooth = rng.poisson(rng.uniform(5.0, 30.0, 200), (days, 200))
+    assert level_spread(lumpy.astype(float), 21) == 0.0
+    assert level_spread(np.hstack([lumpy, smooth]).astype(float), 21) < 0.05
+
+
 def test_too_little_history_or_demand_gives_no_spread() -> None:
     assert level_spread(np.ones((20, 5)) * 10, 14) == 0.0  # no origin with a 28-day window before it
     assert level_spread(np.zeros((120, 5)), 14) == 0.0  # nothing sells

@@ -14,6 +14,10 @@ from __future__ import annotations
 import numpy as np
 
 MIN_UNITS = 30.0  # units an item must have sold in the window to enter the estimate (Poisson noise below)
+# share of the window's days an item must sell on: the smooth and erratic classes (mean interval between
+# sales under 1.32 days, Syntetos, Boylan & Croston 2005); an intermittent or lumpy item's log ratio swings
+# with one line more or less, far beyond what its daily variance says
+MIN_SELLING_SHARE = 1.0 / 1.32
 
 
 def protection_days(lt_mean: np.ndarray, review: int) -> int:
@@ -29,7 +33,8 @@ def level_spread(history: np.ndarray, horizon: int, window: int = 28, origins: i
     compared with the mean of the ``horizon`` days after it. The mean square of the log ratio, less
     what the daily noise alone gives (the variance of both means, from each item's daily variance in
     the window), is the level's own variance, pooled over the items that sold at least
-    ``MIN_UNITS`` units in the window (a log ratio of a few units is mostly noise).
+    ``MIN_UNITS`` units in the window on at least ``MIN_SELLING_SHARE`` of its days (a log ratio of
+    a few units, or of a few large lines, is mostly noise).
 
     Parameters
     ----------
@@ -53,7 +58,7 @@ def level_spread(history: np.ndarray, horizon: int, window: int = 28, origins: i
             break
         before, after = history[origin - window : origin], history[origin : origin + horizon]
         mean = before.mean(axis=0)
-        enough = before.sum(axis=0) >= MIN_UNITS
+        enough = (before.sum(axis=0) >= MIN_UNITS) & ((before > 0).mean(axis=0) >= MIN_SELLING_SHARE)
         if not enough.any():
             continue
         var = before[:, enough].var(axis=0, ddof=1)
