@@ -13,9 +13,10 @@ plus the units lost at the zone's home warehouse (a sale that did not happen is 
   replenishment of the network plan (per supplier x warehouse group a common weekly day or any day,
   per item the cheaper of (R, S) and (s, S), levels corrected by simulation to a 98 % fill rate on
   the last 56 days at a demand level drawn around the forecast); 4, 6 and 8-hour shifts on any
-  opening hour with head counts per day. Where the history reaches a year back, the forecast, the
-  simulated demand and the roster's week are scaled by the season last year showed
-  (:mod:`optiops.forecast.yearly`): levels learnt on the last weeks run behind a peak.
+  opening hour with head counts per day. Where the history reaches a year back, the replenishment's
+  forecast and simulated demand are scaled by the season last year showed
+  (:mod:`optiops.forecast.yearly`): levels learnt on the last weeks run behind a peak. The roster is
+  not: its overtime comes from the receipts more than from the outbound forecast (docs/real-data.md).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from optiops.forecast.api import forecast_frame
-from optiops.forecast.yearly import group_factors, year_over_year_factor
+from optiops.forecast.yearly import group_factors
 from optiops.inventory.erp import ERP_CSL, ERP_REVIEW, erp_policy
 from optiops.inventory.policy import Items, Policy
 from optiops.inventory.risk import level_spread
@@ -41,7 +42,6 @@ from optiops.solvers import MipOptions
 
 REVIEW_DAYS = ERP_REVIEW  # the baseline's (and weekly groups') review period
 SAMPLE_WEEKS = 4  # weeks of history the rosters are sized on
-ROSTER_LEVEL_DAYS = 14  # about the memory of the optimised roster's smoothed level (alpha 0.2)
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -213,14 +213,10 @@ def plan_rosters(
     """Next week's roster of every warehouse, sized on the last four weeks rescaled to the forecast week.
 
     ``units``, ``returns`` and ``inbound`` are daily totals per warehouse up to yesterday (equal lengths);
-    ``first_weekday`` is the weekday of the week planned. The optimised plan scales its forecast week
-    by the season of the coming week (:func:`roster_season`); the baseline does not.
+    ``first_weekday`` is the weekday of the week planned.
     """
     standards = labour_standards(scenario)
     intraday = intraday_profile(scenario)  # recorded orders' hours, else the e-commerce profile
-    if kind != "baseline":
-        factor = roster_season(scenario, units)
-        forecast_week = {w: v * factor for w, v in forecast_week.items()}
     out = {}
     for wh in scenario.warehouses.itertuples(index=False):
         w = str(wh.warehouse)
@@ -243,13 +239,3 @@ def plan_rosters(
                          dtype=float)  # fmt: skip
         out[w] = Roster(sp.staff, hours, sp)
     return out
-
-
-def roster_season(scenario: Scenario, units: dict[str, np.ndarray]) -> float:
-    """Season factor of the coming week against the recent level, read on the units of all warehouses together.
-
-    The network's total rather than each warehouse's: a small warehouse's week is too lumpy to read a
-    season on, and its customers follow the same one.
-    """
-    total = np.sum(list(units.values()), axis=0)
-    return year_over_year_factor(total, 7, ROSTER_LEVEL_DAYS, ordinary_days(scenario, len(total)))
