@@ -9,17 +9,18 @@ import pytest
 
 from optiops.closed_loop.policies import Grid, replenishment_season
 from optiops.forecast.yearly import YEAR_DAYS
+from optiops.model.scenario import Scenario
 from optiops.scenario.read import read_scenario
 
 SMALL = Path(__file__).resolve().parents[2] / "instances" / "scenarios" / "small"
 
 
 @pytest.fixture(scope="module")
-def small():  # type: ignore[no-untyped-def]
+def small() -> Scenario:
     return read_scenario(SMALL)
 
 
-def test_short_history_leaves_the_plan_unchanged(small) -> None:  # type: ignore[no-untyped-def]
+def test_short_history_leaves_the_plan_unchanged(small: Scenario) -> None:
     """The small scenario's history is under a year: every factor is 1."""
     grid = Grid.of(small)
     days = small.days - small.holdout_days
@@ -28,7 +29,7 @@ def test_short_history_leaves_the_plan_unchanged(small) -> None:  # type: ignore
     assert np.all(replenishment_season(grid, history, ordinary, 21) == 1.0)
 
 
-def test_a_yearly_season_scales_every_item_by_its_category(small) -> None:  # type: ignore[no-untyped-def]
+def test_a_yearly_season_scales_every_item_by_its_category(small: Scenario) -> None:
     """Two years of a season rising into the protection interval raise every item; a category shares one factor."""
     grid = Grid.of(small)
     days = 2 * YEAR_DAYS
