@@ -13,7 +13,10 @@ plus the units lost at the zone's home warehouse (a sale that did not happen is 
   replenishment of the network plan (per supplier x warehouse group a common weekly day or any day,
   per item the cheaper of (R, S) and (s, S), levels corrected by simulation to a 98 % fill rate on
   the last 56 days at a demand level drawn around the forecast); 4, 6 and 8-hour shifts on any
-  opening hour with head counts per day.
+  opening hour with head counts per day. Where the history reaches a year back, the replenishment's
+  forecast and simulated demand are scaled by the season last year showed
+  (:mod:`optiops.forecast.yearly`): levels learnt on the last weeks run behind a peak. The roster is
+  not: its overtime comes from the receipts more than from the outbound forecast (docs/real-data.md).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from optiops.forecast.api import forecast_frame
+from optiops.forecast.yearly import group_factors
 from optiops.inventory.erp import ERP_CSL, ERP_REVIEW, erp_policy
 from optiops.inventory.policy import Items, Policy
 from optiops.inventory.risk import level_spread, protection_days
@@ -142,13 +146,15 @@ def optimised_policy(grid: Grid, scenario: Scenario, history: np.ndarray, seed: 
     items drift. The suppliers' outages are not drawn: they cost more stock than the empty shelves they
     save, since a refused line is asked for again the next day and the network ships from elsewhere.
     """
-    ordinary = (scenario.calendar["event"].astype(str) == "").to_numpy()[: len(history)]
+    ordinary = ordinary_days(scenario, len(history))
+    protection = protection_days(grid.lt_mean, REVIEW_DAYS)
+    season = replenishment_season(grid, history, ordinary, protection)
     history = history[ordinary] if ordinary.sum() >= SEARCH_DAYS else history
-    mean = auto_forecast(grid, history, pd.Timestamp(scenario.start))
-    recent = history[-SEARCH_DAYS:]
+    mean = auto_forecast(grid, history, pd.Timestamp(scenario.start)) * season
+    recent = history[-SEARCH_DAYS:] * season
     sd = recent.std(axis=0, ddof=1) if len(recent) > 1 else np.sqrt(mean)
     items = grid.items(mean, sd, scenario, 1, TARGET_FILL, "fill_rate")
-    spread = level_spread(history, protection_days(grid.lt_mean, REVIEW_DAYS))
+    spread = level_spread(history, protection)
     items = dataclasses.replace(items, level_sd=np.full(grid.n, spread))
     active = np.flatnonzero(recent.sum(axis=0) > 0)
     policy = Policy("optimised", np.full(grid.n, REVIEW_DAYS, dtype=np.int64), np.zeros(grid.n), np.zeros(grid.n),
@@ -163,6 +169,22 @@ def optimised_policy(grid: Grid, scenario: Scenario, history: np.ndarray, seed: 
         for name in ("review", "reorder", "order_up_to", "quantity", "safety_stock"):
             getattr(policy, name)[active] = getattr(pol, name)
     return policy, mean
+
+
+def ordinary_days(scenario: Scenario, days: int) -> np.ndarray:
+    """(days,) bool: the calendar's first ``days`` days without an event (closed, a sale, a festival)."""
+    return (scenario.calendar["event"].astype(str) == "").to_numpy()[:days]
+
+
+def replenishment_season(grid: Grid, history: np.ndarray, ordinary: np.ndarray, protection: int) -> np.ndarray:
+    """(N,) season factor of every item over the next ``protection`` days, read on its category's network total.
+
+    The levels are learnt on the last ``SEARCH_DAYS`` ordinary days; last year's same days over the
+    ones before them say how far the protection interval stands from them. One factor per category
+    over all warehouses: a warehouse's own total is lumpy, and its customers follow the same season.
+    """
+    category = grid.group // len(grid.warehouses)
+    return group_factors(history, category, protection, SEARCH_DAYS, ordinary)
 
 
 def order_quantities(policy: Policy, position: np.ndarray, pack: np.ndarray, due: np.ndarray) -> np.ndarray:
