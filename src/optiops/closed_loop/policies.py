@@ -13,10 +13,9 @@ plus the units lost at the zone's home warehouse (a sale that did not happen is 
   replenishment of the network plan (per supplier x warehouse group a common weekly day or any day,
   per item the cheaper of (R, S) and (s, S), levels corrected by simulation to a 98 % fill rate on
   the last 56 days at a demand level drawn around the forecast); 4, 6 and 8-hour shifts on any
-  opening hour with head counts per day. Where the history reaches a year back, the replenishment's
-  forecast and simulated demand are scaled by the season last year showed
-  (:mod:`optiops.forecast.yearly`): levels learnt on the last weeks run behind a peak. The roster is
-  not: its overtime comes from the receipts more than from the outbound forecast (docs/real-data.md).
+  opening hour with head counts per day. Neither reads last year's season
+  (:mod:`optiops.forecast.yearly` measures it): on the one operation with a year of history it
+  bought fill at more cost than the lost sales it saved (docs/real-data.md).
 """
 
 from __future__ import annotations
@@ -27,7 +26,6 @@ import numpy as np
 import pandas as pd
 
 from optiops.forecast.api import forecast_frame
-from optiops.forecast.yearly import group_factors
 from optiops.inventory.erp import ERP_CSL, ERP_REVIEW, erp_policy
 from optiops.inventory.policy import Items, Policy
 from optiops.inventory.risk import level_spread, protection_days
@@ -148,10 +146,9 @@ def optimised_policy(grid: Grid, scenario: Scenario, history: np.ndarray, seed: 
     """
     ordinary = ordinary_days(scenario, len(history))
     protection = protection_days(grid.lt_mean, REVIEW_DAYS)
-    season = replenishment_season(grid, history, ordinary, protection)
     history = history[ordinary] if ordinary.sum() >= SEARCH_DAYS else history
-    mean = auto_forecast(grid, history, pd.Timestamp(scenario.start)) * season
-    recent = history[-SEARCH_DAYS:] * season
+    mean = auto_forecast(grid, history, pd.Timestamp(scenario.start))
+    recent = history[-SEARCH_DAYS:]
     sd = recent.std(axis=0, ddof=1) if len(recent) > 1 else np.sqrt(mean)
     items = grid.items(mean, sd, scenario, 1, TARGET_FILL, "fill_rate")
     spread = level_spread(history, protection)
@@ -174,17 +171,6 @@ def optimised_policy(grid: Grid, scenario: Scenario, history: np.ndarray, seed: 
 def ordinary_days(scenario: Scenario, days: int) -> np.ndarray:
     """(days,) bool: the calendar's first ``days`` days without an event (closed, a sale, a festival)."""
     return (scenario.calendar["event"].astype(str) == "").to_numpy()[:days]
-
-
-def replenishment_season(grid: Grid, history: np.ndarray, ordinary: np.ndarray, protection: int) -> np.ndarray:
-    """(N,) season factor of every item over the next ``protection`` days, read on its category's network total.
-
-    The levels are learnt on the last ``SEARCH_DAYS`` ordinary days; last year's same days over the
-    ones before them say how far the protection interval stands from them. One factor per category
-    over all warehouses: a warehouse's own total is lumpy, and its customers follow the same season.
-    """
-    category = grid.group // len(grid.warehouses)
-    return group_factors(history, category, protection, SEARCH_DAYS, ordinary)
 
 
 def order_quantities(policy: Policy, position: np.ndarray, pack: np.ndarray, due: np.ndarray) -> np.ndarray:
