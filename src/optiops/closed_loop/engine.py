@@ -95,6 +95,7 @@ LEDGER_COLUMNS = ["day", "plan", "sku", "warehouse", "opening", "receipts", "ret
                   "written_off", "shipped", "transfers_out", "closing", "on_order", "in_transit"]  # fmt: skip
 # the stock's carrying and positioning costs, not fulfilment costs
 INVENTORY_PARTS = ("holding", "replenishment", "transfers")
+KNOWN_RECEIPTS = True  # the optimised roster sizes inbound work on the purchase orders due
 PAD_DAYS = 120  # days past the scenario's end a purchase order or a return may still be due
 
 
@@ -516,10 +517,14 @@ def _rosters(ctx: Context, state: PlanState, d: int) -> dict[str, Roster]:
     per_wh = {w: seen[:, i] for i, w in enumerate(g.warehouses)}
     returns = {w: state.returned[:d, i] for i, w in enumerate(g.warehouses)}
     inbound = {w: state.inbound[:d, i] for i, w in enumerate(g.warehouses)}
+    due = None
+    if state.name == "optimised" and KNOWN_RECEIPTS:  # its own purchase orders due this week, not past weeks'
+        week = state.arrivals[d : d + 7].reshape(-1, len(g.skus), n_w).sum(axis=1)
+        due = {w: week[:, i] for i, w in enumerate(g.warehouses)}
     mip = MipOptions(time_limit=ctx.options.time_limit, rel_gap=1e-4, seed=ctx.options.seed)
     weekday = (pd.Timestamp(ctx.scenario.start).weekday() + d) % 7
     return plan_rosters(ctx.scenario, state.name, per_wh, returns, inbound, forecast, weekday, ctx.lines_per_order,
-                        ctx.units_per_order, mip, ctx.arrivals)  # fmt: skip
+                        ctx.units_per_order, mip, ctx.arrivals, due)  # fmt: skip
 
 
 def _level(series: np.ndarray) -> float:

@@ -194,13 +194,15 @@ class Roster:
 def plan_rosters(
     scenario: Scenario, kind: str, units: dict[str, np.ndarray], returns: dict[str, np.ndarray],
     inbound: dict[str, np.ndarray], forecast_week: dict[str, float], first_weekday: int, lines: float,
-    upo: float, mip: MipOptions, intraday: np.ndarray,
+    upo: float, mip: MipOptions, intraday: np.ndarray, inbound_week: dict[str, np.ndarray] | None = None,
 ) -> dict[str, Roster]:  # fmt: skip
     """Next week's roster of every warehouse, sized on the last four weeks rescaled to the forecast week.
 
     ``units``, ``returns`` and ``inbound`` are daily totals per warehouse up to yesterday (equal lengths);
     ``first_weekday`` is the weekday of the week planned; ``intraday`` the 24 hourly shares of the
-    orders (the recorded orders', else the e-commerce profile).
+    orders (the recorded orders', else the e-commerce profile). ``inbound_week``: the units each
+    warehouse will receive on each day of the week planned (its purchase orders due), which then
+    replace the sample weeks' receipts.
     """
     standards = labour_standards(scenario)
     out = {}
@@ -213,7 +215,8 @@ def plan_rosters(
             span = slice(days - 7 * k, days - 7 * (k - 1) if k > 1 else days)
             scale = forecast_week[w] / max(u[span].sum(), 1e-9) if u[span].sum() > 0 else 0.0
             drivers = hourly_drivers(u[span] * scale, r[span] * scale, lines, upo, (first_weekday - 7 * k) % 7,
-                                     inbound=b[span] * scale, intraday=intraday)  # fmt: skip
+                                     inbound=b[span] * scale if inbound_week is None else inbound_week[w],
+                                     intraday=intraday)  # fmt: skip
             samples.append(sum(workload_minutes(drivers, standards).values()))
         open_h, close_h = int(str(wh.open_minute)) // 60, int(np.ceil(int(str(wh.close_minute)) / 60))
         if kind == "baseline":
