@@ -95,7 +95,6 @@ LEDGER_COLUMNS = ["day", "plan", "sku", "warehouse", "opening", "receipts", "ret
                   "written_off", "shipped", "transfers_out", "closing", "on_order", "in_transit"]  # fmt: skip
 # the stock's carrying and positioning costs, not fulfilment costs
 INVENTORY_PARTS = ("holding", "replenishment", "transfers")
-KNOWN_RECEIPTS = True  # the optimised roster sizes inbound work on the purchase orders due
 PAD_DAYS = 120  # days past the scenario's end a purchase order or a return may still be due
 
 
@@ -518,7 +517,7 @@ def _rosters(ctx: Context, state: PlanState, d: int) -> dict[str, Roster]:
     returns = {w: state.returned[:d, i] for i, w in enumerate(g.warehouses)}
     inbound = {w: state.inbound[:d, i] for i, w in enumerate(g.warehouses)}
     due = None
-    if state.name == "optimised" and KNOWN_RECEIPTS:  # its own purchase orders due this week, not past weeks'
+    if state.name == "optimised":  # its own purchase orders due this week, not past weeks'
         week = state.arrivals[d : d + 7].reshape(-1, len(g.skus), n_w).sum(axis=1)
         due = {w: week[:, i] for i, w in enumerate(g.warehouses)}
     mip = MipOptions(time_limit=ctx.options.time_limit, rel_gap=1e-4, seed=ctx.options.seed)
