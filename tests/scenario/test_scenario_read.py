@@ -141,29 +141,15 @@ def test_broken_gzip_is_named(small: Scenario, tmp_path: Path) -> None:
     [
         ("supplier_outage_share", 1.0, "must be below 1"),
         ("supplier_outage_days", 0.5, "an outage lasts at least one day"),
-    ],
-)
-def test_impossible_supplier_reliability(folder: Path, key: str, value: float, message: str) -> None:
-    """A supplier that never ships, or an outage shorter than a day, is named in costs.yaml."""
-    path = folder / "costs.yaml"
-    costs = yaml.safe_load(path.read_text())
-    costs[key] = value
-    path.write_text(yaml.safe_dump(costs))
-    with pytest.raises(InstanceError, match=rf"costs\.yaml.*{key}: {message}"):
-        read_scenario(folder)
-
-
-@pytest.mark.parametrize(
-    ("key", "value", "message"),
-    [
         ("transfer_lead_days", 0, "not a whole number of days of at least 1"),
         ("transfer_lead_days", 1.5, "not a whole number of days of at least 1"),
         ("transfer_cost_per_unit", -0.5, "negative value"),
         ("transfer_cost_per_shipment", "cheap", "is not a number"),
     ],
 )
-def test_bad_transfer_field_is_named(folder: Path, key: str, value: object, message: str) -> None:
-    """A transfer price or lead time that cannot be is named in costs.yaml with its reason."""
+def test_impossible_supply_or_transfer_field_is_named(folder: Path, key: str, value: object, message: str) -> None:
+    """A supplier that never ships, an outage shorter than a day, a transfer price or lead time that
+    cannot be: named in costs.yaml with its reason."""
     path = folder / "costs.yaml"
     costs = yaml.safe_load(path.read_text())
     costs[key] = value
