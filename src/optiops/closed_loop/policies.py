@@ -33,7 +33,7 @@ from optiops.inventory.simulate import DemandPool, SimulationOptions
 from optiops.labour.staffing import ShiftPlan, ShiftType, design_shifts, shift_types, workload_minutes
 from optiops.model.demand import DemandHistory
 from optiops.model.scenario import Scenario
-from optiops.plan.inventory_step import SEARCH_DAYS, TARGET_FILL, joint_policy
+from optiops.plan.inventory_step import SEARCH_DAYS, TARGET_FILL, joint_policy, ordinary_history
 from optiops.plan.labour_step import UTILISATION, WITHIN_HOURS, fixed_shifts, hourly_drivers, labour_standards
 from optiops.solvers import MipOptions
 
@@ -144,14 +144,12 @@ def optimised_policy(grid: Grid, scenario: Scenario, history: np.ndarray, seed: 
     items drift. The suppliers' outages are not drawn: they cost more stock than the empty shelves they
     save, since a refused line is asked for again the next day and the network ships from elsewhere.
     """
-    ordinary = ordinary_days(scenario, len(history))
-    protection = protection_days(grid.lt_mean, REVIEW_DAYS)
-    history = history[ordinary] if ordinary.sum() >= SEARCH_DAYS else history
+    history = ordinary_history(scenario, history)
     mean = auto_forecast(grid, history, pd.Timestamp(scenario.start))
     recent = history[-SEARCH_DAYS:]
     sd = recent.std(axis=0, ddof=1) if len(recent) > 1 else np.sqrt(mean)
     items = grid.items(mean, sd, scenario, 1, TARGET_FILL, "fill_rate")
-    spread = level_spread(history, protection)
+    spread = level_spread(history, protection_days(grid.lt_mean, REVIEW_DAYS))
     items = dataclasses.replace(items, level_sd=np.full(grid.n, spread))
     active = np.flatnonzero(recent.sum(axis=0) > 0)
     policy = Policy("optimised", np.full(grid.n, REVIEW_DAYS, dtype=np.int64), np.zeros(grid.n), np.zeros(grid.n),
@@ -166,11 +164,6 @@ def optimised_policy(grid: Grid, scenario: Scenario, history: np.ndarray, seed: 
         for name in ("review", "reorder", "order_up_to", "quantity", "safety_stock"):
             getattr(policy, name)[active] = getattr(pol, name)
     return policy, mean
-
-
-def ordinary_days(scenario: Scenario, days: int) -> np.ndarray:
-    """(days,) bool: the calendar's first ``days`` days without an event (closed, a sale, a festival)."""
-    return (scenario.calendar["event"].astype(str) == "").to_numpy()[:days]
 
 
 def order_quantities(policy: Policy, position: np.ndarray, pack: np.ndarray, due: np.ndarray) -> np.ndarray:

@@ -129,9 +129,7 @@ def inventory_step(scenario: Scenario, options: PlanOptions) -> StepResult:
     group, labels = supplier_groups(scenario, items)
     po_cost = scenario.costs.replenishment_order_cost
     # sized where the level may move as it did in the history; judged, like the baseline, on the hold-out as it is
-    ordinary = (scenario.calendar["event"].astype(str) == "").to_numpy()[:history_days]
-    past = values[:, :history_days].T
-    spread = level_spread(past[ordinary] if ordinary.sum() >= SEARCH_DAYS else past,
+    spread = level_spread(ordinary_history(scenario, values[:, :history_days].T),
                           protection_days(items.lt_mean, WEEKLY_REVIEW))  # fmt: skip
     sized = dataclasses.replace(items, level_sd=np.full(items.n, spread))
     optimised, daily = joint_policy(sized, group, len(labels), po_cost, search, search_opts)
@@ -171,6 +169,15 @@ def inventory_step(scenario: Scenario, options: PlanOptions) -> StepResult:
         stats=stats,
         notes=[note],
     )
+
+
+def ordinary_history(scenario: Scenario, history: np.ndarray) -> np.ndarray:
+    """The ``(days, items)`` history's days without a calendar event (a sale, a festival, a closure).
+
+    All of it when fewer than ``SEARCH_DAYS`` such days remain.
+    """
+    ordinary = (scenario.calendar["event"].astype(str) == "").to_numpy()[: len(history)]
+    return history[ordinary] if ordinary.sum() >= SEARCH_DAYS else history
 
 
 def joint_policy(
