@@ -193,8 +193,7 @@ def _handed_over(a: RoutingArrays, routes: Routes, rest: tuple[int, ...]) -> Rou
     most of them in their windows; ``None`` if no vehicle is free or none keeps any."""
     free = []
     for t in range(len(a.vt_ids)):
-        used = {k for tt, k, _ in routes if tt == t}
-        spare = next((k for k in range(int(a.vt_count[t])) if k not in used), None)
+        spare = _spare(a, routes, t)
         if spare is not None:
             free.append((t, spare, on_time(a, t, list(rest))))
     if not free:
@@ -246,9 +245,14 @@ def _closes(a: RoutingArrays, n: int) -> int:
     return int(a.tw_hi_int[a.tw_ptr[n + 1] - 1]) if a.tw_ptr[n + 1] > a.tw_ptr[n] else int(a.horizon_int)
 
 
+def _spare(a: RoutingArrays, routes: Routes, t: int) -> int | None:
+    """The first vehicle of type ``t`` no route uses; ``None`` when every one is."""
+    used = {k for tt, k, _ in routes if tt == t}
+    return next((k for k in range(int(a.vt_count[t])) if k not in used), None)
+
+
 def _add_spare(a: RoutingArrays, routes: Routes, t: int) -> None:
     """Append an empty route of the first vehicle of type ``t`` no route uses, if there is one."""
-    used = {k for tt, k, _ in routes if tt == t}
-    spare = next((k for k in range(int(a.vt_count[t])) if k not in used), None)
+    spare = _spare(a, routes, t)
     if spare is not None:
         routes.append((t, spare, []))
