@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from unittest.mock import patch
+
 import numpy as np
 import pytest
 
@@ -9,6 +11,9 @@ from optiops.exceptions import InfeasibleError
 from optiops.labour.staffing import (
     LabourStandard,
     ShiftType,
+    _coverage_matrix,
+    _meets_target,
+    _processed,
     design_shifts,
     hour_coverage,
     paid_hours_bound,
@@ -17,7 +22,8 @@ from optiops.labour.staffing import (
     workload_minutes,
 )
 from optiops.labour.week import BASELINE_SHIFTS, WeekConfig, compare_week, flexible_shifts, generate_weeks
-from optiops.solvers import MipOptions
+from optiops.plan.labour_step import roster_mip
+from optiops.solvers import MipOptions, get_backend
 
 
 def test_standards_turn_drivers_into_minutes_per_skill() -> None:
@@ -95,3 +101,57 @@ def test_paid_hours_bound_holds_for_every_shift_design() -> None:
     late[0, 20:] = 60.0  # due after the horizon when 5 or more intervals are allowed: nothing must be done
     assert paid_hours_bound(late, 5, 0.85) == 0.0
     assert paid_hours_bound(late, 4, 0.85) == pytest.approx(60.0 / 60.0 / 0.85)
+
+
+def test_queue_output_formula_matches_the_fifo_check() -> None:
+    """The closed-form FIFO output and the step-by-step service check agree on random work and staff."""
+    rng = np.random.default_rng(5)
+    for _ in range(50):
+        work = rng.uniform(0, 200, 48) * (rng.random(48) < 0.7)
+        staff = rng.integers(0, 4, 48)
+        within = int(rng.integers(1, 6))
+        on_time, _ = service_level(work, staff, 60.0, within, 0.85)
+        assert _meets_target(staff, work[None, :], 60.0 * 0.85, within) == (on_time >= 1.0 - 1e-9)
+        done = _processed(work, staff * 60.0 * 0.85)
+        assert (np.diff(done, prepend=0.0) <= staff * 60.0 * 0.85 + 1e-9).all() and (
+            done <= np.cumsum(work) + 1e-9
+        ).all()
+
+
+def test_greedy_start_meets_the_target_and_no_head_can_go() -> None:
+    """The MIP's start is feasible by the independent check, and removing any one of its heads breaks it."""
+    weeks = np.stack([day_work(3), day_work(3) * 1.15])
+    shifts = shift_types(24, range(4, 18), [4, 6, 8], 22)
+    captured = {}
+
+    class Spy:
+        accepts_start = True
+
+        def solve(self, model, options, start=None):  # type: ignore[no-untyped-def]
+            captured["start"] = start
+            return get_backend("highs").solve(model, options, start=start)
+
+    with patch(
+        "optiops.labour.staffing.get_backend", side_effect=lambda name: Spy() if name == "spy" else get_backend(name)
+    ):
+        plan = design_shifts(weeks, shifts, 24, 60.0, 4, 0.85, backend="spy", options=MipOptions(time_limit=10.0))
+    counts = captured["start"][: 3 * len(shifts)]
+    staff = lambda c: (_coverage_matrix(shifts, 3, 24) @ c).astype(int)  # noqa: E731
+    for w in weeks:
+        assert service_level(w, staff(counts), 60.0, 4, 0.85)[0] == pytest.approx(1.0)
+    for j in np.flatnonzero(counts):
+        fewer = counts.copy()
+        fewer[j] -= 1
+        assert min(service_level(w, staff(fewer), 60.0, 4, 0.85)[0] for w in weeks) < 1.0
+    assert (
+        plan.paid_hours <= float(counts @ np.tile([s.length for s in shifts], 3)) + 1e-9
+    )  # the MIP keeps or betters it
+
+
+def test_roster_design_with_a_node_budget_repeats() -> None:
+    """The replay's setting (a node budget, the time limit only a guard) gives the same roster twice."""
+    weeks = np.stack([day_work(7), day_work(7) * 0.9, day_work(7) * 1.2])
+    shifts = shift_types(24, range(4, 18), [4, 6, 8], 22)
+    a = design_shifts(weeks, shifts, 24, 60.0, 12, 0.85, options=roster_mip(60.0, 1))
+    b = design_shifts(weeks, shifts, 24, 60.0, 12, 0.85, options=roster_mip(60.0, 1))
+    np.testing.assert_array_equal(a.counts, b.counts)

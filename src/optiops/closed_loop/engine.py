@@ -79,13 +79,12 @@ from optiops.plan.allocation_step import (
 )
 from optiops.plan.base import PlanOptions
 from optiops.plan.inventory_step import nearest_warehouse
-from optiops.plan.labour_step import UTILISATION
+from optiops.plan.labour_step import UTILISATION, roster_mip
 from optiops.plan.orders import DayOrders, next_day_orders
 from optiops.plan.routing_step import _kpis as routing_kpis
 from optiops.plan.routing_step import _on_time_guard, fleet_instances, score, skip_price
 from optiops.scenario.config import config_from_dict
 from optiops.scenario.demand import units_per_order
-from optiops.solvers import MipOptions
 
 KPI_KEYS = ("cost_per_order", "days_of_inventory", "stockout_rate", "fill_rate", "units_per_labour_hour",
             "split_rate", "on_time_rate", "backlog_orders", "overtime_hours", "late_orders")  # fmt: skip
@@ -520,7 +519,7 @@ def _rosters(ctx: Context, state: PlanState, d: int) -> dict[str, Roster]:
     if state.name == "optimised":  # its own purchase orders due this week, not past weeks'
         week = state.arrivals[d : d + 7].reshape(-1, len(g.skus), n_w).sum(axis=1)
         due = {w: week[:, i] for i, w in enumerate(g.warehouses)}
-    mip = MipOptions(time_limit=ctx.options.time_limit, rel_gap=1e-4, seed=ctx.options.seed)
+    mip = roster_mip(ctx.options.time_limit, ctx.options.seed)
     weekday = (pd.Timestamp(ctx.scenario.start).weekday() + d) % 7
     return plan_rosters(ctx.scenario, state.name, per_wh, returns, inbound, forecast, weekday, ctx.lines_per_order,
                         ctx.units_per_order, mip, ctx.arrivals, due)  # fmt: skip

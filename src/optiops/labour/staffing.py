@@ -20,12 +20,16 @@ the scheduled capacity and reports the share done within the target.
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
 from optiops.exceptions import InfeasibleError, SolverError
 from optiops.solvers import LinearModelBuilder, MipOptions, get_backend
+from optiops.solvers.linear import LinearModel
+from optiops.solvers.mip import solve_from
 
 
 @dataclass(frozen=True)
@@ -161,7 +165,19 @@ def design_shifts(
         b.add_rows(rows=np.concatenate([t, t[1:], t]), cols=np.concatenate([backlog, backlog[:-1], p]),
                    vals=np.concatenate([np.ones(horizon), -np.ones(horizon - 1), np.ones(horizon)]),
                    lower=work, upper=work)  # fmt: skip
-    res = get_backend(backend).solve(b.build(), options or MipOptions(time_limit=60.0, rel_gap=1e-6))
+    model = b.build()
+    solver = get_backend(backend)
+    options = options or MipOptions(time_limit=60.0, rel_gap=1e-6)
+
+    def expand(c: np.ndarray) -> np.ndarray:  # head counts per day x shift
+        return np.tile(c, days) if fixed_daily else c
+
+    start = None
+    if getattr(solver, "accepts_start", False):
+        counts0 = _greedy_start(model, heads, expand, cover, shifts, weeks, cap_per_person, within, options)
+        if counts0 is not None:
+            start = _full_start(model.n_vars, counts0, expand(counts0), cover, weeks, cap_per_person)
+    res = solve_from(solver, model, options, start)
     if res.status == "infeasible":
         raise InfeasibleError(
             f"no head count meets the service target (work due within {within} intervals): work arrives "
@@ -173,6 +189,97 @@ def design_shifts(
     counts = np.tile(counts_flat, (days, 1)) if fixed_daily else counts_flat.reshape(days, k)
     staff = (cover @ counts.reshape(-1)).astype(np.int64)
     return ShiftPlan(shifts, counts, staff, float((counts.reshape(-1) * hours).sum()))
+
+
+def _processed(work: np.ndarray, capacity: np.ndarray) -> np.ndarray:
+    """Minutes of work done by the end of each interval, first in first out, never idle while work waits.
+
+    The queue's cumulative output is ``min(A_t, min_s (A_{s-1} + C_t - C_{s-1}))`` with ``A`` and ``C``
+    the cumulative work and capacity: the work of a busy period that began at ``s``.
+    """
+    arrived, cap = np.cumsum(work), np.cumsum(capacity)
+    before = np.concatenate(([0.0], arrived[:-1])) - np.concatenate(([0.0], cap[:-1]))
+    return np.minimum(arrived, cap + np.minimum.accumulate(before))
+
+
+def _meets_target(staff: np.ndarray, weeks: np.ndarray, cap_per_person: float, within: int) -> bool:
+    """Whether ``staff`` (people per interval) finishes every sample week's work within the target."""
+    capacity = staff * cap_per_person
+    lag = within - 1
+    for work in weeks:
+        arrived, done = np.cumsum(work), _processed(work, capacity)
+        due = arrived[: len(arrived) - lag]  # work of interval t - lag, due by the end of t
+        if np.any(done[lag:] < due - 1e-6 * (1.0 + due)):
+            return False
+    return True
+
+
+def _greedy_start(model: LinearModel, heads: np.ndarray, expand: Callable[[np.ndarray], np.ndarray],
+                  cover: np.ndarray, shifts: tuple[ShiftType, ...], weeks: np.ndarray, cap_per_person: float,
+                  within: int, options: MipOptions) -> np.ndarray | None:  # fmt: skip
+    """Head counts that meet the target: the LP relaxation rounded up, then trimmed.
+
+    Rounding the relaxation up keeps it feasible; then, longest shifts first, heads are removed while
+    every sample week still meets the target, and a head moves to a shorter shift of the same start
+    or end where that suffices, until no move helps. A deterministic start for the MIP, whose own
+    first incumbents are poor when it stops at a time limit. ``None`` when the relaxation gives none.
+    """
+    relaxed = dataclasses.replace(model, integer=np.zeros(model.n_vars, dtype=bool))
+    lp = get_backend("highs").solve(relaxed, MipOptions(time_limit=options.time_limit, threads=options.threads))
+    if not lp.has_solution or lp.x is None:
+        return None
+    counts = np.ceil(lp.x[heads] - 1e-6).clip(min=0.0)
+
+    def fits(c: np.ndarray) -> bool:
+        return _meets_target(cover @ expand(c), weeks, cap_per_person, within)
+
+    if not fits(counts):  # rounding up cannot lose capacity; a loosely solved relaxation can
+        return None
+    k = len(shifts)
+    sh = [shifts[j % k] for j in range(len(counts))]
+    shorter = [
+        [j - j % k + b for b, s in enumerate(shifts)
+         if s.length < sh[j].length and (s.start == sh[j].start or s.start + s.length == sh[j].start + sh[j].length)]
+        for j in range(len(counts))
+    ]  # fmt: skip
+    order = np.argsort([-s.length for s in sh], kind="stable")
+    improved = True
+    while improved:
+        improved = False
+        for j in order:
+            while counts[j] > 0:
+                counts[j] -= 1
+                if not fits(counts):
+                    counts[j] += 1
+                    break
+                improved = True
+        for j in order:
+            for jb in shorter[j]:
+                if counts[j] == 0:
+                    break
+                counts[j] -= 1
+                counts[jb] += 1
+                if fits(counts):
+                    improved = True
+                else:
+                    counts[j] += 1
+                    counts[jb] -= 1
+    return counts
+
+
+def _full_start(n_vars: int, counts: np.ndarray, staff_counts: np.ndarray, cover: np.ndarray, weeks: np.ndarray,
+                cap_per_person: float) -> np.ndarray:  # fmt: skip
+    """The model's variables for ``counts``: the heads, then per sample week the work done and the backlog."""
+    start = np.zeros(n_vars)
+    start[: len(counts)] = counts
+    capacity = cover @ staff_counts * cap_per_person
+    at = len(counts)
+    for work in weeks:
+        done = _processed(work, capacity)
+        start[at : at + len(work)] = np.diff(done, prepend=0.0)
+        start[at + len(work) : at + 2 * len(work)] = np.cumsum(work) - done
+        at += 2 * len(work)
+    return start
 
 
 def paid_hours_bound(weeks: np.ndarray, within: int, utilisation: float = 0.85) -> float:
