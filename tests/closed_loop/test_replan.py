@@ -93,6 +93,18 @@ def test_late_orders_are_new_stops_of_the_replan(day) -> None:  # type: ignore[n
     assert {s.id for s in out.instance.stops} == {s.id for s in inst.stops} | out.late_served
 
 
+def test_late_orders_join_the_routes_only_once_known(day) -> None:  # type: ignore[no-untyped-def]
+    """A late stop is served no earlier than the minute it became known; one known after the shifts end waits."""
+    sc, inst, morning, orders, sent = day
+    base = fleet_stops(sc, orders, sent.head(6), "W02")
+    known = {str(c): (10 * 60.0 if i % 2 == 0 else 22 * 60.0) for i, c in enumerate(base["customer"])}
+    out = replan_warehouse(sc, inst, morning, MAX_SKIP_PRICE, [], late_stops(base, known), OPTS)
+    assert out is not None and out.late_served
+    starts = {x.node: x.start for visits in _stops(out.scored.plan).values() for x in visits}
+    for stop in out.late_served:
+        assert known[stop.removesuffix(LATE_STOP)] == 10 * 60.0 and starts[stop] >= 10 * 60.0
+
+
 def test_a_breakdown_after_the_late_orders_keeps_them_on_the_routes(day) -> None:  # type: ignore[no-untyped-def]
     """Re-plans follow each other: a breakdown in the afternoon starts from the noon re-plan's routes."""
     sc, inst, morning, orders, sent = day

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 import numpy as np
@@ -731,7 +731,7 @@ def _warehouse_work(ctx: Context, state: PlanState, d: int, alloc: dict[str, Any
     state.other_minutes += state.inbound[d] * sec["inbound"] / 60.0 + state.returned[d] * sec["return"] / 60.0
     day_of_week = d - state.roster_day
     rostered = np.array([state.rosters[w].hours_per_day[min(day_of_week, 6)] for w in g.warehouses])
-    late: frozenset[str] = frozenset()
+    late: Collection[str] = frozenset()
     if ev is not None:
         rostered = np.maximum(rostered - ev.absent_hours, 0.0)
         late = ev.late_orders
@@ -799,7 +799,7 @@ def _route(ctx: Context, state: PlanState, orders: DayOrders, dispatched: list[P
                              orders.pickups.head(0))  # fmt: skip
         opts = replan_options(plan_options.time_limit, plan_options.seed, plan_options.routing_iterations)
         replanned = replan_day(sc, instances, scored, prices, ev.breakdowns, late_day, late, opts,
-                               notes if notes is not None else [])  # fmt: skip
+                               notes if notes is not None else [], ev.late_orders)  # fmt: skip
         for w, done in replanned.items():
             instances[w], scored[w] = done.instance, done.scored
     kpis = routing_kpis(instances, scored, left_out, price)

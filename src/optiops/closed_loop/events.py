@@ -58,7 +58,7 @@ class DayEvents:
     absent_hours: np.ndarray  # (W,) shift hours of the people absent
     breakdowns: list[tuple[str, str, int, float]] = dataclasses.field(default_factory=list)  # wh, type, index, minute
     late_share: float = 0.0
-    late_orders: frozenset[str] = frozenset()  # set each day from its orders
+    late_orders: dict[str, float] = dataclasses.field(default_factory=dict)  # order -> minute the re-plan knows it
     delays: list[tuple[np.ndarray, int]] = dataclasses.field(default_factory=list)  # (items, extra days)
     surges: list[tuple[np.ndarray, float, int, int]] = dataclasses.field(default_factory=list)  # known, by day index
     surge_units: float = 0.0
@@ -179,13 +179,25 @@ def surged(scenario: Scenario, seed: int) -> tuple[Scenario, pd.Series]:
     return dataclasses.replace(scenario, demand=demand.assign(y=new)), extra
 
 
-def late_arrivals(ctx: Context, d: int, orders: DayOrders, share: float) -> frozenset[str]:
-    """The orders of day ``d`` that arrive after the cut-off: ``share`` of them, drawn with the replay's seed."""
+def late_arrivals(ctx: Context, d: int, orders: DayOrders, share: float) -> dict[str, float]:
+    """The orders of day ``d`` that arrive after the cut-off, and the minute each reaches the re-plan.
+
+    ``share`` of the orders, drawn with the replay's seed. The cut-off is when the first vehicles
+    leave (their earliest shift start; 08:00 without a fleet); each late order's hour of arrival is
+    drawn from the intraday profile's hours from then on, and the re-plan learns of it on the full
+    hour after.
+    """
     ids = orders.orders["order"].to_numpy(dtype=str)
     if share <= 0 or not len(ids):
-        return frozenset()
+        return {}
     rng = np.random.default_rng([ctx.options.seed, 19, d])
-    return frozenset(ids[rng.random(len(ids)) < share].tolist())
+    late = ids[rng.random(len(ids)) < share]
+    vehicles = ctx.scenario.vehicles
+    cut = int(vehicles["shift_start"].min()) // 60 if len(vehicles) else 8
+    profile = np.asarray(ctx.arrivals[cut:], dtype=float)
+    weights = profile / profile.sum() if profile.sum() > 0 else np.full(len(profile), 1.0 / len(profile))
+    hours = cut + np.random.default_rng([ctx.options.seed, 23, d]).choice(len(profile), size=len(late), p=weights)
+    return {str(o): float((h + 1) * 60) for o, h in zip(late, hours, strict=True)}
 
 
 def delay_arrivals(state: PlanState, d: int, delays: list[tuple[np.ndarray, int]]) -> float:

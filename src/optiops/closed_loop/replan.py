@@ -7,8 +7,9 @@ new stops. Only the stops of the routes being driven (and the late orders) are r
 the morning's plan handed to the carrier stays handed over. A stop the re-plan does not serve (the
 skip price is the carrier's tariff plus a broken promise, as in the morning) goes to the carrier late
 when it was on a route. Late orders that the warehouse's own fleet delivers are packed last, in the
-hours left (:func:`offer_late`), and reach the re-plan at :data:`LATE_ORDERS_KNOWN`; a late order it
-does not serve waits for tomorrow's dispatch, packed.
+hours left (:func:`offer_late`), and reach the re-plan on the full hour after they arrive (the
+events' :func:`~optiops.closed_loop.events.late_arrivals`), one re-plan per hour with new orders; a
+late order it does not serve waits for tomorrow's dispatch, packed.
 
 Every re-planned day is judged twice before it is used: by the re-plan's own check
 (:func:`~optiops.routing.replan_check.check_replan`) and by the evaluator on the whole day. A day
@@ -19,6 +20,7 @@ wait), with a note.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -39,7 +41,7 @@ if TYPE_CHECKING:
     from optiops.closed_loop.engine import Context, Pending, PlanState
 
 LATE_ORDERS_KNOWN = 12 * 60.0
-"""Minute of the day the late orders reach the fleet's re-plan: after the morning dispatch, noon."""
+"""Minute a late stop reaches the re-plan when its orders' arrival is not given (noon)."""
 LATE_STOP = "~late"  # suffix of a late order's stop id: its customer point may also be on a morning route
 REPLAN_SECONDS = 1.0  # a re-plan's wall seconds at most (the replay's time limit when smaller)
 
@@ -56,7 +58,7 @@ class Replanned:
 
 
 def offer_late(ctx: Context, state: PlanState, d: int, alloc: dict[str, Any], waiting: list[Pending],
-               late: frozenset[str], used: np.ndarray, reach: np.ndarray,
+               late: Collection[str], used: np.ndarray, reach: np.ndarray,
                blocked: np.ndarray) -> list[Pending]:  # fmt: skip
     """The optimised plan's late parcels its own fleet could still take today, packed if the hours allow.
 
@@ -87,25 +89,38 @@ def replan_options(time_limit: float, seed: int, iterations: int | None) -> Solv
     return SolveOptions(backend="pyvrp", time_limit=min(REPLAN_SECONDS, time_limit), seed=seed, params=params)
 
 
-def late_stops(frame: pd.DataFrame) -> pd.DataFrame:
-    """:func:`~optiops.plan.fleet.fleet_stops` rows of late orders, as stops of their own."""
-    return frame.assign(customer=frame["customer"].astype(str) + LATE_STOP)
+def late_stops(frame: pd.DataFrame, known: Mapping[str, float] | None = None) -> pd.DataFrame:
+    """:func:`~optiops.plan.fleet.fleet_stops` rows of late orders, as stops of their own.
+
+    ``known`` gives the minute each customer point's late parcels reach the re-plan (column
+    ``known``; :data:`LATE_ORDERS_KNOWN` for a point it does not name).
+    """
+    known = known or {}
+    minutes = [known.get(str(c), LATE_ORDERS_KNOWN) for c in frame["customer"]]
+    return frame.assign(customer=frame["customer"].astype(str) + LATE_STOP, known=np.asarray(minutes, dtype=float))
 
 
 def replan_day(
     scenario: Scenario, instances: dict[str, RoutingInstance], scored: dict[str, ScoredPlan],
     prices: dict[str, float], breakdowns: list[tuple[str, str, int, float]], late: DayOrders, sent: pd.DataFrame,
-    opts: SolveOptions, notes: list[str],
+    opts: SolveOptions, notes: list[str], known: Mapping[str, float] | None = None,
 ) -> dict[str, Replanned]:  # fmt: skip
     """Re-plan every warehouse with a breakdown or late orders its fleet could take (:func:`replan_warehouse`).
 
     ``late`` holds the late orders the warehouses packed today and ``sent`` (order, warehouse) says
-    which warehouse ships each; a warehouse whose re-plan fails a check is left out, with a note.
+    which warehouse ships each; ``known`` the minute each late order reaches the re-plan (a customer
+    point's stop when the last of its orders does); a warehouse whose re-plan fails a check is left
+    out, with a note.
     """
+    point_known: dict[str, float] = {}
+    if known:
+        for order, customer in zip(late.orders["order"].astype(str), late.orders["customer"].astype(str), strict=True):
+            if order in known:
+                point_known[customer] = max(point_known.get(customer, 0.0), known[order])
     out = {}
     for w in sorted(instances):
         mine = [(kind, index, minute) for wh, kind, index, minute in breakdowns if wh == w]
-        stops = late_stops(fleet_stops(scenario, late, sent, w)) if len(sent) else _frame([])
+        stops = late_stops(fleet_stops(scenario, late, sent, w), point_known) if len(sent) else _frame([])
         if not mine and not len(stops):
             continue
         done = replan_warehouse(scenario, instances[w], scored[w], prices[w], mine, stops, opts)
@@ -124,19 +139,23 @@ def replan_warehouse(
     """Re-plan one warehouse's day at each breakdown (vehicle type, index, minute) and for its late orders.
 
     ``inst`` and ``scored`` are the morning's instance and plan, ``price`` the skip price they were
-    solved at, ``late`` the late orders' stops (:func:`late_stops`). ``None`` when a re-plan fails
-    its check or the evaluator's: the caller keeps the baseline's rule.
+    solved at, ``late`` the late orders' stops (:func:`late_stops`), each a new stop of the re-plan at
+    its ``known`` minute. ``None`` when a re-plan fails its check or the evaluator's: the caller
+    keeps the baseline's rule.
     """
     warehouse = inst.depots[0].id
     stops = _frame(inst.stops)
-    events = sorted([(minute, (kind, index)) for kind, index, minute in breakdowns]
-                    + ([(LATE_ORDERS_KNOWN, None)] if len(late) else []), key=lambda e: e[0])  # fmt: skip
+    if "known" not in late:
+        late = late.assign(known=LATE_ORDERS_KNOWN)
+    events: list[tuple[float, tuple[str, int] | None]] = [(minute, (kind, index)) for kind, index, minute in breakdowns]
+    events += [(float(m), None) for m in sorted(set(late["known"]))]  # the late orders known at that minute
+    events.sort(key=lambda e: (e[0], e[1] is None))
     day_end = max(vt.shift[1] for vt in inst.vehicle_types if vt.shift is not None)
     plan, broken = scored.plan, []
     for minute, vehicle in events:
         if minute >= day_end:
             continue
-        new = late if vehicle is None else late.head(0)
+        new = late[late["known"] == minute] if vehicle is None else late.head(0)
         if vehicle is not None:
             broken.append(vehicle)
         on_route = {node for *_, nodes in plan.sequences() for node in nodes}
