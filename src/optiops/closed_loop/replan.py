@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 LATE_ORDERS_KNOWN = 12 * 60.0
 """Minute a late stop reaches the re-plan when its orders' arrival is not given (noon)."""
 LATE_STOP = "~late"  # suffix of a late order's stop id: its customer point may also be on a morning route
+KEEP_FACTOR = 10.0  # a late-order re-plan drops a stop already on a route only at this many times its skip price
 REPLAN_SECONDS = 1.0  # a re-plan's wall seconds at most (the replay's time limit when smaller)
 
 
@@ -164,6 +165,8 @@ def replan_warehouse(
         if not len(rows):
             continue  # nothing on the road and nothing new: the breakdown changes nothing
         part = fleet_instance(scenario, warehouse, rows, inst.name, price)
+        if vehicle is None:  # a late order does not displace a parcel already on a route
+            part = _kept(part, on_route)
         state = _state(part, plan, minute, broken)
         res = reoptimise(part, plan, state, opts, source=f"{inst.name} re-plan")
         if not res.check.feasible:
@@ -181,6 +184,15 @@ def replan_warehouse(
     on_morning_routes = set().union(*before.values())
     return Replanned(day, ScoredPlan(plan, ev), frozenset(on_morning_routes - visited), len(moved & visited),
                      frozenset(served_late["customer"]))  # fmt: skip
+
+
+def _kept(inst: RoutingInstance, ids: set[str]) -> RoutingInstance:
+    """``inst`` with the stops ``ids`` dropped only at :data:`KEEP_FACTOR` times their skip price."""
+    data = inst.model_dump()
+    for stop in data["stops"]:
+        if stop["id"] in ids and stop["skip_penalty"] is not None:
+            stop["skip_penalty"] *= KEEP_FACTOR
+    return RoutingInstance.model_validate(data)
 
 
 def _frame(stops: list[Stop]) -> pd.DataFrame:
