@@ -212,13 +212,24 @@ def _rows(*frames: pd.DataFrame) -> pd.DataFrame:
 
 
 def _state(inst: RoutingInstance, plan: RoutingPlan, minute: float, broken: list[tuple[str, int]]) -> RoutingState:
-    """Where the day stands at ``minute``: stops whose service began are served; broken vehicles stand still."""
+    """Where the day stands at ``minute``: stops whose service began are served; broken vehicles stand still.
+
+    A working vehicle that has left for its next stop keeps it (it is not called back mid-drive): that
+    stop counts as served, so the re-plan goes on from there at its planned time rather than from the
+    last stop at ``minute``, which would lose the drive already done at every re-plan.
+    """
     served, last = [], {}
+    stopped = set(broken)
     for r in plan.routes:
-        for v in r.visits:
-            if v.kind != "depot" and v.start is not None and v.start <= minute:
+        vehicle = (r.vehicle_type, r.vehicle)
+        for before, v in zip(r.visits, r.visits[1:], strict=False):
+            if v.kind == "depot":
+                continue
+            began = v.start is not None and v.start <= minute
+            driving = vehicle not in stopped and before.departure is not None and before.departure <= minute
+            if began or driving:
                 served.append(v.node)
-                last[(r.vehicle_type, r.vehicle)] = v.node
+                last[vehicle] = v.node
     depot = {vt.id: vt.start_depot or inst.depots[0].id for vt in inst.vehicle_types}
     vehicles = [VehicleState(vehicle_type=t, vehicle=k, position=last.get((t, k), depot[t]), available=False)
                 for t, k in dict.fromkeys(broken)]  # fmt: skip
