@@ -9,6 +9,7 @@ from optiops.forecast.base import Backtest, Forecaster
 from optiops.forecast.boosting import GlobalBoosting
 from optiops.forecast.coldstart import ColdStart
 from optiops.forecast.ets import AutoETS
+from optiops.forecast.lifecycle import LifecycleBoosting
 from optiops.forecast.models import ADIDA, IMAPA, SBA, SES, TSB, Croston, MovingAverage, Naive, SeasonalNaive
 from optiops.forecast.sarimax import AutoSARIMAX
 
@@ -27,6 +28,7 @@ BUILDERS: dict[str, Builder] = {
     "ets": lambda m, bt: AutoETS(season_length=m),  # the model's own intervals
     "sarimax": lambda m, bt: AutoSARIMAX(season_length=m),  # the model's own intervals; takes regressors
     "cold_start": lambda m, bt: ColdStart(season_length=m, intervals=bt),
+    "lifecycle": lambda m, bt: LifecycleBoosting(horizon=bt.h if bt else 12, season_length=m, intervals=bt),
     "auto": lambda m, bt: AutoForecaster(season_length=m, backtest=bt, cold_start=ColdStart(m)),
     "auto_mase": lambda m, bt: AutoForecaster(season_length=m, backtest=bt, cold_start=ColdStart(m), metric="mase"),
     "auto_pinball": lambda m, bt: AutoForecaster(
