@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from optiops.forecast.auto import AutoForecaster
 from optiops.forecast.base import Backtest, Forecaster
-from optiops.forecast.boosting import GlobalBoosting
+from optiops.forecast.boosting import GlobalBoosting, global_ensemble
 from optiops.forecast.coldstart import ColdStart
 from optiops.forecast.ets import AutoETS
 from optiops.forecast.lifecycle import LifecycleBoosting
@@ -37,6 +37,9 @@ BUILDERS: dict[str, Builder] = {
     "auto_rmsse": lambda m, bt: AutoForecaster(season_length=m, backtest=bt, cold_start=ColdStart(m), metric="rmsse"),
     "auto_global": lambda m, bt: AutoForecaster(
         season_length=m, backtest=bt, cold_start=ColdStart(m), global_model=GlobalBoosting(bt.h if bt else 12, m)
+    ),
+    "auto_ensemble": lambda m, bt: AutoForecaster(
+        season_length=m, backtest=bt, cold_start=ColdStart(m), global_model=global_ensemble(bt.h if bt else 12, m)
     ),
     "auto_class": lambda m, bt: AutoForecaster(
         season_length=m, backtest=bt, select="class", cold_start=ColdStart(m), metric="mase"
