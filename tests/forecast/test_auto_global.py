@@ -83,3 +83,19 @@ def test_auto_without_a_working_global_model_uses_the_others() -> None:
     pred = auto.predict(H, level=[80])
     np.testing.assert_allclose(pred["mean"], plain.predict(H)["mean"])
     assert np.all(np.isfinite(pred["hi-80"]))
+
+
+def test_auto_combines_several_global_models_and_survives_one_failing() -> None:
+    """A tuple of global models: each is a candidate with its own backtest; one that fails leaves the others."""
+    y = weekly_history(length=168)
+    train = history_of(*y[:, :-H].tolist(), freq="D")
+    options = Backtest(h=H, n_windows=6, step=7)
+    local = (Naive(), MovingAverage(28))
+    pair = (small_model(), small_model().clone(seed=2, num_leaves=3))
+    both = AutoForecaster(models=local, backtest=options, global_model=pair).fit(train)
+    assert len(both.candidates()) == 4 and both.weights_.shape == (y.shape[0], 4)
+    assert both.weights_[:, 2:].sum(axis=1).min() > 0.3
+    one = AutoForecaster(models=local, backtest=options, global_model=(small_model(), Failing(H))).fit(train)
+    assert np.all(one.weights_[:, -1] == 0) and one.weights_[:, 2].min() > 0.3
+    single = AutoForecaster(models=local, backtest=options, global_model=small_model()).fit(train)
+    np.testing.assert_allclose(one.predict(H)["mean"], single.predict(H)["mean"])

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from tests.labour.cases import TINY_OPTIMUM, TINY_ROSTER, contract_instance, tiny
 
-from optiops.labour import check_matrix, check_roster
+from optiops.labour import RosterOptions, check_matrix, check_roster, diagnose_roster, solve_roster
 from optiops.model.labour import RosterPlan
 
 
@@ -49,6 +49,17 @@ def test_max_minutes_and_max_shifts() -> None:
     text = "\n".join(check_matrix(inst, pattern("DDDD..........")).violations)
     assert "works 4 'D' shifts, more than their maximum 3" in text
     assert "works 1920 minutes, more than their maximum 1500" in text
+
+
+def test_max_total_shifts() -> None:
+    """More shifts of any type than the contract's total is reported; the solver and the diagnosis respect it."""
+    inst = contract_instance(max_total_shifts=3, min_minutes=480 * 3)
+    text = "\n".join(check_matrix(inst, pattern("DD.DD.........")).violations)
+    assert "works 4 shifts, more than their maximum 3" in text
+    assert check_matrix(inst, pattern("DD.D..........")).feasible
+    plan = solve_roster(inst, RosterOptions(time_limit=5, num_workers=1, search="cpsat"))
+    assert plan.violations == [] and sum(s is not None for s in plan.assignment["P"]) == 3
+    assert "at most 3 shifts in all" in diagnose_roster(contract_instance(max_total_shifts=3, min_minutes=480 * 4))[0]
 
 
 def test_max_consecutive_counts_edge_runs() -> None:

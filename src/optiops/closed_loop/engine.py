@@ -51,6 +51,7 @@ from optiops.closed_loop.events import (
     surged,
 )
 from optiops.closed_loop.intraday import arrival_profile, intraday_columns
+from optiops.closed_loop.named import ROSTER_SECONDS, DayAbsences, NamedWeek, day_absences, name_rosters
 from optiops.closed_loop.options import ReplayOptions
 from optiops.closed_loop.policies import (
     REVIEW_DAYS,
@@ -66,6 +67,7 @@ from optiops.closed_loop.replan import LATE_STOP, Replanned, offer_late, replan_
 from optiops.closed_loop.routing import territory_plan
 from optiops.closed_loop.transfers import day_transfers
 from optiops.exceptions import InfeasibleError, InstanceError, OptiopsError
+from optiops.labour.rostering import RosterOptions
 from optiops.model.orders import OrderAllocationPlan
 from optiops.model.scenario import Costs, Scenario
 from optiops.parallel import make_executor
@@ -144,6 +146,7 @@ class PlanState:
     forecast: np.ndarray | None = None  # (N,) the optimised plan's daily forecast
     transit: dict[int, np.ndarray] = dataclasses.field(default_factory=dict)  # day -> (N,) transferred units due
     sent: np.ndarray | None = None  # (N,) units transferred out today
+    named: dict[str, NamedWeek] = dataclasses.field(default_factory=dict)  # the week's named rosters (absences)
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -498,7 +501,21 @@ def _plan_week(ctx: Context, state: PlanState, d: int, k: int, timings: dict[str
     if weekly:
         state.rosters = _rosters(ctx, state, d)
         state.roster_day = d
-        _tick(timings, "roster", tic)
+        tic = _tick(timings, "roster", tic)
+        if state.name == "optimised" and any(e.type == "staff_absence" for e in _events(ctx)):
+            weekday = (pd.Timestamp(ctx.scenario.start).weekday() + d) % 7
+            state.named = name_rosters(ctx.scenario, state.rosters, weekday, _roster_options(ctx))
+            _tick(timings, "named_roster", tic)
+
+
+def _events(ctx: Context) -> tuple[Any, ...]:
+    return ctx.scenario.events.events if ctx.scenario.events else ()
+
+
+def _roster_options(ctx: Context) -> RosterOptions:
+    """CP-SAT options of the named rosters: one worker, the replay's seed, at most ``ROSTER_SECONDS``."""
+    return RosterOptions(time_limit=min(ROSTER_SECONDS, ctx.options.time_limit), num_workers=1,
+                         seed=ctx.options.seed, search="cpsat")  # fmt: skip
 
 
 def _rosters(ctx: Context, state: PlanState, d: int) -> dict[str, Roster]:
@@ -563,7 +580,11 @@ def _play_day(
         raise OptiopsError(f"{state.name}: allocation shipped more than on hand on day {d}")
     state.seen[d] = shipped + alloc["lost_items"]
     returned_units, carrier_returns = _returns(ctx, state, d)
-    work = _warehouse_work(ctx, state, d, alloc, returned_units, ev)
+    absences = None
+    if ev is not None and ev.absences and state.name == "optimised":
+        absences = day_absences(ctx, state, d, ev, _roster_options(ctx))
+        tic = _tick(timings, "reroster", tic)
+    work = _warehouse_work(ctx, state, d, alloc, returned_units, ev, absences)
     known = work["dispatched"] + work["offered"] + state.pending  # every parcel of the day's queue
     tic = _tick(timings, "warehouse_work", tic)
     route, on_time_stops, carried = _route(ctx, state, orders, work["dispatched"], plan_options, pool, base_route,
@@ -606,7 +627,7 @@ def _play_day(
         "lost_sales_value": float((alloc["lost_items"] * g.price).sum() * costs.shortage_cost_share),
     }  # fmt: skip
     if ev is not None:
-        row.update(event_columns(ctx, ev, work["temp_hours"], route, delayed))
+        row.update(event_columns(ctx, ev, work, route, delayed))
     if ctx.options.intraday:
         tic = time.perf_counter()
         row.update(intraday_columns(ctx, state, d, known))
@@ -709,13 +730,14 @@ def _allocate(ctx: Context, state: PlanState, orders: DayOrders, plan_options: P
 
 
 def _warehouse_work(ctx: Context, state: PlanState, d: int, alloc: dict[str, Any], returned: float,
-                    ev: DayEvents | None = None) -> dict[str, Any]:  # fmt: skip
+                    ev: DayEvents | None = None, absences: DayAbsences | None = None) -> dict[str, Any]:  # fmt: skip
     """Do the day's work in every warehouse within its roster, then overtime; carry the rest.
 
     Parcels go first in order of arrival (yesterday's backlog, then today's), then receipts and returns.
     Events (``ev``): absent people's hours are not worked, an outage removes its share of the hours,
-    parcels of orders that came after the cut-off wait for tomorrow; the optimised plan calls in
-    temporary staff for the absent hours when work would otherwise wait.
+    parcels of orders that came after the cut-off wait for tomorrow; the optimised plan's
+    re-rostered hours (``absences``) are worked and paid at the employees' wages, and it calls in
+    temporary staff for the absent hours they do not cover when work would otherwise wait.
     """
     g, costs = ctx.grid, ctx.scenario.costs
     n_w = len(g.warehouses)
@@ -732,14 +754,16 @@ def _warehouse_work(ctx: Context, state: PlanState, d: int, alloc: dict[str, Any
     day_of_week = d - state.roster_day
     rostered = np.array([state.rosters[w].hours_per_day[min(day_of_week, 6)] for w in g.warehouses])
     late: Collection[str] = frozenset()
+    absent = absences.absent_hours if absences is not None else ev.absent_hours if ev is not None else np.zeros(n_w)
+    covered = np.zeros(n_w) if absences is None else absences.covered_hours
     if ev is not None:
-        rostered = np.maximum(rostered - ev.absent_hours, 0.0)
+        rostered = np.maximum(rostered - absent, 0.0)
         late = ev.late_orders
-    regular = rostered * 60.0 * UTILISATION
+    regular = (rostered + covered) * 60.0 * UTILISATION
     if ev is not None:
         regular = regular * (1.0 - ev.capacity_lost)
     limit = regular * (1.0 + costs.overtime_cap_share)
-    temps = ev.absent_hours * 60.0 * UTILISATION if ev is not None and state.name == "optimised" else None
+    temps = (absent - covered) * 60.0 * UTILISATION if ev is not None and state.name == "optimised" else None
     reach = limit if temps is None else limit + temps
     used = np.zeros(n_w)
     blocked = np.zeros(n_w, dtype=bool)  # first in, first out: nothing after a parcel that waits ships today
@@ -764,8 +788,13 @@ def _warehouse_work(ctx: Context, state: PlanState, d: int, alloc: dict[str, Any
     overtime = np.maximum(used - temp_minutes - regular, 0.0) / 60.0 / UTILISATION
     labour_cost = float((rostered * ctx.wage).sum() + (overtime * ctx.wage).sum() * costs.overtime_factor)
     labour_cost += float(temp.sum()) * costs.temp_labour_cost_per_hour
-    return {"dispatched": dispatched, "rostered_hours": float(rostered.sum()), "overtime_hours": float(overtime.sum()),
-            "labour_cost": labour_cost, "temp_hours": float(temp.sum()), "offered": offered}  # fmt: skip
+    if absences is not None:
+        labour_cost += float(absences.covered_cost.sum())
+    return {"dispatched": dispatched, "rostered_hours": float((rostered + covered).sum()),
+            "overtime_hours": float(overtime.sum()), "labour_cost": labour_cost, "temp_hours": float(temp.sum()),
+            "offered": offered, "absent_hours": float(absent.sum()) if ev is not None else 0.0,
+            "reroster_hours": float(covered.sum()),
+            "reroster_changes": float(absences.changes if absences else 0)}  # fmt: skip
 
 
 def _route(ctx: Context, state: PlanState, orders: DayOrders, dispatched: list[Pending], plan_options: PlanOptions,

@@ -12,8 +12,9 @@ honest response (docs/events.md):
 - **vehicle breakdown**: the stops the vehicle had not started by then go to the carrier, late; the
   optimised plan re-plans the rest of the day's routes instead (:mod:`optiops.closed_loop.replan`).
 - **staff absence**: the absent people's shift hours are not worked; overtime up to the cap covers
-  what it can. The optimised plan also calls in temporary staff for the absent hours, at their price,
-  for work that would otherwise wait until tomorrow.
+  what it can. The optimised plan re-rosters its named roster with fewest changes
+  (:mod:`optiops.closed_loop.named`) and calls in temporary staff, at their price, for the absent
+  hours the re-roster did not cover, for work that would otherwise wait until tomorrow.
 - **demand surge**: demand of the SKU or category multiplied on its days (the orders of both plans).
   From the day it is announced, the optimised plan raises its order-up-to level by the surge's extra
   demand over the lead time and review period; the baseline's moving average sees it only afterwards.
@@ -44,8 +45,9 @@ if TYPE_CHECKING:
     from optiops.plan.orders import DayOrders
     from optiops.plan.routing_step import ScoredPlan
 
-EVENT_COLUMNS = ("events", "outage_capacity_lost", "absent_hours", "temp_hours", "breakdown_stops",
-                 "replanned_stops", "late_arrival_orders", "surge_units", "delayed_units")  # fmt: skip
+EVENT_COLUMNS = ("events", "outage_capacity_lost", "absent_hours", "reroster_hours", "reroster_changes",
+                 "temp_hours", "breakdown_stops", "replanned_stops", "late_arrival_orders", "surge_units",
+                 "delayed_units")  # fmt: skip
 SURGE_LEVEL_DAYS = 28  # the optimised plan's base level under a surge: its items' mean demand over these days
 
 
@@ -55,7 +57,8 @@ class DayEvents:
 
     labels: list[str]
     capacity_lost: np.ndarray  # (W,) share of order capacity and working hours lost
-    absent_hours: np.ndarray  # (W,) shift hours of the people absent
+    absent_hours: np.ndarray  # (W,) shift hours of the people absent (the mean shift of shifts.csv each)
+    absences: list[tuple[int, tuple[str, ...], int]] = dataclasses.field(default_factory=list)  # wh, named, people
     breakdowns: list[tuple[str, str, int, float]] = dataclasses.field(default_factory=list)  # wh, type, index, minute
     late_share: float = 0.0
     late_orders: dict[str, float] = dataclasses.field(default_factory=dict)  # order -> minute the re-plan knows it
@@ -124,6 +127,7 @@ def _absence(event: StaffAbsence, ctx: Context, days: list[DayEvents]) -> None:
     shift_hours = float(ctx.scenario.shifts["minutes"].mean()) / 60.0  # a day's work of one person
     for k in _span(ctx, event.day, event.day, days):
         days[k].absent_hours[w] += event.head_count * shift_hours
+        days[k].absences.append((w, event.employees, event.people or 0))
         days[k].labels.append(f"staff_absence {event.warehouse} {event.head_count} people")
 
 
@@ -261,15 +265,17 @@ def broken_routes(instances: dict[str, Any], scored: dict[str, ScoredPlan],
     return moved, units
 
 
-def event_columns(ctx: Context, ev: DayEvents, temp_hours: float, route: dict[str, float], delayed: float) -> dict:
+def event_columns(ctx: Context, ev: DayEvents, work: dict[str, Any], route: dict[str, float], delayed: float) -> dict:
     """The day's columns of ``daily.csv`` that show the events (only in replays with events).
 
-    ``route``: the day's routing KPI parts, with the stops a breakdown handed to the carrier and
-    (optimised plan) those the re-plan gave another vehicle or inserted (late orders).
+    ``work``: the day's warehouse work, with the plan's absent hours, re-rostered hours and changes,
+    temp hours. ``route``: the day's routing KPI parts, with the stops a breakdown handed to the
+    carrier and (optimised plan) those the re-plan gave another vehicle or inserted (late orders).
     """
     capacity = ctx.scenario.warehouses["order_capacity_per_day"].to_numpy(dtype=float)
     return {"events": "; ".join(ev.labels), "outage_capacity_lost": float((capacity * ev.capacity_lost).sum()),
-            "absent_hours": float(ev.absent_hours.sum()), "temp_hours": temp_hours,
+            "absent_hours": work["absent_hours"], "reroster_hours": work["reroster_hours"],
+            "reroster_changes": work["reroster_changes"], "temp_hours": work["temp_hours"],
             "breakdown_stops": route["breakdown_stops"], "replanned_stops": route.get("replanned_stops", 0.0),
             "late_arrival_orders": float(len(ev.late_orders)),
             "surge_units": ev.surge_units, "delayed_units": delayed}  # fmt: skip

@@ -96,10 +96,12 @@ class AutoForecaster(Forecaster):
         a series with zero naive scale ranks by its own MAE, a candidate that failed on a series
         stays out of its choice, and a class without a fully scored series keeps each own winner.
     global_model
-        A global direct model (:class:`~optiops.forecast.boosting.GlobalBoosting`, needs LightGBM) to add
-        as the last candidate: backtested by one fit before the oldest origin
-        (:func:`~optiops.forecast.backtest.cross_validate_global`), refitted on all series for the
-        forecast. Its ``horizon`` must cover the forecast's. None (default): the fast kernels only.
+        A global direct model (:class:`~optiops.forecast.boosting.GlobalBoosting`, needs LightGBM), or a
+        tuple of them, to add as the last candidates: each backtested by one fit before the oldest
+        origin (:func:`~optiops.forecast.backtest.cross_validate_global`), refitted on all series for
+        the forecast. Their ``horizon`` must cover the forecast's. Global models that differ (training
+        window, tree size) err differently, so the combination can weight several. None (default):
+        the fast kernels only.
 
     Attributes
     ----------
@@ -132,7 +134,7 @@ class AutoForecaster(Forecaster):
         cold_start: ColdStart | None = None,
         shrinkage: float = 0.5,
         metric: Metric = "stocking",
-        global_model: GlobalBoosting | None = None,
+        global_model: GlobalBoosting | tuple[GlobalBoosting, ...] | None = None,
     ) -> None:
         self.models = models
         self.season_length = season_length
@@ -147,7 +149,13 @@ class AutoForecaster(Forecaster):
         """The candidate forecasters, in order of preference on ties (the global model, if any, last)."""
         h = (self.backtest or Backtest()).h
         local = self.models if self.models is not None else default_candidates(self.season_length, h)
-        return local if self.global_model is None else (*local, self.global_model)
+        return (*local, *self.global_models())
+
+    def global_models(self) -> tuple[GlobalBoosting, ...]:
+        """The global candidates (none, one or several), in order."""
+        if self.global_model is None:
+            return ()
+        return self.global_model if isinstance(self.global_model, tuple) else (self.global_model,)
 
     @property
     def chosen_(self) -> np.ndarray:
@@ -166,10 +174,11 @@ class AutoForecaster(Forecaster):
             raise ValueError(f"metric must be one of {METRICS}, got {self.metric!r}")
         options = self.backtest or Backtest()
         models = self.candidates()
-        local = models if self.global_model is None else models[:-1]
+        globals_ = self.global_models()
+        local = models[: len(models) - len(globals_)]
         results = cross_validate_many(local, panel, options, observed=self.observed_)
-        if self.global_model is not None:
-            results.append(cross_validate_global(self.global_model, panel, options, observed=self.observed_))
+        for model in globals_:
+            results.append(cross_validate_global(model, panel, options, observed=self.observed_))
         mae = np.stack([r.mae() for r in results], axis=1)
         mae[~np.isfinite(mae)] = np.inf
         scale = self.scale_[:, None]
@@ -264,8 +273,8 @@ class AutoForecaster(Forecaster):
         for j in sorted(used):
             weighted = combo & (self.weights_[:, j] > 0)
             idx = np.flatnonzero((self.choice_ == j) | (self.interval_choice_ == j) | weighted)
-            if self.global_model is not None and j == len(models) - 1:
-                self._fit_global(panel, j, idx)
+            if j >= len(models) - len(self.global_models()):
+                self._fit_global(panel, j, idx, models[j])
                 continue
             try:
                 self.fitted_.append((j, idx, models[j].point_clone().fit(_subset(panel, idx))))
@@ -290,15 +299,12 @@ class AutoForecaster(Forecaster):
         if idx.size:
             self.fitted_.append((NAIVE, idx, Naive().fit(_subset(panel, idx))))
 
-    def _fit_global(self, panel: Panel, j: int, idx: np.ndarray) -> None:
-        """Refit the global model on every series (it learns from all); if that fails, its series go naive."""
-        assert self.global_model is not None
+    def _fit_global(self, panel: Panel, j: int, idx: np.ndarray, model: Forecaster) -> None:
+        """Refit a global model on every series (it learns from all); if that fails, its series go naive."""
         try:
-            self.fitted_.append((j, np.arange(self.n_series_), self.global_model.clone().fit(panel)))
+            self.fitted_.append((j, np.arange(self.n_series_), model.clone().fit(panel)))
         except Exception as exc:  # one fit of a global model: no series-by-series retry
-            logger.warning(
-                "auto: %s failed (%s); using naive for its %d series", self.global_model.alias, exc, idx.size
-            )
+            logger.warning("auto: %s failed (%s); using naive for its %d series", model.alias, exc, idx.size)
             self.choice_[idx] = np.where(self.choice_[idx] == j, NAIVE, self.choice_[idx])
             self.choice_[idx] = np.where(
                 (self.choice_[idx] == COMBO) & (self.weights_[idx, j] > 0), NAIVE, self.choice_[idx]

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from optiops.forecast.base import Backtest
+from optiops.forecast.boosting import boosting_available
 from optiops.forecast.evaluation import DEFAULT_MODELS, coverage_floor, evaluate_models, score
 from optiops.forecast.peers import PEER, chosen_peers, peer_version, run_peers
 from optiops.forecast.registry import season_length_of
@@ -75,7 +76,14 @@ def run_carparts(
     if n_series is not None and n_series < history.n_series:
         history = history.select(np.linspace(0, history.n_series - 1, n_series).round().astype(np.int64))
     warmup()  # compile outside the timed fits
+    skipped = []
+    if "lifecycle" in models and not boosting_available():  # its fallback (IMAPA) would pose as it
+        models = [m for m in models if m != "lifecycle"]
+        skipped = [{"model": "lifecycle (skipped: pip install 'optiops[boosting]')", "group": "all",
+                    "n_series": history.n_series}]  # fmt: skip
     table = evaluate_models(history, horizon, models, levels, backtest)
+    if skipped:
+        table = pd.concat([table, pd.DataFrame(skipped)], ignore_index=True)
     train, test = history.split(horizon)
     if peers:
         peer_table = peer_rows(train, test, horizon, levels, season_length_of(history.freq), False, conformal_windows,

@@ -177,6 +177,19 @@ class GlobalBoosting(Forecaster):
         raise NotImplementedError
 
 
+def global_ensemble(horizon: int = 28, season_length: int = 7) -> tuple[GlobalBoosting, ...]:
+    """Three global models that differ in what they learn from, for ``auto`` to combine (as the M5
+    winners averaged several): two years of history with 63 leaves, one year with 63 leaves, two
+    years with 31 leaves, each with its own seed. A model fitted on a shorter window follows recent
+    changes more closely, a smaller tree generalises more: their errors differ, and the combination
+    weights them on the backtest."""
+    return (
+        GlobalBoosting(horizon, season_length),
+        GlobalBoosting(horizon, season_length, history=365, seed=4),
+        GlobalBoosting(horizon, season_length, num_leaves=31, seed=5),
+    )
+
+
 def _first_demand(values: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     """Position of each series' first non-zero value (its length when it has none)."""
     lengths = np.diff(offsets)

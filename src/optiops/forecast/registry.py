@@ -6,9 +6,10 @@ from collections.abc import Callable
 
 from optiops.forecast.auto import AutoForecaster
 from optiops.forecast.base import Backtest, Forecaster
-from optiops.forecast.boosting import GlobalBoosting
+from optiops.forecast.boosting import GlobalBoosting, global_ensemble
 from optiops.forecast.coldstart import ColdStart
 from optiops.forecast.ets import AutoETS
+from optiops.forecast.lifecycle import LifecycleBoosting
 from optiops.forecast.models import ADIDA, IMAPA, SBA, SES, TSB, Croston, MovingAverage, Naive, SeasonalNaive
 from optiops.forecast.sarimax import AutoSARIMAX
 
@@ -27,6 +28,7 @@ BUILDERS: dict[str, Builder] = {
     "ets": lambda m, bt: AutoETS(season_length=m),  # the model's own intervals
     "sarimax": lambda m, bt: AutoSARIMAX(season_length=m),  # the model's own intervals; takes regressors
     "cold_start": lambda m, bt: ColdStart(season_length=m, intervals=bt),
+    "lifecycle": lambda m, bt: LifecycleBoosting(horizon=bt.h if bt else 12, season_length=m, intervals=bt),
     "auto": lambda m, bt: AutoForecaster(season_length=m, backtest=bt, cold_start=ColdStart(m)),
     "auto_mase": lambda m, bt: AutoForecaster(season_length=m, backtest=bt, cold_start=ColdStart(m), metric="mase"),
     "auto_pinball": lambda m, bt: AutoForecaster(
@@ -35,6 +37,9 @@ BUILDERS: dict[str, Builder] = {
     "auto_rmsse": lambda m, bt: AutoForecaster(season_length=m, backtest=bt, cold_start=ColdStart(m), metric="rmsse"),
     "auto_global": lambda m, bt: AutoForecaster(
         season_length=m, backtest=bt, cold_start=ColdStart(m), global_model=GlobalBoosting(bt.h if bt else 12, m)
+    ),
+    "auto_ensemble": lambda m, bt: AutoForecaster(
+        season_length=m, backtest=bt, cold_start=ColdStart(m), global_model=global_ensemble(bt.h if bt else 12, m)
     ),
     "auto_class": lambda m, bt: AutoForecaster(
         season_length=m, backtest=bt, select="class", cold_start=ColdStart(m), metric="mase"

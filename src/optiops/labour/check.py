@@ -170,13 +170,16 @@ def runs(mask: NDArray[np.bool_]) -> tuple[NDArray[np.int64], NDArray[np.int64]]
 
 
 def _count_rules(arr: RosterArrays, matrix: NDArray[np.int64], names: list[str], shifts: list[str]) -> list[str]:
-    """Max shifts per type, min/max total minutes, max weekends."""
+    """Max shifts per type and of any type, min/max total minutes, max weekends."""
     n_e, _, n_s = arr.shape
     counts = np.stack([(matrix == s).sum(axis=1) for s in range(n_s)], axis=1)  # (E, S)
     minutes = counts @ arr.minutes
     over_type = zip(*np.nonzero(counts > arr.max_shifts), strict=True)
     out = _listed([f"employee {names[e]!r} works {counts[e, s]} {shifts[s]!r} shifts, more than their "
                    f"maximum {arr.max_shifts[e, s]}" for e, s in over_type])  # fmt: skip
+    total = counts.sum(axis=1)
+    out += _listed([f"employee {names[e]!r} works {total[e]} shifts, more than their maximum {arr.max_total[e]}"
+                    for e in np.flatnonzero(total > arr.max_total)])  # fmt: skip
     too_long = np.flatnonzero((arr.max_minutes >= 0) & (minutes > arr.max_minutes))
     out += _listed([f"employee {names[e]!r} works {minutes[e]} minutes, more than their maximum "
                     f"{arr.max_minutes[e]}" for e in too_long])  # fmt: skip

@@ -10,7 +10,7 @@ cheap sufficient conditions per employee:
   with the benchmark's edge rules; so MinConsecutiveShifts above MaxConsecutiveShifts, or a long
   MinConsecutiveDaysOff against a short MaxConsecutiveShifts, shows up here) and by the
   max-weekends rule; the longest allowed shifts within the max-shifts-per-type limits then bound
-  the minutes.
+  the minutes (and the most shifts of any type, when the contract limits them).
 
 :func:`optiops.labour.rostering.solve_roster` runs these before solving, and, when CP-SAT proves
 the instance infeasible anyway, checks each employee alone to name the culprits.
@@ -131,7 +131,7 @@ def _employee_cause(arr: RosterArrays, e: int) -> str:
     free_days = int(workable.sum())
     run_days = max_work_days(workable, int(arr.min_run[e]), int(arr.max_run[e]), int(arr.min_off[e]))
     weekend_days = _weekend_bound(arr, e, workable)
-    days = min(free_days, run_days, weekend_days)
+    days = min(free_days, run_days, weekend_days, int(arr.max_total[e]))
     reachable = _most_minutes(arr.minutes[allowed], arr.max_shifts[e][allowed], days)
     if reachable >= lo:
         return ""
@@ -141,6 +141,8 @@ def _employee_cause(arr: RosterArrays, e: int) -> str:
                        f"MinConsecutiveDaysOff {arr.min_off[e]} allow only {run_days} worked days")  # fmt: skip
     if weekend_days < min(free_days, run_days):
         reasons.append(f"MaxWeekends {arr.max_weekends[e]} allows only {weekend_days} worked days")
+    if arr.max_total[e] < min(free_days, run_days, weekend_days):
+        reasons.append(f"at most {arr.max_total[e]} shifts in all")
     limits = ", ".join(f"{m} min x at most {c}" for m, c in zip(arr.minutes[allowed], arr.max_shifts[e][allowed],
                                                                   strict=True))  # fmt: skip
     return (f"MinTotalMinutes {lo} cannot be reached: at most {days} days can be worked ({'; '.join(reasons)}), "

@@ -7,6 +7,7 @@ example); ``x[e, d, s]`` exists only where employee ``e`` may work shift ``s`` o
     sum_s x[e, d, s] = w[e, d] <= 1                                one shift a day
     x[e, d, s] + sum_{t cannot follow s} x[e, d + 1, t] <= 1        forbidden successions
     sum_d x[e, d, s] <= max_shifts[e, s]                           max shifts per type
+    sum_d w[e, d] <= max_total[e]                                  max shifts of any type
     min_minutes[e] <= sum_{d, s} minutes[s] x[e, d, s] <= max_minutes[e]
     sum of any max_run + 1 consecutive w[e, .] <= max_run          max consecutive shifts
     no run of w = 1 (of w = 0) shorter than min_run (min_off)      clauses forbidding each short pattern
@@ -193,6 +194,9 @@ def _contract(
         if len(column) > arr.max_shifts[e, s]:
             model.add(sum(column) <= int(arr.max_shifts[e, s]))
         minutes += [int(arr.minutes[s]) * v for v in column]
+    worked = [w for w in works if w is not False]
+    if len(worked) > arr.max_total[e]:
+        model.add(sum(worked) <= int(arr.max_total[e]))
     total = sum(minutes)
     if arr.min_minutes[e] > 0:
         model.add(total >= int(arr.min_minutes[e]))

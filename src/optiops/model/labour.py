@@ -65,6 +65,7 @@ class Employee(_Frozen):
     max_consecutive_shifts: int | None = Field(None, ge=1, description="Longest run of worked days.")
     min_consecutive_days_off: int = Field(1, ge=1, description="Shortest run of days off (edge runs exempt).")
     max_weekends: NonNegInt | None = Field(None, description="Most weekends with a shift on Saturday or Sunday.")
+    max_total_shifts: NonNegInt | None = Field(None, description="Most shifts of any type over the horizon.")
     days_off: list[NonNegInt] = Field(default_factory=list, description="Days that may not be worked.")
 
 
@@ -154,6 +155,7 @@ class RosterArrays:
     minutes: NDArray[np.int64]  # (S,)
     forbidden: NDArray[np.bool_]  # (S, S): forbidden[s, t] = t may not follow s
     max_shifts: NDArray[np.int64]  # (E, S): the horizon length where unlimited
+    max_total: NDArray[np.int64]  # (E,) shifts of any type: the horizon length where unlimited
     min_minutes: NDArray[np.int64]  # (E,)
     max_minutes: NDArray[np.int64]  # (E,): -1 where unlimited
     min_run: NDArray[np.int64]  # (E,) min consecutive shifts
@@ -217,6 +219,7 @@ def roster_arrays(inst: RosterInstance) -> RosterArrays:
 
     return RosterArrays(
         minutes=ints([s.minutes for s in inst.shift_types]), forbidden=forbidden, max_shifts=max_shifts,
+        max_total=ints([n_d if e.max_total_shifts is None else min(e.max_total_shifts, n_d) for e in emp]),
         min_minutes=ints([e.min_minutes for e in emp]),
         max_minutes=ints([-1 if e.max_minutes is None else e.max_minutes for e in emp]),
         min_run=ints([e.min_consecutive_shifts for e in emp]),
