@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import optiops
@@ -238,3 +239,22 @@ def test_eviction_places_a_stop_only_one_vehicle_reaches_next() -> None:
     assert sum(len(nodes) for _, _, nodes in evicting) == n_stops
     ev = evaluate_sequences(a, [(t, k, list(nodes)) for t, k, nodes in evicting])
     assert ev.feasible, ev.violations
+
+
+def test_an_unreachable_stop_on_a_matrix_instance_is_excused_not_removed(r1: tuple) -> None:
+    """With a travel matrix (node order fixed) the unreachable stop is left out without breaking the matrix."""
+    inst, plan, state = r1
+    lost = next(v for v in state.vehicles if not v.available)
+    route = next(r for r in plan.routes if (r.vehicle_type, r.vehicle) == (lost.vehicle_type, lost.vehicle))
+    target = next(v.node for v in route.visits if v.kind == "stop" and v.node not in state.served)
+    data = inst.model_dump()
+    for stop in data["stops"]:
+        if stop["id"] == target:
+            stop["time_windows"] = [(0.0, state.time + 0.1)]
+    xy = np.array([[n["x"], n["y"]] for n in data["depots"] + data["stops"]])
+    dist = np.sqrt(((xy[:, None, :] - xy[None, :, :]) ** 2).sum(axis=2))
+    data["travel"] = {**data["travel"], "metric": "matrix", "distance_matrix": dist.tolist(), "time_matrix": None}
+    tight = RoutingInstance.model_validate(data)
+    res = reoptimise(tight, plan, state, SolveOptions(backend="pyvrp", time_limit=0.3))
+    assert res.stats["unservable"] == [target]
+    assert target not in {v.node for r in res.plan.routes for v in r.visits if v.node not in state.served}

@@ -82,17 +82,15 @@ def reoptimise(
     solved, rest = None, {}
     # stops no vehicle can reach in their window any more are left out, as the checker excuses them
     unservable = _unservable(rem.instance) if rem.instance is not None else set()
-    if unservable:
-        kept = [s for s in rem.instance.stops if s.id not in unservable]  # type: ignore[union-attr]
-        rem = dataclasses.replace(
-            rem,
-            instance=rem.instance.model_copy(update={"stops": kept}) if kept else None,  # type: ignore[union-attr]
-        )
+    if unservable:  # optional at no cost rather than removed: a travel matrix keeps its node order
+        servable = any(s.id not in unservable for s in rem.instance.stops)  # type: ignore[union-attr]
+        rem = dataclasses.replace(rem, instance=excused(rem.instance, unservable) if servable else None)  # type: ignore[arg-type]
     if rem.instance is not None:
         arrays = routing_arrays(rem.instance)
         index, types = arrays.index(), {vt: k for k, vt in enumerate(arrays.vt_ids)}
-        current = [(types[t], k, [index[s] for s in stops if s in index]) for t, k, stops in rem.warm]
-        stranded = tuple(tuple(index[s] for s in stops if s in index) for stops in rem.stranded)
+        current = [(types[t], k, [index[s] for s in stops if s in index and s not in unservable])
+                   for t, k, stops in rem.warm]  # fmt: skip
+        stranded = tuple(tuple(index[s] for s in stops if s in index and s not in unservable) for stops in rem.stranded)
         backend = choose_backend(rem.instance, arrays, opts.backend)
         initial = warm_start(arrays, current, backend.warm, stranded)
         search = max(0.05, opts.time_limit - (time.perf_counter() - t0) - CHECK_RESERVE)
