@@ -39,9 +39,9 @@ import numpy as np
 import pandas as pd
 
 from optiops.allocation import check_orders
+from optiops.closed_loop.delivery import close_orders, route_day
 from optiops.closed_loop.events import (
     DayEvents,
-    broken_routes,
     capacity_scenario,
     day_events,
     delay_arrivals,
@@ -51,6 +51,7 @@ from optiops.closed_loop.events import (
     surged,
 )
 from optiops.closed_loop.intraday import arrival_profile, intraday_columns
+from optiops.closed_loop.kpis import COST_PARTS, replay_kpis
 from optiops.closed_loop.named import ROSTER_SECONDS, DayAbsences, NamedWeek, day_absences, name_rosters
 from optiops.closed_loop.options import ReplayOptions
 from optiops.closed_loop.policies import (
@@ -63,8 +64,7 @@ from optiops.closed_loop.policies import (
     plan_rosters,
     weekday_profile,
 )
-from optiops.closed_loop.replan import LATE_STOP, Replanned, offer_late, replan_day, replan_options
-from optiops.closed_loop.routing import territory_plan
+from optiops.closed_loop.replan import offer_late
 from optiops.closed_loop.transfers import day_transfers
 from optiops.exceptions import InfeasibleError, InstanceError, OptiopsError
 from optiops.labour.rostering import RosterOptions
@@ -72,7 +72,6 @@ from optiops.model.orders import OrderAllocationPlan
 from optiops.model.scenario import Costs, Scenario
 from optiops.parallel import make_executor
 from optiops.plan.allocation_step import (
-    LATE_SUFFIX,
     _optimised_plan,
     _shipments,
     baseline_allocation,
@@ -83,19 +82,11 @@ from optiops.plan.base import PlanOptions
 from optiops.plan.inventory_step import nearest_warehouse
 from optiops.plan.labour_step import UTILISATION, roster_mip
 from optiops.plan.orders import DayOrders, next_day_orders
-from optiops.plan.routing_step import _kpis as routing_kpis
-from optiops.plan.routing_step import _on_time_guard, fleet_instances, score, skip_price
 from optiops.scenario.config import config_from_dict
 from optiops.scenario.demand import units_per_order
 
-KPI_KEYS = ("cost_per_order", "days_of_inventory", "stockout_rate", "fill_rate", "units_per_labour_hour",
-            "split_rate", "on_time_rate", "backlog_orders", "overtime_hours", "late_orders")  # fmt: skip
-COST_PARTS = ("handling", "shipping", "split", "fleet", "holding", "replenishment", "returns", "labour",
-              "warehouse_fixed", "transfers")  # fmt: skip
 LEDGER_COLUMNS = ["day", "plan", "sku", "warehouse", "opening", "receipts", "returns_received", "transfers_in",
                   "written_off", "shipped", "transfers_out", "closing", "on_order", "in_transit"]  # fmt: skip
-# the stock's carrying and positioning costs, not fulfilment costs
-INVENTORY_PARTS = ("holding", "replenishment", "transfers")
 PAD_DAYS = 120  # days past the scenario's end a purchase order or a return may still be due
 
 
@@ -587,13 +578,13 @@ def _play_day(
     work = _warehouse_work(ctx, state, d, alloc, returned_units, ev, absences)
     known = work["dispatched"] + work["offered"] + state.pending  # every parcel of the day's queue
     tic = _tick(timings, "warehouse_work", tic)
-    route, on_time_stops, carried = _route(ctx, state, orders, work["dispatched"], plan_options, pool, base_route,
+    route, on_time_stops, carried = route_day(ctx, state, orders, work["dispatched"], plan_options, pool, base_route,
                                            ev, work["offered"], notes)  # fmt: skip
     _tick(timings, f"routing_{state.name}", tic)
     # late parcels the re-plan did not take wait for tomorrow's dispatch, already packed
     taken = {id(p) for p in carried}
     state.pending += [dataclasses.replace(p, minutes=0.0) for p in work["offered"] if id(p) not in taken]
-    late, on_time, completed = _close_orders(ctx, state, d, orders, work["dispatched"] + carried, alloc,
+    late, on_time, completed = close_orders(ctx, state, d, orders, work["dispatched"] + carried, alloc,
                                              on_time_stops, frozenset(p.order for p in carried))  # fmt: skip
     wh_fixed = float(sc.warehouses["fixed_cost_per_day"].sum())
     holding = float((state.on_hand * g.unit_cost).sum() * costs.holding_rate / 365.0)
@@ -795,165 +786,3 @@ def _warehouse_work(ctx: Context, state: PlanState, d: int, alloc: dict[str, Any
             "offered": offered, "absent_hours": float(absent.sum()) if ev is not None else 0.0,
             "reroster_hours": float(covered.sum()),
             "reroster_changes": float(absences.changes if absences else 0)}  # fmt: skip
-
-
-def _route(ctx: Context, state: PlanState, orders: DayOrders, dispatched: list[Pending], plan_options: PlanOptions,
-           pool: Any, base_route: dict[str, float] | None, ev: DayEvents | None = None,
-           offered: list[Pending] | None = None,
-           notes: list[str] | None = None) -> tuple[dict[str, float], set[str], list[Pending]]:  # fmt: skip
-    """Route the parcels dispatched today and the day's pickups; the KPI parts, the on-time stops, late parcels taken.
-
-    A vehicle that breaks down (``ev``) leaves the stops it had not started to the carrier, late; the
-    optimised plan instead re-plans the rest of the day (:mod:`optiops.closed_loop.replan`), also for
-    the late parcels ``offered`` (those it serves are returned; their stops carry :data:`LATE_STOP`).
-    """
-    sc = ctx.scenario
-    price = skip_price(sc.costs)
-    all_orders = _known_orders(state, orders)
-    sent = pd.DataFrame({"order": [p.order for p in dispatched],
-                         "warehouse": [ctx.grid.warehouses[p.warehouse] for p in dispatched]})  # fmt: skip
-    day = DayOrders(orders.day, all_orders[all_orders["order"].isin(sent["order"])], orders.lines, orders.pickups)
-    instances, left_out = fleet_instances(sc, day, sent, price)
-    prices = dict.fromkeys(instances, price)
-    if state.name == "baseline":
-        scored = {w: score(inst, territory_plan(inst)) for w, inst in instances.items()}
-    else:
-        target = base_route or {"on_time_rate": 0.0}
-        scored, _, prices = _on_time_guard(instances, price, plan_options, target, left_out, [], pool=pool)
-    replanned: dict[str, Replanned] = {}
-    if ev is not None and state.name == "optimised":
-        late = pd.DataFrame({"order": [p.order for p in offered or []],
-                             "warehouse": [ctx.grid.warehouses[p.warehouse] for p in offered or []]})  # fmt: skip
-        late_day = DayOrders(orders.day, all_orders[all_orders["order"].isin(late["order"])], orders.lines,
-                             orders.pickups.head(0))  # fmt: skip
-        opts = replan_options(plan_options.time_limit, plan_options.seed, plan_options.routing_iterations)
-        replanned = replan_day(sc, instances, scored, prices, ev.breakdowns, late_day, late, opts,
-                               notes if notes is not None else [], ev.late_orders)  # fmt: skip
-        for w, done in replanned.items():
-            instances[w], scored[w] = done.instance, done.scored
-    kpis = routing_kpis(instances, scored, left_out, price)
-    on_time = set()
-    for w, s in scored.items():
-        windows = {st.id: st.time_windows for st in instances[w].stops}
-        for r in s.plan.routes:
-            for v in r.visits:
-                if (
-                    v.kind != "depot"
-                    and v.start is not None
-                    and any(lo - 1e-6 <= v.start <= hi + 1e-6 for lo, hi in windows[v.node])
-                ):
-                    on_time.add(v.node)
-    carried: list[Pending] = []
-    if ev is not None:
-        # the re-planned warehouses' handed stops are already skipped stops of their plans (carrier units)
-        rule = [b for b in ev.breakdowns if b[0] not in replanned]
-        moved, units = broken_routes(instances, scored, rule)
-        stops = kpis["stops"]
-        kpis["on_time_rate"] -= len(moved & on_time) / stops if stops else 0.0
-        kpis["carrier_units"] += units
-        kpis["breakdown_stops"] = float(len(moved) + sum(len(r.handed) for r in replanned.values()))
-        kpis["replanned_stops"] = float(sum(r.taken_over + len(r.late_served) for r in replanned.values()))
-        on_time -= moved
-        customer = all_orders.set_index("order")["customer"].astype(str).to_dict()
-        served = {w: r.late_served for w, r in replanned.items()}
-        carried = [p for p in offered or []
-                   if customer[p.order] + LATE_STOP in served.get(ctx.grid.warehouses[p.warehouse], ())]  # fmt: skip
-    return kpis, on_time, carried
-
-
-def _known_orders(state: PlanState, orders: DayOrders) -> pd.DataFrame:
-    """Today's orders and those of earlier days still open (their zone, promise and customer point)."""
-    old = [(o, *v[3]) for o, v in state.open_orders.items()]
-    frames = (
-        [orders.orders, pd.DataFrame(old, columns=["order", "zone", "promise", "customer"])] if old else [orders.orders]
-    )
-    return pd.concat(frames, ignore_index=True).drop_duplicates("order")
-
-
-def _close_orders(ctx: Context, state: PlanState, d: int, orders: DayOrders, dispatched: list[Pending],
-                  alloc: dict[str, Any], on_time_stops: set[str],
-                  late_routed: frozenset[str] = frozenset()) -> tuple[int, int, int]:  # fmt: skip
-    """Book today's orders and dispatches; (orders completed late, completed on time, completed) today.
-
-    ``late_routed``: late orders the re-plan took; their stop is the customer point's :data:`LATE_STOP`.
-    """
-    sc = ctx.scenario
-    kept = alloc["orders"].orders
-    transit = alloc["carrier"].transit_days
-    max_days = sc.promises.set_index("promise")["max_transit_days"].to_dict()
-    wh_index = {w: i for i, w in enumerate(ctx.grid.warehouses)}
-    fleet_of = sc.zones.set_index("zone")["fleet_warehouse"].to_dict()
-    sh = alloc["shipments"]
-    parcels = sh.groupby("order")["warehouse"].nunique() if len(sh) else pd.Series(dtype=int)
-    for row in kept.itertuples(index=False):
-        state.open_orders[str(row.order)] = [int(parcels.get(row.order, 0)), False, d,
-                                             (str(row.zone), str(row.promise), str(row.customer))]  # fmt: skip
-    late = on_time = done = 0
-    for p in dispatched:
-        entry = state.open_orders[p.order]
-        zone, promise, customer = entry[3]
-        w = ctx.grid.warehouses[p.warehouse]
-        z = ctx.zone_index[zone]
-        bad = d > entry[2] or transit[wh_index[w], z] > max_days.get(promise.removesuffix(LATE_SUFFIX), 99)
-        stop = customer + LATE_STOP if p.order in late_routed else customer
-        if fleet_of.get(zone) == w and stop not in on_time_stops:
-            bad = True
-        entry[1] = entry[1] or bad
-        entry[0] -= 1
-        if entry[0] <= 0:
-            done += 1
-            late += int(entry[1])
-            on_time += int(not entry[1])
-            del state.open_orders[p.order]
-    return late, on_time, done
-
-
-def replay_kpis(daily: pd.DataFrame, states: dict[str, PlanState], ctx: Context) -> tuple[dict, dict]:
-    """``kpis.json`` of every plan from its daily rows (see :mod:`optiops.closed_loop`)."""
-    kpis, breakdown = {}, {}
-    for plan, rows in daily.groupby("plan", sort=False):
-        orders = max(float(rows["orders"].sum()), 1.0)
-        units = max(float(rows["units"].sum()), 1.0)
-        hours = float(rows["rostered_hours"].sum() + rows["overtime_hours"].sum())
-        not_lost = max(orders - float(rows["lost_orders"].sum()), 1.0)
-        parts = {p: float(rows[f"cost_{p}"].sum()) / orders for p in COST_PARTS}
-        returned = float(rows["returned_units"].sum())
-        shipped_units = max(float(rows["shipped_units"].sum()), 1.0)
-        fulfilment = sum(v for p, v in parts.items() if p not in INVENTORY_PARTS)
-        forward_per_unit = (fulfilment - parts["returns"]) * orders / shipped_units
-        breakdown[str(plan)] = {k: round(v, 4) for k, v in parts.items()}
-        kpis[str(plan)] = {
-            "cost_per_order": round(sum(parts.values()), 4),
-            "fulfilment_cost_per_order": round(fulfilment, 4),
-            "days_of_inventory": round(float(rows["on_hand_units"].mean()) / (units / len(rows)), 3),
-            "stockout_rate": round(float(rows["stocked_items_empty"].sum() / max(rows["stocked_items"].sum(), 1)), 5),
-            "network_stockout_rate": round(
-                float(rows["stocked_skus_empty"].sum() / max(rows["stocked_skus"].sum(), 1)), 5
-            ),
-            "fill_rate": round(float(rows["shipped_units"].sum()) / units, 5),
-            "units_per_labour_hour": round(float(rows["shipped_units"].sum()) / hours, 4) if hours else 0.0,
-            "split_rate": round(float(rows["split_orders"].sum()) / not_lost, 5),
-            "on_time_rate": round(float(rows["orders_on_time"].sum()) / not_lost, 5),
-            "backlog_orders": float(rows["backlog_orders"].iloc[-1]),
-            "overtime_hours": round(float(rows["overtime_hours"].sum()), 2),
-            "late_orders": float(rows["late_orders"].sum()),
-            "lost_sales_per_order": round(float(rows["lost_sales_value"].sum()) / orders, 4),
-            "orders": orders,
-            "returned_unit_share": round(returned / shipped_units, 5),
-            "reverse_to_forward_per_unit": round((parts["returns"] * orders / returned) / forward_per_unit, 4)
-            if returned and forward_per_unit
-            else 0.0,
-        }
-        if "intraday_tasks" in rows:
-            kpis[str(plan)].update(intraday_kpis(rows))
-    return kpis, breakdown
-
-
-def intraday_kpis(rows: pd.DataFrame) -> dict[str, float]:
-    """Per rule: share of the tasks done by their cut-off and units picked per paid hour (``--intraday``)."""
-    tasks, paid = max(float(rows["intraday_tasks"].sum()), 1.0), max(float(rows["intraday_paid_hours"].sum()), 1e-9)
-    out = {}
-    for rule in ("fifo", "dispatch"):
-        out[f"intraday_on_time_share_{rule}"] = round(float(rows[f"intraday_on_time_{rule}"].sum()) / tasks, 5)
-        out[f"intraday_units_per_paid_hour_{rule}"] = round(float(rows[f"intraday_units_{rule}"].sum()) / paid, 4)
-    return out

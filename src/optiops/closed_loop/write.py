@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from optiops.closed_loop.engine import COST_PARTS, KPI_KEYS, ReplayResult
+from optiops.closed_loop.engine import ReplayResult
 from optiops.closed_loop.events import EVENT_COLUMNS
+from optiops.closed_loop.kpis import COST_PARTS, KPI_KEYS
 from optiops.plan.pipeline import target_checks as plan_target_checks
 
 
