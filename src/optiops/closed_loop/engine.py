@@ -494,9 +494,13 @@ def _plan_week(ctx: Context, state: PlanState, d: int, k: int, timings: dict[str
         state.roster_day = d
         tic = _tick(timings, "roster", tic)
         if state.name == "optimised" and any(e.type == "staff_absence" for e in _events(ctx)):
-            weekday = (pd.Timestamp(ctx.scenario.start).weekday() + d) % 7
-            state.named = name_rosters(ctx.scenario, state.rosters, weekday, _roster_options(ctx))
+            state.named = name_rosters(ctx.scenario, state.rosters, _weekday(ctx, d), _roster_options(ctx))
             _tick(timings, "named_roster", tic)
+
+
+def _weekday(ctx: Context, d: int) -> int:
+    """Weekday (Monday 0) of day ``d`` of the scenario."""
+    return (pd.Timestamp(ctx.scenario.start).weekday() + d) % 7
 
 
 def _events(ctx: Context) -> tuple[Any, ...]:
@@ -514,9 +518,8 @@ def _rosters(ctx: Context, state: PlanState, d: int) -> dict[str, Roster]:
     g, n_w = ctx.grid, len(ctx.grid.warehouses)
     seen = state.seen[:d].reshape(d, len(g.skus), n_w).sum(axis=1)  # (d, W) units per warehouse
     if state.name == "baseline":
-        first_weekday = (pd.Timestamp(ctx.scenario.start).weekday()) % 7
-        profile = weekday_profile(seen, first_weekday)
-        week_days = (pd.Timestamp(ctx.scenario.start).weekday() + d + np.arange(7)) % 7
+        profile = weekday_profile(seen, _weekday(ctx, 0))
+        week_days = (_weekday(ctx, d) + np.arange(7)) % 7
         forecast = {w: float(seen[-28:, i].mean() * profile[week_days].sum()) for i, w in enumerate(g.warehouses)}
     else:
         forecast = {w: float(_level(seen[:, i]) * 7.0) for i, w in enumerate(g.warehouses)}
@@ -528,9 +531,8 @@ def _rosters(ctx: Context, state: PlanState, d: int) -> dict[str, Roster]:
         week = state.arrivals[d : d + 7].reshape(-1, len(g.skus), n_w).sum(axis=1)
         due = {w: week[:, i] for i, w in enumerate(g.warehouses)}
     mip = roster_mip(ctx.options.time_limit, ctx.options.seed)
-    weekday = (pd.Timestamp(ctx.scenario.start).weekday() + d) % 7
-    return plan_rosters(ctx.scenario, state.name, per_wh, returns, inbound, forecast, weekday, ctx.lines_per_order,
-                        ctx.units_per_order, mip, ctx.arrivals, due)  # fmt: skip
+    return plan_rosters(ctx.scenario, state.name, per_wh, returns, inbound, forecast, _weekday(ctx, d),
+                        ctx.lines_per_order, ctx.units_per_order, mip, ctx.arrivals, due)  # fmt: skip
 
 
 def _level(series: np.ndarray) -> float:
@@ -579,13 +581,13 @@ def _play_day(
     known = work["dispatched"] + work["offered"] + state.pending  # every parcel of the day's queue
     tic = _tick(timings, "warehouse_work", tic)
     route, on_time_stops, carried = route_day(ctx, state, orders, work["dispatched"], plan_options, pool, base_route,
-                                           ev, work["offered"], notes)  # fmt: skip
+                                              ev, work["offered"], notes)  # fmt: skip
     _tick(timings, f"routing_{state.name}", tic)
     # late parcels the re-plan did not take wait for tomorrow's dispatch, already packed
     taken = {id(p) for p in carried}
     state.pending += [dataclasses.replace(p, minutes=0.0) for p in work["offered"] if id(p) not in taken]
     late, on_time, completed = close_orders(ctx, state, d, orders, work["dispatched"] + carried, alloc,
-                                             on_time_stops, frozenset(p.order for p in carried))  # fmt: skip
+                                            on_time_stops, frozenset(p.order for p in carried))  # fmt: skip
     wh_fixed = float(sc.warehouses["fixed_cost_per_day"].sum())
     holding = float((state.on_hand * g.unit_cost).sum() * costs.holding_rate / 365.0)
     lost_units = float(alloc["lost_items"].sum())

@@ -173,11 +173,12 @@ def reroster_absences(week: NamedWeek, day: int, employees: Sequence[str], peopl
     except OptiopsError as exc:
         logger.warning("%s day %d: no re-roster after the absences (%s)", inst.name, day, exc)
         plan = None
+    uncovered = dataclasses.replace(week, matrix=absent), Reroster(lost, 0.0, 0.0, len(who), ids)
     if plan is None or not plan.assignment:
-        return dataclasses.replace(week, matrix=absent), Reroster(lost, 0.0, 0.0, len(who), ids)
+        return uncovered
     matrix = _matrix(inst, plan)
     if (matrix[:, :day] != week.matrix[:, :day]).any():  # the days worked cannot change
-        return dataclasses.replace(week, matrix=absent), Reroster(lost, 0.0, 0.0, len(who), ids)
+        return uncovered
     before = np.where(absent[:, day] >= 0, hours[np.maximum(absent[:, day], 0)], 0.0)
     after = np.where(matrix[:, day] >= 0, hours[np.maximum(matrix[:, day], 0)], 0.0)
     gained = float((after - before).sum())
